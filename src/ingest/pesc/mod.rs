@@ -1,0 +1,1 @@
+//! PESC College Transcript XML. (Being written.)

@@ -1,0 +1,24 @@
+//! xtranscript: registrar exports and competency frameworks in, signed extended
+//! transcripts out.
+//!
+//! The pipeline, one module a stage, each depending only on those before it:
+//!
+//! ```text
+//! ingest ─→ model ─→ graph ─→ assemble ─→ sign ─→ render ─→ export
+//! CSV, PESC  typed    competency  CLR 2.0 /   Data       PDF,     bytes
+//! XML, CASE  records  graph,      OB 3.0      Integrity  HTML     + one
+//! JSON/CSV   + CASE   mastery     JSON-LD     proofs              writer
+//! ```
+//!
+//! - [`diag`]: diagnostics as data (file:line:column, stable code, help).
+//! - [`config`]: `institution.toml`, the institution's settings and column mapping.
+//! - [`model`]: the typed records and frameworks every stage shares.
+//! - [`ingest`]: reads an input directory (or single PESC / CASE files) into the model.
+//!
+//! Every stage is a pure function of its inputs: the file system, the clock and
+//! randomness are reached only from the binary's edge.
+
+pub mod config;
+pub mod diag;
+pub mod ingest;
+pub mod model;

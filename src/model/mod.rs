@@ -1,0 +1,16 @@
+//! The typed model every stage shares: what a registrar's records and a
+//! competency framework say, independent of the format they came in.
+
+mod competency;
+mod date;
+mod records;
+
+pub use competency::{
+    AssociationKind, CaseVersion, CfAssociation, CfDocument, CfItem, CfRubric, CfRubricCriterion,
+    CfRubricLevel, Framework, NodeRef,
+};
+pub use date::{Date, DateFormat};
+pub use records::{
+    Achievement, AchievementKind, Alignment, AlignmentSource, Award, Course, CourseRecord,
+    Evidence, Key, Learner, Records, Term,
+};
