@@ -35,37 +35,22 @@ pub struct Origin {
 impl Origin {
     /// A whole file.
     pub fn file(file: impl Into<PathBuf>) -> Self {
-        Origin {
-            file: file.into(),
-            line: None,
-            column: None,
-        }
+        Origin { file: file.into(), line: None, column: None }
     }
 
     /// A line of a file.
     pub fn line(file: impl Into<PathBuf>, line: u64) -> Self {
-        Origin {
-            file: file.into(),
-            line: Some(line),
-            column: None,
-        }
+        Origin { file: file.into(), line: Some(line), column: None }
     }
 
     /// A line and column of a file.
     pub fn at(file: impl Into<PathBuf>, line: u64, column: u64) -> Self {
-        Origin {
-            file: file.into(),
-            line: Some(line),
-            column: Some(column),
-        }
+        Origin { file: file.into(), line: Some(line), column: Some(column) }
     }
 
     /// The same place with another column.
     pub fn with_column(&self, column: u64) -> Self {
-        Origin {
-            column: Some(column),
-            ..self.clone()
-        }
+        Origin { column: Some(column), ..self.clone() }
     }
 
     /// The path of the file.
@@ -232,30 +217,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new error.
-    pub fn error(
-        code: Code,
-        origin: impl Into<Option<Origin>>,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            origin: origin.into(),
-            message: message.into(),
-            help: None,
-        }
+    pub fn error(code: Code, origin: impl Into<Option<Origin>>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, code, origin: origin.into(), message: message.into(), help: None }
     }
 
     /// A new warning.
-    pub fn warning(
-        code: Code,
-        origin: impl Into<Option<Origin>>,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, origin, message)
-        }
+    pub fn warning(code: Code, origin: impl Into<Option<Origin>>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, origin, message) }
     }
 
     /// Adds advice on what to do.
@@ -343,18 +311,12 @@ impl Diagnostics {
 
     /// How many errors there are.
     pub fn error_count(&self) -> usize {
-        self.0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.0.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     /// How many warnings there are.
     pub fn warning_count(&self) -> usize {
-        self.0
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+        self.0.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
     /// Whether any is an error.
@@ -387,14 +349,8 @@ pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count() as u64
-        + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
     (line, column)
 }
 
@@ -404,12 +360,9 @@ mod tests {
 
     #[test]
     fn display_has_position_code_and_help() {
-        let d = Diagnostic::error(
-            Code::UnknownLearner,
-            Origin::at("x/course_records.csv", 3, 1),
-            "unknown learner \"S9\"",
-        )
-        .with_help("add the learner to learners.csv");
+        let d =
+            Diagnostic::error(Code::UnknownLearner, Origin::at("x/course_records.csv", 3, 1), "unknown learner \"S9\"")
+                .with_help("add the learner to learners.csv");
         assert_eq!(
             d.to_string(),
             "x/course_records.csv:3:1: XT0208: error: unknown learner \"S9\"\n  help: add the learner to learners.csv"
@@ -427,6 +380,15 @@ mod tests {
         slugs.dedup();
         assert_eq!(ids.len(), n);
         assert_eq!(slugs.len(), n);
+    }
+
+    #[test]
+    fn readme_lists_every_code() {
+        let readme = include_str!("../README.md");
+        for code in Code::ALL {
+            let row = format!("| {} | {} |", code.id(), code.slug());
+            assert!(readme.contains(&row), "README.md lacks the row {row}");
+        }
     }
 
     #[test]

@@ -14,11 +14,13 @@
 //! - [`config`]: `institution.toml`, the institution's settings and column mapping.
 //! - [`model`]: the typed records and frameworks every stage shares.
 //! - [`ingest`]: reads an input directory (or single PESC / CASE files) into the model.
+//! - [`graph`]: the competency graph; per-learner mastery, roll-up, crosswalks, evidence trails.
 //!
 //! Every stage is a pure function of its inputs: the file system, the clock and
 //! randomness are reached only from the binary's edge.
 
 pub mod config;
 pub mod diag;
+pub mod graph;
 pub mod ingest;
 pub mod model;

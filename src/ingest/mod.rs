@@ -3,5 +3,9 @@
 //! the one place that touches the file system.
 
 pub mod case;
+pub mod csv;
+mod load;
 pub mod pesc;
 pub mod text;
+
+pub use load::{CONFIG_FILE, Input, Summary, load};

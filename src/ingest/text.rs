@@ -6,16 +6,16 @@ use serde::{Deserialize, Serialize};
 
 /// The encoding a text input is declared to be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "lowercase")]
 pub enum Encoding {
     /// UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252.
     #[default]
     Auto,
     /// UTF-8 (a BOM is allowed); invalid bytes are an error.
-    #[serde(alias = "utf8")]
+    #[serde(rename = "utf-8", alias = "utf8")]
     Utf8,
     /// Windows-1252 (a superset of ISO-8859-1 for printable text).
-    #[serde(alias = "cp1252", alias = "latin1", alias = "iso-8859-1")]
+    #[serde(rename = "windows-1252", alias = "cp1252", alias = "latin1", alias = "iso-8859-1")]
     Windows1252,
 }
 
@@ -47,22 +47,12 @@ pub fn decode(bytes: &[u8], declared: Encoding) -> Result<Decoded, DecodeError> 
         None => (bytes, false),
     };
     match declared {
-        Encoding::Windows1252 if !had_bom => Ok(Decoded {
-            text: decode_1252(bytes),
-            encoding: Encoding::Windows1252,
-        }),
-        Encoding::Windows1252 | Encoding::Utf8 | Encoding::Auto => match std::str::from_utf8(bytes)
-        {
-            Ok(text) => Ok(Decoded {
-                text: text.to_string(),
-                encoding: Encoding::Utf8,
-            }),
+        Encoding::Windows1252 if !had_bom => Ok(Decoded { text: decode_1252(bytes), encoding: Encoding::Windows1252 }),
+        Encoding::Windows1252 | Encoding::Utf8 | Encoding::Auto => match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Decoded { text: text.to_string(), encoding: Encoding::Utf8 }),
             Err(e) if declared == Encoding::Auto && !had_bom => {
                 let _ = e;
-                Ok(Decoded {
-                    text: decode_1252(bytes),
-                    encoding: Encoding::Windows1252,
-                })
+                Ok(Decoded { text: decode_1252(bytes), encoding: Encoding::Windows1252 })
             }
             Err(e) => {
                 let offset = e.valid_up_to();
@@ -121,13 +111,7 @@ fn sniff_delimiter(text: &str) -> u8 {
             }
         }
     }
-    counts
-        .iter()
-        .fold(
-            (b',', 0),
-            |best, &(d, n)| if n > best.1 { (d, n) } else { best },
-        )
-        .0
+    counts.iter().fold((b',', 0), |best, &(d, n)| if n > best.1 { (d, n) } else { best }).0
 }
 
 #[cfg(test)]

@@ -127,9 +127,7 @@ impl AssociationKind {
             "exemplar" => AssociationKind::Exemplar,
             "hasSkillLevel" => AssociationKind::HasSkillLevel,
             "isTranslationOf" => AssociationKind::IsTranslationOf,
-            ext if ext.starts_with("ext:") && ext.len() > 4 => {
-                AssociationKind::Extension(ext.to_string())
-            }
+            ext if ext.starts_with("ext:") && ext.len() > 4 => AssociationKind::Extension(ext.to_string()),
             _ => return None,
         })
     }

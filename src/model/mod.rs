@@ -6,11 +6,11 @@ mod date;
 mod records;
 
 pub use competency::{
-    AssociationKind, CaseVersion, CfAssociation, CfDocument, CfItem, CfRubric, CfRubricCriterion,
-    CfRubricLevel, Framework, NodeRef,
+    AssociationKind, CaseVersion, CfAssociation, CfDocument, CfItem, CfRubric, CfRubricCriterion, CfRubricLevel,
+    Framework, NodeRef,
 };
 pub use date::{Date, DateFormat};
 pub use records::{
-    Achievement, AchievementKind, Alignment, AlignmentSource, Award, Course, CourseRecord,
-    Evidence, Key, Learner, Records, Term,
+    Achievement, AchievementKind, Alignment, AlignmentSource, Award, Course, CourseRecord, Evidence, Key, Learner,
+    Records, Term,
 };

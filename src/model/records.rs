@@ -147,12 +147,7 @@ pub enum AchievementKind {
 impl AchievementKind {
     /// Reads a kind as written in the input (case-insensitive).
     pub fn parse(text: &str) -> AchievementKind {
-        match text
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', '_', ' '], "")
-            .as_str()
-        {
+        match text.trim().to_ascii_lowercase().replace(['-', '_', ' '], "").as_str() {
             "badge" => AchievementKind::Badge,
             "certificate" => AchievementKind::Certificate,
             "degree" => AchievementKind::Degree,
@@ -271,19 +266,12 @@ pub struct Records {
 
 impl Records {
     /// The course records of one learner.
-    pub fn records_of<'a>(
-        &'a self,
-        learner_id: &'a str,
-    ) -> impl Iterator<Item = &'a CourseRecord> + 'a {
-        self.course_records
-            .iter()
-            .filter(move |r| r.learner_id == learner_id)
+    pub fn records_of<'a>(&'a self, learner_id: &'a str) -> impl Iterator<Item = &'a CourseRecord> + 'a {
+        self.course_records.iter().filter(move |r| r.learner_id == learner_id)
     }
 
     /// The awards of one learner.
     pub fn awards_of<'a>(&'a self, learner_id: &'a str) -> impl Iterator<Item = &'a Award> + 'a {
-        self.awards
-            .iter()
-            .filter(move |a| a.learner_id == learner_id)
+        self.awards.iter().filter(move |a| a.learner_id == learner_id)
     }
 }

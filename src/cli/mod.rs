@@ -1,0 +1,71 @@
+//! Command-line arguments and the subcommands behind them.
+
+mod check;
+mod graph;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status: everything went well.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: input problems were found (records rejected, verification failed).
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit status: usage error or fatal error (nothing useful was done).
+pub const EXIT_FATAL: u8 = 2;
+
+/// Signed, standards-conformant extended transcripts from registrar exports.
+///
+/// Exit status: 0 all good; 1 input problems found or records rejected; 2 usage or fatal error.
+#[derive(Debug, Parser)]
+#[command(name = "xtranscript", version, about, long_about = None, after_help = "Exit status: 0 all good, 1 input problems found / records rejected, 2 usage or fatal error.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load inputs, print a summary and every problem found.
+    Check(check::CheckArgs),
+    /// Print the competency graph as Graphviz DOT or JSON.
+    Graph(graph::GraphArgs),
+    /// Explain why a learner has (or has not) attained a competency.
+    Explain(graph::ExplainArgs),
+}
+
+/// Loads inputs and builds the competency graph; diagnostics sorted by place.
+pub fn load_linked(
+    paths: &[std::path::PathBuf],
+) -> (xtranscript::ingest::Input, xtranscript::graph::CompetencyGraph, xtranscript::diag::Diagnostics) {
+    let mut diags = xtranscript::diag::Diagnostics::new();
+    let input = xtranscript::ingest::load(paths, &mut diags);
+    let mastery = input.config.as_ref().map(|c| c.mastery.clone()).unwrap_or_default();
+    let graph = xtranscript::graph::CompetencyGraph::build(&input.records, &input.frameworks, &mastery, &mut diags);
+    diags.sort();
+    (input, graph, diags)
+}
+
+/// Parses the arguments and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_FATAL } else { EXIT_OK });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Graph(args) => graph::run_graph(&args),
+        Command::Explain(args) => graph::run_explain(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("xtranscript: error: {e:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Registrar CSV exports: the default layout (see [`spec`]), a column mapping for
+//! any SIS's headers, UTF-8 (with or without BOM) or Windows-1252, and comma,
+//! semicolon or tab delimiters.
+
+pub mod links;
+pub mod reader;
+pub mod spec;
+mod tables;
+
+use std::path::Path;
+
+pub use links::Layouts;
+pub use reader::{ColumnIndex, ReadOptions, Row};
+pub use spec::{ColumnKind, ColumnSpec, TABLES, TableSpec};
+
+use crate::diag::Diagnostics;
+use crate::model::Records;
+
+/// Reads one table's bytes into `records`. Returns where its columns are, or
+/// `None` when it could not be read at all.
+pub fn read_into(
+    spec: &TableSpec,
+    bytes: &[u8],
+    file: &Path,
+    options: &ReadOptions<'_>,
+    records: &mut Records,
+    diags: &mut Diagnostics,
+) -> Option<ColumnIndex> {
+    let convert: fn(&Row<'_>, &mut Records, &mut Diagnostics) = match spec.name {
+        "learners" => tables::learner,
+        "terms" => tables::term,
+        "courses" => tables::course,
+        "course_records" => tables::course_record,
+        "achievements" => tables::achievement,
+        "awards" => tables::award,
+        _ => tables::alignment,
+    };
+    reader::read_table(spec, bytes, file, options, diags, |row, diags| convert(row, records, diags))
+}

@@ -1,0 +1,272 @@
+//! Adding a transcript to the run's records: as the home institution's own
+//! records, or as transfer credit from another institution.
+
+use std::collections::{HashMap, HashSet};
+
+use super::transcript::{PescTranscript, award_id, record_id};
+use super::values::slug;
+use crate::diag::{Code, Diagnostics};
+use crate::model::{CourseRecord, Learner, Records};
+
+/// Adds one transcript to `records`.
+///
+/// `home == true`: the sender is this institution; its terms, courses,
+/// achievements and awards are kept as native (ids unchanged).
+///
+/// `home == false`: a transcript from another institution. Every course record
+/// becomes transfer credit (`transfer = true`; `transfer_institution` is the
+/// sender, or the third school the transcript itself names for a course it
+/// accepted as transfer). Catalog entries, term ids and achievement ids are
+/// prefixed with a slug of the sender's name (`university-of-toronto:ANT-100`), so
+/// they never collide with the home catalog; entries the transcript already
+/// attributes to a third school keep that school's prefix. Catalog entries get
+/// `institution = Some(sender)`.
+///
+/// The learner: one already in `records` with the same id (e.g. from
+/// learners.csv) is kept and only its missing fields are filled. For another
+/// institution's transcript, a learner with the same id but another family
+/// name is a different person: the transcript's learner gets the id
+/// `slug:id` (XT0214 warning); a learner with no such id but the same given
+/// name, family name and birth date is taken to be the same person. The other
+/// institution's id is then kept among the learner's identifiers.
+///
+/// Terms, catalog courses and achievements already present are kept as they
+/// are (shared by many learners). A course record or award whose id is already
+/// there is a `DuplicateKey` warning and is skipped. (Duplicates are looked for
+/// only when the learner was already known, so merging a large batch of new
+/// learners stays linear.) `summaries` have no place in `Records` and are dropped.
+pub fn merge_into(t: PescTranscript, home: bool, records: &mut Records, diags: &mut Diagnostics) {
+    let mut t = if home { t } else { as_transfer(t, diags) };
+    let source = t.source.as_ref().map(|s| s.name.clone());
+    let (learner_id, known) = merge_learner(t.learner.clone(), home, source.as_deref(), records, diags);
+    renumber(&mut t, &learner_id);
+    for term in t.terms {
+        records.terms.entry(term.id.clone()).or_insert(term);
+    }
+    let catalog_titles: HashMap<String, String> = t.catalog.iter().map(|c| (c.id.clone(), c.title.clone())).collect();
+    for course in t.catalog {
+        records.courses.entry(course.id.clone()).or_insert(course);
+    }
+    let seen: HashSet<String> =
+        if known { records.records_of(&learner_id).map(|r| r.id.clone()).collect() } else { HashSet::new() };
+    for mut record in t.courses {
+        if seen.contains(&record.id) {
+            diags
+                .warning(
+                    Code::DuplicateKey,
+                    record.origin.clone(),
+                    format!("course record \"{}\" is already there: skipped", record.id),
+                )
+                .help("each course may appear once per learner and term; was this transcript read twice?");
+            continue;
+        }
+        keep_own_title(&mut record, &catalog_titles, records);
+        records.course_records.push(record);
+    }
+    for achievement in t.achievements {
+        records.achievements.entry(achievement.id.clone()).or_insert(achievement);
+    }
+    let seen: HashSet<String> =
+        if known { records.awards_of(&learner_id).map(|a| a.id.clone()).collect() } else { HashSet::new() };
+    for award in t.awards {
+        if seen.contains(&award.id) {
+            diags.warning(
+                Code::DuplicateKey,
+                award.origin.clone(),
+                format!("award \"{}\" is already there: skipped", award.id),
+            );
+            continue;
+        }
+        records.awards.push(award);
+    }
+}
+
+/// When the catalog already had the course under another title, the record
+/// keeps the transcript's title.
+fn keep_own_title(record: &mut CourseRecord, titles: &HashMap<String, String>, records: &Records) {
+    if record.title.is_some() {
+        return;
+    }
+    if let (Some(own), Some(catalog)) = (titles.get(&record.course_id), records.courses.get(&record.course_id))
+        && *own != catalog.title
+    {
+        record.title = Some(own.clone());
+    }
+}
+
+/// Re-keys a transcript from another institution as transfer credit.
+fn as_transfer(mut t: PescTranscript, diags: &mut Diagnostics) -> PescTranscript {
+    let source = match &t.source {
+        Some(source) => source.name.clone(),
+        None => {
+            diags
+                .warning(Code::MissingElement, t.origin.clone(), "transcript names no sending institution (TransmissionData/Source/Organization): transfer credit from \"unknown institution\"".to_string())
+                .help("add TransmissionData/Source/Organization/OrganizationName");
+            "unknown institution".to_string()
+        }
+    };
+    let prefix = slug(&source);
+    let prefixed = |id: &str| format!("{prefix}:{id}");
+    let mut terms = HashMap::new();
+    for term in &mut t.terms {
+        let id = prefixed(&term.id);
+        terms.insert(std::mem::replace(&mut term.id, id.clone()), id);
+    }
+    let mut courses = HashMap::new();
+    for course in &mut t.catalog {
+        if course.institution.is_none() {
+            let id = prefixed(&course.id);
+            let old = std::mem::replace(&mut course.id, id.clone());
+            courses.insert(old, id);
+            course.institution = Some(source.clone());
+        }
+    }
+    let titles: HashMap<String, String> = t.catalog.iter().map(|c| (c.id.clone(), c.title.clone())).collect();
+    for record in &mut t.courses {
+        remap(&mut record.term_id, &terms);
+        remap(&mut record.course_id, &courses);
+        record.transfer = true;
+        record.transfer_institution.get_or_insert_with(|| source.clone());
+        if record.title.is_none() {
+            record.title = titles.get(&record.course_id).cloned();
+        }
+    }
+    let mut achievements = HashMap::new();
+    for achievement in &mut t.achievements {
+        if !achievement.id.contains(':') {
+            let id = prefixed(&achievement.id);
+            achievements.insert(std::mem::replace(&mut achievement.id, id.clone()), id);
+            achievement.description = format!("{} Conferred by {source}.", achievement.description);
+        }
+    }
+    for award in &mut t.awards {
+        remap(&mut award.achievement_id, &achievements);
+    }
+    for summary in &mut t.summaries {
+        if let Some(term) = &mut summary.term_id {
+            remap(term, &terms);
+        }
+        if let Some(achievement) = &mut summary.achievement_id {
+            remap(achievement, &achievements);
+        }
+    }
+    t
+}
+
+fn remap(id: &mut String, map: &HashMap<String, String>) {
+    if let Some(new) = map.get(id.as_str()) {
+        id.clone_from(new);
+    }
+}
+
+/// Gives every record and award its learner id and recomputes their ids.
+fn renumber(t: &mut PescTranscript, learner_id: &str) {
+    let mut counts: HashMap<(String, String), usize> = HashMap::new();
+    for record in &mut t.courses {
+        let n = counts.entry((record.term_id.clone(), record.course_id.clone())).or_insert(0);
+        *n += 1;
+        learner_id.clone_into(&mut record.learner_id);
+        record.id = record_id(learner_id, &record.term_id, &record.course_id, *n);
+    }
+    for award in &mut t.awards {
+        learner_id.clone_into(&mut award.learner_id);
+        award.id = award_id(learner_id, &award.achievement_id, award.awarded_date);
+    }
+    learner_id.clone_into(&mut t.learner.id);
+}
+
+/// Adds or completes the learner; returns the id it is kept under and whether
+/// it was already known.
+fn merge_learner(
+    mut learner: Learner,
+    home: bool,
+    source: Option<&str>,
+    records: &mut Records,
+    diags: &mut Diagnostics,
+) -> (String, bool) {
+    let own_id = learner.id.clone();
+    let target = match records.learners.get(&own_id) {
+        Some(existing) if home || same_family(existing, &learner) => {
+            if home && !same_family(existing, &learner) {
+                diags.warning(
+                    Code::Inconsistent,
+                    learner.origin.clone(),
+                    format!(
+                        "learner \"{own_id}\" is {} here but {} in the transcript: kept {}",
+                        existing.full_name(),
+                        learner.full_name(),
+                        existing.full_name()
+                    ),
+                );
+            }
+            own_id.clone()
+        }
+        Some(existing) => {
+            let id = format!("{}:{own_id}", slug(source.unwrap_or("external")));
+            diags.warning(
+                Code::Inconsistent,
+                learner.origin.clone(),
+                format!(
+                    "learner id \"{own_id}\" of {} ({}) is {} here: the transcript's learner is kept as \"{id}\"",
+                    source.unwrap_or("another institution"),
+                    learner.full_name(),
+                    existing.full_name()
+                ),
+            );
+            id
+        }
+        None if !home => same_person(&learner, records).unwrap_or_else(|| own_id.clone()),
+        None => own_id.clone(),
+    };
+    if target != own_id {
+        let kind = format!("{} student id", source.unwrap_or("other institution"));
+        learner.identifiers.push((kind, own_id));
+    }
+    match records.learners.get_mut(&target) {
+        Some(existing) => {
+            fill_missing(existing, learner);
+            (target, true)
+        }
+        None => {
+            learner.id.clone_from(&target);
+            records.learners.insert(target.clone(), learner);
+            (target, false)
+        }
+    }
+}
+
+fn same_family(a: &Learner, b: &Learner) -> bool {
+    a.family_name.is_empty() || b.family_name.is_empty() || a.family_name.to_lowercase() == b.family_name.to_lowercase()
+}
+
+/// The one known learner with the same given name, family name and birth date.
+fn same_person(learner: &Learner, records: &Records) -> Option<String> {
+    let birth = learner.birth_date?;
+    let same = |a: &str, b: &str| !a.is_empty() && a.to_lowercase() == b.to_lowercase();
+    let mut matches = records.learners.values().filter(|l| {
+        l.birth_date == Some(birth)
+            && same(&l.family_name, &learner.family_name)
+            && same(&l.given_name, &learner.given_name)
+    });
+    let first = matches.next()?;
+    matches.next().is_none().then(|| first.id.clone())
+}
+
+/// Fills the fields `existing` lacks from `new`.
+fn fill_missing(existing: &mut Learner, new: Learner) {
+    if existing.given_name.is_empty() {
+        existing.given_name = new.given_name;
+    }
+    if existing.family_name.is_empty() {
+        existing.family_name = new.family_name;
+    }
+    existing.middle_name = existing.middle_name.take().or(new.middle_name);
+    existing.birth_date = existing.birth_date.or(new.birth_date);
+    existing.email = existing.email.take().or(new.email);
+    existing.program = existing.program.take().or(new.program);
+    for identifier in new.identifiers {
+        if !existing.identifiers.contains(&identifier) {
+            existing.identifiers.push(identifier);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Integration tests: the real `xtranscript` binary on the bundled samples,
+//! the broken inputs in samples/bad and the standards' own files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary from the repository root (so paths print as the user would type them).
+fn xtranscript(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run xtranscript");
+    assert_ne!(out.status.code(), Some(101), "panicked:\n{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn check_json(path: &str) -> (i32, serde_json::Value) {
+    let out = xtranscript(&["check", "--format", "json", path]);
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{path}: not JSON ({e}):\n{}", text(&out.stdout)));
+    (out.status.code().unwrap_or(-1), report)
+}
+
+#[test]
+fn check_samples_succeeds_with_a_full_summary() {
+    let out = xtranscript(&["check", "samples"]);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for label in [
+        "learners",
+        "terms",
+        "course records",
+        "achievements",
+        "awards",
+        "frameworks",
+        "competency items",
+        "associations",
+        "alignments",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in:\n{stdout}"));
+        let n: usize = line.split_whitespace().last().unwrap().parse().unwrap();
+        assert!(n > 0, "{label} is 0");
+    }
+}
+
+#[test]
+fn check_json_counts_the_samples() {
+    let (code, report) = check_json("samples");
+    assert_eq!(code, 0, "{report:#}");
+    let s = &report["summary"];
+    assert!(s["learners"].as_u64().unwrap() >= 25, "{s}");
+    assert!(s["terms"].as_u64().unwrap() >= 3, "{s}");
+    assert_eq!(s["frameworks"], 2);
+    assert_eq!(s["pesc_transcripts"], 1);
+    assert_eq!(report["errors"], 0);
+}
+
+/// Every case listed in samples/bad/EXPECTED.tsv gives its code at its place, exit 1.
+#[test]
+fn every_bad_case_gives_its_diagnostic() {
+    let table = std::fs::read_to_string(root().join("samples/bad/EXPECTED.tsv")).expect("samples/bad/EXPECTED.tsv");
+    let mut checked = 0;
+    for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [case, code, location] = fields[..] else { panic!("bad EXPECTED.tsv row: {line:?}") };
+        let out = xtranscript(&["check", case]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{case}: exit status\n{stderr}");
+        let hit = stderr.lines().any(|l| l.starts_with(location) && l.contains(&format!(" {code}: ")));
+        assert!(hit, "{case}: expected {code} at {location}, got:\n{stderr}");
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} bad cases");
+}
+
+fn files_in(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == extension)).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[test]
+fn reads_every_pesc_sample_of_the_standards() {
+    let dir = root().join("../shared/standards/pesc/samples");
+    let files = files_in(&dir, "xml");
+    assert!(!files.is_empty() || !dir.exists(), "no samples in {}", dir.display());
+    for file in files {
+        let (code, report) = check_json(file.to_str().unwrap());
+        let s = &report["summary"];
+        assert!(code == 0 || code == 1, "{}: exit {code}", file.display());
+        for key in ["pesc_transcripts", "learners", "terms", "course_records"] {
+            assert!(s[key].as_u64().unwrap() > 0, "{}: {key} = 0\n{report:#}", file.display());
+        }
+    }
+}
+
+#[test]
+fn reads_every_case_framework_of_the_standards() {
+    let dir = root().join("../shared/standards/case/frameworks");
+    let mut files = files_in(&dir, "json");
+    files.extend(files_in(&dir, "csv"));
+    for file in files {
+        let (code, report) = check_json(file.to_str().unwrap());
+        let s = &report["summary"];
+        assert!(code == 0 || code == 1, "{}: exit {code}", file.display());
+        assert_eq!(s["frameworks"], 1, "{}", file.display());
+        assert!(s["competency_items"].as_u64().unwrap() > 0, "{}", file.display());
+        assert!(s["associations"].as_u64().unwrap() > 0, "{}", file.display());
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(xtranscript(&["check"]).status.code(), Some(2));
+    assert_eq!(xtranscript(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_path_is_an_input_problem() {
+    let out = xtranscript(&["check", "no/such/dir"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("XT0005"), "{}", text(&out.stderr));
+}
