@@ -71,6 +71,7 @@ fn records(leaves: &[&str], levels: &[u32], passed: &[usize]) -> Records {
             given_name: "A".into(),
             family_name: "B".into(),
             middle_name: None,
+            display_name: None,
             birth_date: None,
             email: None,
             program: None,

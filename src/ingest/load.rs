@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::csv::links::Failed;
 use super::csv::{self as tables, Layouts, ReadOptions, TABLES};
 use super::{case, pesc};
 use crate::config::Config;
@@ -87,9 +88,10 @@ impl Input {
 pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Input {
     let mut input = Input::default();
     let mut layouts = Layouts::new();
+    let mut failed = Failed::new();
     for path in paths {
         if path.join(CONFIG_FILE).is_file() {
-            load_input_dir(path, &mut input, &mut layouts, diags);
+            load_input_dir(path, &mut input, &mut layouts, &mut failed, diags);
         } else if path.is_dir() {
             for file in files_below(path, diags) {
                 load_file(&file, &mut input, diags);
@@ -103,12 +105,12 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Input {
         }
     }
     let scale = input.config.as_ref().map(|c| &c.grading);
-    tables::links::check(&mut input.records, scale, &layouts, diags);
+    tables::links::check(&mut input.records, scale, &layouts, &failed, diags);
     input
 }
 
 /// An input directory: institution.toml, the registrar CSVs, frameworks/ and pesc/.
-fn load_input_dir(dir: &Path, input: &mut Input, layouts: &mut Layouts, diags: &mut Diagnostics) {
+fn load_input_dir(dir: &Path, input: &mut Input, layouts: &mut Layouts, failed: &mut Failed, diags: &mut Diagnostics) {
     let config_path = dir.join(CONFIG_FILE);
     let Some(text) = read_text(&config_path, input, diags) else { return };
     let Some(config) = Config::parse(&text, &config_path, diags) else { return };
@@ -117,6 +119,7 @@ fn load_input_dir(dir: &Path, input: &mut Input, layouts: &mut Layouts, diags: &
         let path = dir.join(name);
         if !path.is_file() {
             if spec.required {
+                failed.insert(spec.name);
                 diags
                     .error(Code::MissingFile, Origin::file(&path), format!("the {} table is missing", spec.name))
                     .help(format!(
@@ -126,15 +129,23 @@ fn load_input_dir(dir: &Path, input: &mut Input, layouts: &mut Layouts, diags: &
             }
             continue;
         }
-        let Some(bytes) = read_bytes(&path, input, diags) else { continue };
+        let Some(bytes) = read_bytes(&path, input, diags) else {
+            failed.insert(spec.name);
+            continue;
+        };
         let options = ReadOptions {
             encoding: config.input.file_encodings.get(name).copied().unwrap_or(config.input.encoding),
             delimiter: config.input.delimiter,
             date_format: config.input.date_format,
             mapping: config.columns.get(spec.name),
         };
-        if let Some(index) = tables::read_into(spec, &bytes, &path, &options, &mut input.records, diags) {
-            layouts.insert(path, index);
+        match tables::read_into(spec, &bytes, &path, &options, &mut input.records, diags) {
+            Some(index) => {
+                layouts.insert(path, index);
+            }
+            None => {
+                failed.insert(spec.name);
+            }
         }
     }
     // PESC transcripts are told apart (home or transfer) by the institution's settings.

@@ -22,6 +22,8 @@ pub struct Learner {
     pub family_name: String,
     /// Middle name(s).
     pub middle_name: Option<String>,
+    /// The full name as printed, when it is not "given middle family".
+    pub display_name: Option<String>,
     /// Birth date.
     pub birth_date: Option<Date>,
     /// E-mail address.
@@ -35,8 +37,11 @@ pub struct Learner {
 }
 
 impl Learner {
-    /// "Given Middle Family".
+    /// The display name if given, else "Given Middle Family".
     pub fn full_name(&self) -> String {
+        if let Some(name) = &self.display_name {
+            return name.clone();
+        }
         let mut parts = vec![self.given_name.as_str()];
         if let Some(m) = &self.middle_name {
             parts.push(m);

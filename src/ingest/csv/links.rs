@@ -21,13 +21,29 @@ fn field(layouts: &Layouts, origin: &Origin, column: &str) -> Origin {
     }
 }
 
+/// The tables that could not be read.
+pub type Failed = BTreeSet<&'static str>;
+
 /// Checks every cross-reference of `records`, dropping the records that fail.
 /// `scale` is absent when there is no institution.toml (grades are then not checked).
-pub fn check(records: &mut Records, scale: Option<&GradingScale>, layouts: &Layouts, diags: &mut Diagnostics) {
-    check_catalog(records, scale, layouts, diags);
-    check_course_records(records, scale, layouts, diags);
-    check_awards(records, layouts, diags);
-    check_alignments(records, layouts, diags);
+/// A dangling reference into a table in `failed` (one that could not be read) is not
+/// reported again for every row: the table's own failure was reported.
+pub fn check(records: &mut Records, scale: Option<&GradingScale>, layouts: &Layouts, failed: &Failed, diags: &mut Diagnostics) {
+    let mut found = Diagnostics::new();
+    check_catalog(records, scale, layouts, &mut found);
+    check_course_records(records, scale, layouts, &mut found);
+    check_awards(records, layouts, &mut found);
+    check_alignments(records, layouts, &mut found);
+    let consequence = |code: Code| match code {
+        Code::UnknownLearner => failed.contains("learners"),
+        Code::UnknownTerm => failed.contains("terms"),
+        Code::UnknownCourse => failed.contains("courses"),
+        Code::UnknownAchievement => failed.contains("achievements"),
+        _ => false,
+    };
+    for d in found.into_vec().into_iter().filter(|d| !consequence(d.code)) {
+        diags.push(d);
+    }
 }
 
 fn check_catalog(records: &Records, scale: Option<&GradingScale>, layouts: &Layouts, diags: &mut Diagnostics) {

@@ -44,6 +44,7 @@ pub fn learner(row: &Row<'_>, records: &mut Records, diags: &mut Diagnostics) {
         given_name,
         family_name,
         middle_name: row.text("middle_name"),
+        display_name: row.text("display_name"),
         birth_date,
         email: row.text("email"),
         program: row.text("program"),

@@ -77,6 +77,8 @@ struct AgencyDraft {
 pub(super) struct PersonDraft {
     pub origin: Option<Pos>,
     pub school_id: Option<String>,
+    /// The receiving institution's id for the person (RecipientAssignedID).
+    pub recipient_id: Option<String>,
     pub agency_ids: Vec<(String, String)>,
     agency: AgencyDraft,
     pub first: Option<String>,
@@ -203,6 +205,7 @@ impl Draft {
             // Never kept anywhere: SSN, PartialSSN, SIN.
             ["SSN"] | ["PartialSSN"] | ["SIN"] => {}
             ["SchoolAssignedPersonID"] => first(&mut person.school_id, text),
+            ["RecipientAssignedID"] => first(&mut person.recipient_id, text),
             ["AgencyAssignedID"] => person.agency_ids.push(("AgencyAssignedID".into(), text.into())),
             ["AgencyIdentifier", "AgencyAssignedID"] => first(&mut person.agency.id, text),
             ["AgencyIdentifier", "AgencyCode"] => first(&mut person.agency.code, text),

@@ -45,6 +45,7 @@ fn csv_learner(id: &str, given: &str, family: &str) -> Learner {
         given_name: given.into(),
         family_name: family.into(),
         middle_name: None,
+        display_name: None,
         birth_date: None,
         email: None,
         program: Some("BSc Chemistry".into()),

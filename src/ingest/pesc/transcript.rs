@@ -160,14 +160,16 @@ fn names(person: &PersonDraft) -> (String, Option<String>, String) {
     }
 }
 
+/// RecipientAssignedID (the receiving institution's own id for the person), else
 /// SchoolAssignedPersonID, else an AgencyAssignedID, else the DocumentID, else one made from the name.
 fn learner_id(draft: &Draft, at: Pos, report: &mut Report) -> Option<String> {
     let person = &draft.person;
     let (given, _, family) = names(person);
     let has_name = !given.is_empty() || !family.is_empty();
     let id = person
-        .school_id
+        .recipient_id
         .clone()
+        .or_else(|| person.school_id.clone())
         .or_else(|| person.agency_ids.first().map(|(_, id)| id.clone()))
         .or_else(|| draft.document_id.clone());
     match (id, has_name) {
@@ -198,6 +200,15 @@ fn learner_id(draft: &Draft, at: Pos, report: &mut Report) -> Option<String> {
     }
 }
 
+/// The agency ids, and the sending school's own id when the learner is known by the recipient's.
+fn school_identifiers(person: &PersonDraft) -> Vec<(String, String)> {
+    let mut ids = person.agency_ids.clone();
+    if let (Some(_), Some(school)) = (&person.recipient_id, &person.school_id) {
+        ids.insert(0, ("SchoolAssignedPersonID".to_string(), school.clone()));
+    }
+    ids
+}
+
 fn learner(person: &PersonDraft, id: String, program: Option<String>, origin: Origin) -> Learner {
     let (given_name, middle_name, family_name) = names(person);
     Learner {
@@ -205,10 +216,11 @@ fn learner(person: &PersonDraft, id: String, program: Option<String>, origin: Or
         given_name,
         family_name,
         middle_name,
+        display_name: None,
         birth_date: person.birth,
         email: person.email.clone(),
         program,
-        identifiers: person.agency_ids.clone(),
+        identifiers: school_identifiers(person),
         origin,
     }
 }
