@@ -135,3 +135,73 @@ fn a_missing_path_is_an_input_problem() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("XT0005"), "{}", text(&out.stderr));
 }
+
+/// Compares `actual` with the golden file `tests/golden/<name>`; `UPDATE_GOLDEN=1` rewrites it.
+fn golden(name: &str, actual: &str) {
+    let path = root().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing: run UPDATE_GOLDEN=1 cargo test", path.display()));
+    assert_eq!(actual, expected, "{name} differs from its golden file (UPDATE_GOLDEN=1 to accept)");
+}
+
+#[test]
+fn explain_gives_the_evidence_tree_of_an_attained_competency() {
+    // Attained through a crosswalk: DDS.2 (national framework) from the institution's own outcomes.
+    let out = xtranscript(&["explain", "samples", "--learner", "N2025020", "--competency", "DDS.2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    golden("explain-N2025020-DDS.2.txt", &text(&out.stdout));
+}
+
+#[test]
+fn explain_says_why_a_competency_is_not_attained() {
+    let out = xtranscript(&["explain", "samples", "--learner", "N2025020", "--competency", "NIT.CF.3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("- NIT.CF.3 Software engineering practice: not attained"), "{stdout}");
+    golden("explain-N2025020-NIT.CF.3.txt", &stdout);
+}
+
+#[test]
+fn explain_rejects_unknown_learners_and_competencies() {
+    let out = xtranscript(&["explain", "samples", "--learner", "NOPE", "--competency", "DDS.2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no learner \"NOPE\""));
+    let out = xtranscript(&["explain", "samples", "--learner", "N2025020", "--competency", "XX.9"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn graph_json_marks_a_learners_competencies() {
+    let out = xtranscript(&["graph", "samples", "--format", "json", "--learner", "N2025020"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let g: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nodes = g["nodes"].as_array().unwrap();
+    let by_code = |code: &str| nodes.iter().find(|n| n["code"] == code).unwrap_or_else(|| panic!("no {code}"));
+    assert_eq!(by_code("NIT.DS.2")["kind"], "competency");
+    assert_eq!(by_code("NIT.DS.2")["attained"]["derived"], false);
+    assert_eq!(by_code("DDS.2")["attained"]["derived"], true);
+    assert!(by_code("NIT.CF.3").get("attained").is_none());
+    let kinds: std::collections::BTreeSet<&str> = g["edges"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["aligns", "association"].into_iter().collect());
+}
+
+#[test]
+fn graph_dot_renders_with_graphviz() {
+    let out = xtranscript(&["graph", "samples", "--format", "dot", "--learner", "N2025020"]);
+    assert_eq!(out.status.code(), Some(0));
+    let dot = text(&out.stdout);
+    assert!(dot.starts_with("digraph competencies {") && dot.contains("fillcolor=palegreen") && dot.contains("fillcolor=lightblue"));
+    let Ok(mut child) = Command::new("dot").arg("-Tsvg").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn() else {
+        assert!(std::env::var_os("CI").is_none(), "Graphviz (dot) is required in CI");
+        eprintln!("note: Graphviz not installed; DOT not rendered");
+        return;
+    };
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let svg = child.wait_with_output().unwrap();
+    assert!(svg.status.success(), "dot failed: {}", text(&svg.stderr));
+    assert!(text(&svg.stdout).contains("<svg"));
+}

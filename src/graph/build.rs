@@ -28,6 +28,7 @@ impl CompetencyGraph {
         }
         g.add_records(records, diags);
         g.sort_children();
+        g.rank_children_first();
         g.assign_rules(frameworks, mastery);
         g.validate(frameworks, diags);
         g
@@ -220,6 +221,34 @@ impl CompetencyGraph {
             list.sort_by(|a, b| keys[a.index()].cmp(&keys[b.index()]));
             list.dedup();
         }
+    }
+
+    /// Ranks every node by an iterative post-order over the children links, so
+    /// children come before their parents (what the roll-up needs).
+    fn rank_children_first(&mut self) {
+        let n = self.graph.node_count();
+        let mut rank = vec![u32::MAX; n];
+        let mut next = 0u32;
+        let mut visited = vec![false; n];
+        for root in 0..n {
+            if visited[root] {
+                continue;
+            }
+            let mut stack = vec![(NodeId(root as u32), false)];
+            while let Some((node, expanded)) = stack.pop() {
+                if expanded {
+                    rank[node.index()] = next;
+                    next += 1;
+                    continue;
+                }
+                if std::mem::replace(&mut visited[node.index()], true) {
+                    continue;
+                }
+                stack.push((node, true));
+                stack.extend(self.children[node.index()].iter().filter(|c| !visited[c.index()]).map(|&c| (c, false)));
+            }
+        }
+        self.rank = rank;
     }
 
     /// Each competency's rule: its own, else its framework's, else the default, else `all`.

@@ -2,13 +2,12 @@
 //! awarded achievements demonstrate, rolled up the hierarchy by each item's
 //! mastery rule, then carried across exactMatchOf crosswalks once.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::Serialize;
 
+use super::fast::{IdMap, IdSet};
 use super::{CompetencyGraph, NodeId, NodeKind};
 use crate::config::GradingScale;
-use crate::model::{Award, Course, CourseRecord, Key, Records};
+use crate::model::{Award, Course, CourseRecord, Records};
 
 /// One learner's records, as evidence: each course record with whether it passed.
 #[derive(Debug, Clone)]
@@ -46,11 +45,11 @@ pub fn passes(record: &CourseRecord, course: Option<&Course>, scale: Option<&Gra
 /// A piece of direct evidence for a competency.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Evidence {
+pub enum Evidence<'a> {
     /// A passed course record.
     Course {
         /// The record's id.
-        record: Key,
+        record: &'a str,
         /// The course node.
         course: NodeId,
         /// The level the alignment states.
@@ -59,7 +58,7 @@ pub enum Evidence {
     /// An awarded achievement.
     Award {
         /// The award's id.
-        award: Key,
+        award: &'a str,
         /// The achievement node.
         achievement: NodeId,
         /// The level the alignment states.
@@ -69,14 +68,14 @@ pub enum Evidence {
 
 /// Why and how a competency is attained.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Attainment {
+pub struct Attainment<'a> {
     /// The level reached.
     pub level: u32,
     /// True when it rests on a crosswalk rather than on this framework's own evidence.
     pub derived: bool,
     /// Direct evidence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<Evidence>,
+    pub evidence: Vec<Evidence<'a>>,
     /// The attained children that met its mastery rule.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<NodeId>,
@@ -85,31 +84,29 @@ pub struct Attainment {
     pub crosswalk_from: Option<NodeId>,
 }
 
-/// Whether a competency is attained, for [`CompetencyGraph::outcome`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Outcome<'a> {
-    /// Attained.
-    Attained(&'a Attainment),
-    /// Not attained.
-    NotAttained,
+impl Attainment<'_> {
+    fn empty(derived: bool) -> Self {
+        Attainment { level: 0, derived, evidence: Vec::new(), children: Vec::new(), crosswalk_from: None }
+    }
 }
 
-/// Every competency one learner has attained.
+/// Every competency one learner has attained, in node order. Borrows the
+/// record and award ids from the learner's evidence.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct LearnerCompetencies {
-    attained: BTreeMap<NodeId, Attainment>,
+pub struct LearnerCompetencies<'a> {
+    attained: Vec<(NodeId, Attainment<'a>)>,
 }
 
-impl LearnerCompetencies {
+impl<'a> LearnerCompetencies<'a> {
     /// The attainment of a competency, if attained.
-    pub fn get(&self, id: NodeId) -> Option<&Attainment> {
-        self.attained.get(&id)
+    pub fn get(&self, id: NodeId) -> Option<&Attainment<'a>> {
+        self.attained.binary_search_by_key(&id, |(n, _)| *n).ok().map(|i| &self.attained[i].1)
     }
 
     /// Every attained competency, in node order.
-    pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Attainment)> {
-        self.attained.iter().map(|(&k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Attainment<'a>)> {
+        self.attained.iter().map(|(k, v)| (*k, v))
     }
 
     /// How many competencies are attained.
@@ -123,32 +120,25 @@ impl LearnerCompetencies {
     }
 }
 
+type Working<'a> = IdMap<NodeId, Attainment<'a>>;
+
 impl CompetencyGraph {
-    /// Evaluates one learner.
-    pub fn evaluate(&self, evidence: &LearnerEvidence<'_>) -> LearnerCompetencies {
-        let mut attained = BTreeMap::new();
+    /// Evaluates one learner: direct evidence, roll-up, crosswalk (once), roll-up again.
+    pub fn evaluate<'a>(&self, evidence: &LearnerEvidence<'a>) -> LearnerCompetencies<'a> {
+        let mut attained = Working::default();
         self.collect_direct(evidence, &mut attained);
         let seeds: Vec<NodeId> = attained.keys().copied().collect();
         self.roll_up(&seeds, &mut attained);
         let derived = self.crosswalk(&mut attained);
         self.roll_up(&derived, &mut attained);
+        let mut attained: Vec<(NodeId, Attainment<'a>)> = attained.into_iter().collect();
+        attained.sort_unstable_by_key(|(n, _)| *n);
         LearnerCompetencies { attained }
     }
 
-    /// Whether `id` is attained in `result`.
-    pub fn outcome<'a>(&self, result: &'a LearnerCompetencies, id: NodeId) -> Outcome<'a> {
-        result.get(id).map_or(Outcome::NotAttained, Outcome::Attained)
-    }
-
-    fn collect_direct(&self, evidence: &LearnerEvidence<'_>, attained: &mut BTreeMap<NodeId, Attainment>) {
-        let mut add = |item: NodeId, level: u32, e: Evidence| {
-            let a = attained.entry(item).or_insert_with(|| Attainment {
-                level: 0,
-                derived: false,
-                evidence: Vec::new(),
-                children: Vec::new(),
-                crosswalk_from: None,
-            });
+    fn collect_direct<'a>(&self, evidence: &LearnerEvidence<'a>, attained: &mut Working<'a>) {
+        let mut add = |item: NodeId, level: u32, e: Evidence<'a>| {
+            let a = attained.entry(item).or_insert_with(|| Attainment::empty(false));
             a.level = a.level.max(level);
             if !a.evidence.contains(&e) {
                 a.evidence.push(e);
@@ -157,122 +147,85 @@ impl CompetencyGraph {
         for (record, _) in evidence.records.iter().filter(|(_, passed)| *passed) {
             let Some(course) = self.course(&record.course_id) else { continue };
             for al in &self.aligned[course.index()] {
-                add(al.item, al.level, Evidence::Course { record: record.id.clone(), course, level: al.level });
+                add(al.item, al.level, Evidence::Course { record: &record.id, course, level: al.level });
             }
         }
         for award in &evidence.awards {
             let Some(achievement) = self.achievement(&award.achievement_id) else { continue };
             for al in &self.aligned[achievement.index()] {
-                add(al.item, al.level, Evidence::Award { award: award.id.clone(), achievement, level: al.level });
+                add(al.item, al.level, Evidence::Award { award: &award.id, achievement, level: al.level });
             }
         }
     }
 
     /// Evaluates the mastery rule of every ancestor of `seeds`, children before parents.
-    fn roll_up(&self, seeds: &[NodeId], attained: &mut BTreeMap<NodeId, Attainment>) {
+    fn roll_up(&self, seeds: &[NodeId], attained: &mut Working<'_>) {
         for node in self.ancestors_children_first(seeds) {
-            if self.node(node).kind != NodeKind::Competency
-                || attained.get(&node).is_some_and(|a| !a.derived && !a.children.is_empty())
-            {
+            let has_children = !self.children(node).is_empty();
+            let rolled_already = attained.get(&node).is_some_and(|a| !a.derived && !a.children.is_empty());
+            if !has_children || rolled_already || self.node(node).kind != NodeKind::Competency {
                 continue;
             }
-            if let Some(rolled) = self.apply_rule(node, attained) {
-                match attained.get_mut(&node) {
-                    Some(existing) => {
-                        existing.level = existing.level.max(rolled.level);
-                        existing.derived &= rolled.derived;
-                        existing.children = rolled.children;
-                    }
-                    None => {
-                        attained.insert(node, rolled);
-                    }
-                }
-            }
+            let Some((level, derived, children)) = self.apply_rule(node, attained) else { continue };
+            let a = attained.entry(node).or_insert_with(|| Attainment::empty(derived));
+            a.level = a.level.max(level);
+            a.derived &= derived;
+            a.children = children;
         }
     }
 
     /// The roll-up of one competency, if its rule is met: the level at which the
-    /// quorum of children is reached, derived unless underived children alone reach it.
-    fn apply_rule(&self, node: NodeId, attained: &BTreeMap<NodeId, Attainment>) -> Option<Attainment> {
+    /// quorum of children is reached, whether it is derived (underived children alone
+    /// do not reach the quorum), and the children counted.
+    fn apply_rule(&self, node: NodeId, attained: &Working<'_>) -> Option<(u32, bool, Vec<NodeId>)> {
         let children = self.children(node);
         let rule = self.rule(node);
         let needed = rule.needed(children.len());
-        if needed == 0 {
-            return None;
-        }
         let min_level = rule.min_level.unwrap_or(0);
-        let counted: Vec<(NodeId, &Attainment)> = children
-            .iter()
-            .filter_map(|&c| attained.get(&c).map(|a| (c, a)))
-            .filter(|(_, a)| a.level >= min_level)
-            .collect();
-        if counted.len() < needed {
+        let mut counted = Vec::new();
+        let mut levels = Vec::new();
+        let mut underived = 0;
+        for &c in children {
+            if let Some(a) = attained.get(&c).filter(|a| a.level >= min_level) {
+                counted.push(c);
+                levels.push(a.level);
+                underived += usize::from(!a.derived);
+            }
+        }
+        if needed == 0 || counted.len() < needed {
             return None;
         }
-        let mut levels: Vec<u32> = counted.iter().map(|(_, a)| a.level).collect();
         levels.sort_unstable_by(|a, b| b.cmp(a));
-        let underived = counted.iter().filter(|(_, a)| !a.derived).count();
-        Some(Attainment {
-            level: levels[needed - 1],
-            derived: underived < needed,
-            evidence: Vec::new(),
-            children: counted.iter().map(|(c, _)| *c).collect(),
-            crosswalk_from: None,
-        })
+        Some((levels[needed - 1], underived < needed, counted))
     }
 
-    /// The ancestors of `seeds` (seeds included), each after all of its descendants among them.
+    /// The ancestors of `seeds` (seeds included), children before parents.
     fn ancestors_children_first(&self, seeds: &[NodeId]) -> Vec<NodeId> {
-        let mut members = BTreeSet::new();
+        let mut members = IdSet::default();
         let mut stack: Vec<NodeId> = seeds.to_vec();
         while let Some(n) = stack.pop() {
             if members.insert(n) {
-                stack.extend(self.parents(n).iter().copied());
+                stack.extend(self.parents(n).iter().copied().filter(|p| !members.contains(p)));
             }
         }
-        // Iterative post-order over the children links inside `members`.
-        let mut order = Vec::with_capacity(members.len());
-        let mut done = BTreeSet::new();
-        for &root in &members {
-            let mut stack = vec![(root, false)];
-            while let Some((n, expanded)) = stack.pop() {
-                if expanded {
-                    order.push(n);
-                    continue;
-                }
-                if !done.insert(n) {
-                    continue;
-                }
-                stack.push((n, true));
-                stack.extend(
-                    self.children(n).iter().filter(|c| members.contains(c) && !done.contains(c)).map(|&c| (c, false)),
-                );
-            }
-        }
+        let mut order: Vec<NodeId> = members.into_iter().collect();
+        order.sort_unstable_by_key(|n| (self.rank[n.index()], *n));
         order
     }
 
     /// Carries every attained, underived competency over its exactMatchOf partners
     /// (once: what is carried over is derived and is not carried further). Returns the new ones.
-    fn crosswalk(&self, attained: &mut BTreeMap<NodeId, Attainment>) -> Vec<NodeId> {
-        let sources: Vec<(NodeId, u32)> =
+    fn crosswalk(&self, attained: &mut Working<'_>) -> Vec<NodeId> {
+        let mut sources: Vec<(NodeId, u32)> =
             attained.iter().filter(|(_, a)| !a.derived).map(|(&n, a)| (n, a.level)).collect();
+        sources.sort_unstable();
         let mut added = Vec::new();
         for (from, level) in sources {
             for &to in self.exact_matches(from) {
                 if self.node(to).kind != NodeKind::Competency || attained.contains_key(&to) {
                     continue;
                 }
-                attained.insert(
-                    to,
-                    Attainment {
-                        level,
-                        derived: true,
-                        evidence: Vec::new(),
-                        children: Vec::new(),
-                        crosswalk_from: Some(from),
-                    },
-                );
+                attained.insert(to, Attainment { level, crosswalk_from: Some(from), ..Attainment::empty(true) });
                 added.push(to);
             }
         }

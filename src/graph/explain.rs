@@ -23,7 +23,7 @@ pub fn explain(
 struct Explainer<'a> {
     graph: &'a CompetencyGraph,
     evidence: &'a LearnerEvidence<'a>,
-    result: &'a LearnerCompetencies,
+    result: &'a LearnerCompetencies<'a>,
 }
 
 fn indent(depth: usize) -> String {

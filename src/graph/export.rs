@@ -9,7 +9,7 @@ use super::{CompetencyGraph, Edge, LearnerCompetencies, Node, NodeId, NodeKind};
 
 /// Graphviz DOT. With a learner's result, attained competencies are filled
 /// (green; derived ones light blue) and carry their level.
-pub fn to_dot(graph: &CompetencyGraph, learner: Option<&LearnerCompetencies>) -> String {
+pub fn to_dot(graph: &CompetencyGraph, learner: Option<&LearnerCompetencies<'_>>) -> String {
     let mut out = String::from(
         "digraph competencies {\n  rankdir=BT;\n  node [fontname=\"DejaVu Sans\", fontsize=10];\n  edge [fontname=\"DejaVu Sans\", fontsize=8];\n",
     );
@@ -71,7 +71,7 @@ struct JsonNode<'a> {
     #[serde(flatten)]
     node: &'a Node,
     #[serde(skip_serializing_if = "Option::is_none")]
-    attained: Option<&'a super::Attainment>,
+    attained: Option<&'a super::Attainment<'a>>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +93,7 @@ struct JsonGraph<'a> {
 /// learner, `attained` (`level`, `derived`, `evidence`, `children`, `crosswalk_from`).
 /// Each edge has `from`, `to`, `kind` (`association` with `relation`, or `aligns`
 /// with `level` and `weight`).
-pub fn to_json(graph: &CompetencyGraph, learner: Option<&LearnerCompetencies>) -> String {
+pub fn to_json(graph: &CompetencyGraph, learner: Option<&LearnerCompetencies<'_>>) -> String {
     let nodes = graph
         .node_ids()
         .map(|id| JsonNode { id, node: graph.node(id), attained: learner.and_then(|l| l.get(id)) })

@@ -11,6 +11,7 @@ mod build;
 mod evaluate;
 mod explain;
 mod export;
+mod fast;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
-pub use evaluate::{Attainment, Evidence, LearnerCompetencies, LearnerEvidence, Outcome, passes};
+pub use evaluate::{Attainment, Evidence, LearnerCompetencies, LearnerEvidence, passes};
 pub use explain::explain;
 pub use export::{to_dot, to_json};
 
@@ -143,6 +144,9 @@ pub struct CompetencyGraph {
     exact: Vec<Vec<NodeId>>,
     /// The mastery rule of each competency with children.
     rules: Vec<MasteryRule>,
+    /// A topological rank over isChildOf: every child ranks below its parents
+    /// (cycles, which are reported, are broken arbitrarily).
+    rank: Vec<u32>,
 }
 
 impl CompetencyGraph {

@@ -1,0 +1,191 @@
+//! Competency graph at scale: a framework of 100,000 items with 1,000,000
+//! alignments (build time), and per-learner evaluation (median over many learners).
+//! Run: `cargo bench --bench graph` (prints its figures).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use xtranscript::config::MasteryConfig;
+use xtranscript::diag::{Diagnostics, Origin};
+use xtranscript::graph::{CompetencyGraph, LearnerEvidence};
+use xtranscript::model::{
+    Alignment, AlignmentSource, AssociationKind, CaseVersion, CfAssociation, CfDocument, CfItem, Course, CourseRecord, Framework, NodeRef,
+    Records,
+};
+
+const ITEMS: usize = 100_000;
+const FANOUT: usize = 8;
+const COURSES: usize = 20_000;
+const ALIGNMENTS_PER_COURSE: usize = 50;
+const LEARNERS: usize = 2_000;
+const COURSES_PER_LEARNER: usize = 40;
+
+/// A small deterministic generator (xorshift), so runs are comparable.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn item_id(k: usize) -> String {
+    format!("00000000-0000-4000-8000-{k:012}")
+}
+
+fn framework() -> Framework {
+    let origin = Origin::file("bench.json");
+    let node = |id: String| NodeRef { uri: format!("https://bench.example/{id}"), identifier: id, title: None };
+    let items = (0..ITEMS)
+        .map(|k| CfItem {
+            identifier: item_id(k),
+            uri: format!("https://bench.example/{}", item_id(k)),
+            full_statement: format!("Competency statement number {k}"),
+            abbreviated_statement: None,
+            human_coding_scheme: Some(format!("B.{k}")),
+            list_enumeration: None,
+            item_type: None,
+            education_level: vec![],
+            language: None,
+            origin: origin.clone(),
+        })
+        .collect();
+    // A complete tree: item k's parent is (k - 1) / FANOUT; item 0 is a child of the document.
+    let associations = (0..ITEMS)
+        .map(|k| CfAssociation {
+            identifier: format!("a{k}"),
+            kind: AssociationKind::IsChildOf,
+            origin_node: node(item_id(k)),
+            destination_node: node(if k == 0 { "doc".to_string() } else { item_id((k - 1) / FANOUT) }),
+            sequence_number: None,
+            origin: origin.clone(),
+        })
+        .collect();
+    Framework {
+        case_version: CaseVersion::V1_1,
+        document: CfDocument {
+            identifier: "doc".into(),
+            uri: "https://bench.example/doc".into(),
+            title: "Bench".into(),
+            creator: None,
+            publisher: None,
+            version: None,
+            description: None,
+            language: None,
+            adoption_status: None,
+        },
+        items,
+        associations,
+        rubrics: vec![],
+        origin,
+    }
+}
+
+fn records(rng: &mut Rng) -> Records {
+    let mut r = Records::default();
+    let origin = Origin::file("bench.csv");
+    for c in 0..COURSES {
+        let id = format!("C{c}");
+        r.courses.insert(
+            id.clone(),
+            Course {
+                id: id.clone(),
+                subject: "C".into(),
+                number: c.to_string(),
+                title: format!("Course {c}"),
+                credits: 3.0,
+                description: None,
+                level: None,
+                passing_grade: None,
+                institution: None,
+                origin: origin.clone(),
+            },
+        );
+        for _ in 0..ALIGNMENTS_PER_COURSE {
+            // Align to leaves and near-leaves, where outcomes are assessed.
+            let item = ITEMS / 2 + rng.below(ITEMS / 2);
+            r.alignments.push(Alignment {
+                source: AlignmentSource::Course(id.clone()),
+                competency: item_id(item),
+                level: Some((1 + rng.below(3)).to_string()),
+                weight: None,
+                origin: origin.clone(),
+            });
+        }
+    }
+    for l in 0..LEARNERS {
+        for _ in 0..COURSES_PER_LEARNER {
+            let course = format!("C{}", rng.below(COURSES));
+            r.course_records.push(CourseRecord {
+                id: format!("L{l}/{course}"),
+                learner_id: format!("L{l}"),
+                term_id: "T".into(),
+                course_id: course,
+                title: None,
+                credits_attempted: 3.0,
+                credits_earned: Some(3.0),
+                grade: Some("A".into()),
+                quality_points: None,
+                repeat: false,
+                transfer: false,
+                in_progress: false,
+                transfer_institution: None,
+                origin: origin.clone(),
+            });
+        }
+    }
+    r
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let mut rng = Rng(0x5eed_cafe_f00d_d00d);
+    let frameworks = [framework()];
+    let records = records(&mut rng);
+    println!("graph bench: {ITEMS} items, {} alignments, {COURSES} courses", records.alignments.len());
+
+    let mut builds = Vec::new();
+    let mut graph = CompetencyGraph::default();
+    for _ in 0..3 {
+        let mut diags = Diagnostics::new();
+        let start = Instant::now();
+        graph = CompetencyGraph::build(&records, &frameworks, &MasteryConfig::default(), &mut diags);
+        builds.push(start.elapsed());
+        assert!(!diags.has_errors(), "{:?}", diags.iter().next());
+    }
+    println!("build: median {:.3} s over {} runs ({} nodes, {} edges)", median(builds).as_secs_f64(), 3, graph.node_count(), graph.edge_count());
+
+    // Group records by learner once (as a batch run streams them), then time evaluation only.
+    let mut by_learner: std::collections::BTreeMap<&str, Vec<(&CourseRecord, bool)>> = Default::default();
+    for rec in &records.course_records {
+        by_learner.entry(rec.learner_id.as_str()).or_default().push((rec, true));
+    }
+    let mut times = Vec::with_capacity(LEARNERS);
+    let mut attained = 0usize;
+    for recs in by_learner.values() {
+        let evidence = LearnerEvidence { records: recs.clone(), awards: vec![] };
+        let start = Instant::now();
+        let result = black_box(graph.evaluate(&evidence));
+        times.push(start.elapsed());
+        attained += result.len();
+    }
+    let total: Duration = times.iter().sum();
+    times.sort();
+    println!(
+        "evaluate one learner ({COURSES_PER_LEARNER} passed courses, ~{} direct alignments): median {:.1} µs, p95 {:.1} µs, mean {:.1} µs; {:.0} attained competencies per learner",
+        COURSES_PER_LEARNER * ALIGNMENTS_PER_COURSE,
+        median(times.clone()).as_secs_f64() * 1e6,
+        times[times.len() * 95 / 100].as_secs_f64() * 1e6,
+        total.as_secs_f64() * 1e6 / LEARNERS as f64,
+        attained as f64 / LEARNERS as f64
+    );
+}
