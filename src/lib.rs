@@ -15,6 +15,8 @@
 //! - [`model`]: the typed records and frameworks every stage shares.
 //! - [`ingest`]: reads an input directory (or single PESC / CASE files) into the model.
 //! - [`graph`]: the competency graph; per-learner mastery, roll-up, crosswalks, evidence trails.
+//! - [`sign`]: W3C Data Integrity proofs (eddsa-rdfc-2022, eddsa-jcs-2022): sign, verify, did:key keys.
+//! - [`render`]: the human-readable transcript: a typed view model rendered to PDF and HTML.
 //!
 //! Every stage is a pure function of its inputs: the file system, the clock and
 //! randomness are reached only from the binary's edge.
@@ -24,3 +26,5 @@ pub mod diag;
 pub mod graph;
 pub mod ingest;
 pub mod model;
+pub mod sign;
+pub mod render;

@@ -1,0 +1,185 @@
+//! The verification QR code as a raw 8-bit grayscale image (no image codec needed).
+//!
+//! The `qrcode` crate encodes; the mask is chosen here with the standard's penalty
+//! rules on a plain bit grid (the crate's own mask search is most of the time of a
+//! whole transcript).
+
+use printpdf::{RawImage, RawImageData, RawImageFormat};
+use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::{Color, EcLevel};
+
+use super::RenderError;
+
+/// Quiet zone around the code, in modules (the QR standard asks for 4).
+const QUIET: usize = 4;
+
+const MASKS: [MaskPattern; 8] = [
+    MaskPattern::Checkerboard,
+    MaskPattern::HorizontalLines,
+    MaskPattern::VerticalLines,
+    MaskPattern::DiagonalLines,
+    MaskPattern::LargeCheckerboard,
+    MaskPattern::Fields,
+    MaskPattern::Diamonds,
+    MaskPattern::Meadow,
+];
+
+/// The modules of `text` (error correction M) as rows of dark (true) / light, with the
+/// mask of the lowest penalty.
+fn modules(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
+    let err = |e: qrcode::types::QrError| RenderError::Qr(format!("{text:?}: {e}"));
+    let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::M).map_err(err)?;
+    let version = bits.version();
+    let (data, ec) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(err)?;
+    let mut canvas = Canvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    let width = usize::try_from(version.width()).unwrap_or(0);
+    let best = MASKS
+        .iter()
+        .map(|&mask| {
+            let mut c = canvas.clone();
+            c.apply_mask(mask);
+            let grid: Vec<bool> = c.into_colors().into_iter().map(|m| m == Color::Dark).collect();
+            (penalty(width, &grid), grid)
+        })
+        .min_by_key(|(p, _)| *p)
+        .map(|(_, grid)| grid)
+        .unwrap_or_default();
+    Ok((width, best))
+}
+
+/// The penalty score of ISO/IEC 18004 §7.8.3: runs of five or more, 2×2 blocks,
+/// finder-like patterns, and imbalance of dark and light.
+fn penalty(n: usize, grid: &[bool]) -> usize {
+    // Rows, then columns, as slices.
+    let columns: Vec<bool> = (0..n * n).map(|i| grid[(i % n) * n + i / n]).collect();
+    let mut score = 0;
+    for line in grid.chunks_exact(n).chain(columns.chunks_exact(n)) {
+        let mut run = 1;
+        for i in 1..=n {
+            if i < n && line[i] == line[i - 1] {
+                run += 1;
+            } else {
+                if run >= 5 {
+                    score += run - 2;
+                }
+                run = 1;
+            }
+        }
+        // 1:1:3:1:1 (dark light dark dark dark light dark) with four light modules on one side.
+        const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
+        for (i, window) in line.windows(7).enumerate() {
+            if window == FINDER {
+                let light = |from: usize, to: usize| line[from.min(n)..to.min(n)].iter().all(|&d| !d);
+                if light(i.saturating_sub(4), i) || light(i + 7, i + 11) {
+                    score += 40;
+                }
+            }
+        }
+    }
+    for (upper, lower) in grid.chunks_exact(n).zip(grid.chunks_exact(n).skip(1)) {
+        for x in 0..n - 1 {
+            let c = upper[x];
+            if upper[x + 1] == c && lower[x] == c && lower[x + 1] == c {
+                score += 3;
+            }
+        }
+    }
+    let dark = grid.iter().filter(|&&d| d).count();
+    let percent = dark * 100 / grid.len().max(1);
+    score + 10 * (percent.abs_diff(50) / 5)
+}
+
+/// The QR code of `text` as a square grayscale image, one pixel a module, quiet zone
+/// included (drawn without interpolation, so the modules stay sharp at any size).
+pub(crate) fn qr_image(text: &str) -> Result<RawImage, RenderError> {
+    let (n, grid) = modules(text)?;
+    let side = n + 2 * QUIET;
+    let mut pixels = vec![255u8; side * side];
+    for (i, &dark) in grid.iter().enumerate() {
+        if dark {
+            pixels[(i / n + QUIET) * side + i % n + QUIET] = 0;
+        }
+    }
+    Ok(RawImage {
+        pixels: RawImageData::U8(pixels),
+        width: side,
+        height: side,
+        data_format: RawImageFormat::R8,
+        tag: Vec::new(),
+    })
+}
+
+/// The QR code of `text` as an SVG image (for the HTML view): one path of dark runs.
+pub(crate) fn qr_svg(text: &str) -> Result<String, RenderError> {
+    let (n, grid) = modules(text)?;
+    let side = n + 2 * QUIET;
+    let mut path = String::new();
+    for (y, row) in grid.chunks_exact(n).enumerate() {
+        let mut x = 0;
+        while x < n {
+            if row[x] {
+                let start = x;
+                while x < n && row[x] {
+                    x += 1;
+                }
+                path.push_str(&format!("M{} {}h{}v1h-{}z", start + QUIET, y + QUIET, x - start, x - start));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\" \
+         role=\"img\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qr_has_quiet_zone_and_finder_pattern() {
+        let image = qr_image("https://registrar.example.edu/verify/urn:uuid:1").unwrap();
+        let RawImageData::U8(px) = &image.pixels else { panic!("8-bit pixels") };
+        let side = image.width;
+        assert_eq!(side, image.height);
+        assert_eq!(px.len(), side * side);
+        assert!(px[..side * QUIET].iter().all(|&p| p == 255));
+        // The top-left finder pattern: a dark ring 7 modules wide around a light ring.
+        let px_at = |x: usize, y: usize| px[(y + QUIET) * side + x + QUIET];
+        assert!((0..7).all(|i| px_at(i, 0) == 0 && px_at(0, i) == 0 && px_at(6, i) == 0));
+        assert_eq!(px_at(1, 1), 255);
+        assert_eq!(px_at(3, 3), 0);
+    }
+
+    #[test]
+    fn svg_draws_the_same_modules() {
+        let svg = qr_svg("https://example.edu/v/1").unwrap();
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        let (n, grid) = modules("https://example.edu/v/1").unwrap();
+        // Every dark module is in exactly one run; the runs' lengths add up to the dark count.
+        let total: usize =
+            svg.split('h').skip(1).map(|part| part.split('v').next().unwrap().parse::<usize>().unwrap()).sum();
+        assert_eq!(total, grid.iter().filter(|&&d| d).count());
+        assert!(svg.contains(&format!("viewBox=\"0 0 {0} {0}\"", n + 2 * QUIET)));
+    }
+
+    #[test]
+    fn the_chosen_mask_is_the_lowest_penalty() {
+        // Same choice as the qrcode crate's own search, which follows the same rules.
+        let text = "https://registrar.northbridge.example.edu/verify/urn:uuid:5f0c2a7e-41d3";
+        let ours = modules(text).unwrap().1;
+        let theirs: Vec<bool> = qrcode::QrCode::with_error_correction_level(text, EcLevel::M)
+            .unwrap()
+            .to_colors()
+            .into_iter()
+            .map(|c| c == Color::Dark)
+            .collect();
+        assert_eq!(ours.len(), theirs.len());
+        let n = (ours.len() as f64).sqrt() as usize;
+        assert!(penalty(n, &ours) <= penalty(n, &theirs));
+    }
+}

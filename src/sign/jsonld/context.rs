@@ -1,0 +1,506 @@
+//! JSON-LD 1.1 context processing (JSON-LD 1.1 Processing Algorithms §4.1 Context Processing, §4.2 Create
+//! Term Definition) and IRI expansion (§5.2), for the features the pinned contexts use: terms, keyword aliases,
+//! `@vocab`, compact IRIs, `@protected`, type coercion (`@id`, `@vocab`, `@json`, datatypes), containers
+//! (`@set`, `@list`, `@graph`), scoped contexts (property- and type-scoped, `@propagate`) and `null` contexts.
+//! Anything else (`@import`, `@base`, `@language`, `@reverse`, `@nest`, `@index`, …) is reported as
+//! unsupported rather than guessed at.
+//!
+//! Speed: a processed context is immutable and shared (`Arc`); applying a *pinned* local context (a pinned URL,
+//! or a scoped context inside one) to a context built only from pinned contexts is memoized process-wide, so
+//! each combination is processed once per process and every later credential reuses it.
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::{Map, Value};
+
+use super::super::contexts;
+use super::super::error::CanonError;
+use super::super::fasthash::FastMap;
+
+/// A container mapping (§4.2.2 step 19), restricted to what the pinned contexts use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    /// No container, or `@set` (the same for RDF).
+    None,
+    /// `@list`: an RDF collection.
+    List,
+    /// `@graph`: each value is a node in its own named graph.
+    Graph,
+}
+
+/// A scoped context (the `@context` of a term definition), unprocessed.
+#[derive(Debug, Clone)]
+pub enum Scoped {
+    /// Inside a pinned context: its address identifies it for memoization.
+    Pinned(&'static Value),
+    /// Inside a context given by the document.
+    Inline(Arc<Value>),
+}
+
+impl Scoped {
+    fn value(&self) -> &Value {
+        match self {
+            Scoped::Pinned(v) => v,
+            Scoped::Inline(v) => v,
+        }
+    }
+}
+
+impl PartialEq for Scoped {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.value(), other.value()) || self.value() == other.value()
+    }
+}
+
+/// A term definition (§4.2.2). `iri` is `None` for a term explicitly mapped to `null`.
+#[derive(Debug, Clone)]
+pub struct TermDef {
+    pub iri: Option<Arc<str>>,
+    pub prefix: bool,
+    pub protected: bool,
+    pub type_mapping: Option<Arc<str>>,
+    pub container: Container,
+    pub context: Option<Scoped>,
+}
+
+impl TermDef {
+    /// Equal "other than the value of protected" (§4.2.2 step 27).
+    fn same_as(&self, other: &TermDef) -> bool {
+        self.iri == other.iri
+            && self.prefix == other.prefix
+            && self.type_mapping == other.type_mapping
+            && self.container == other.container
+            && self.context == other.context
+    }
+}
+
+/// An active context (§4.1): term definitions, vocabulary mapping and, after a non-propagated type-scoped
+/// context, the context to return to for nested nodes.
+#[derive(Debug)]
+pub struct Context {
+    id: u64,
+    /// Built only from pinned contexts, so results derived from it may be memoized.
+    pinned: bool,
+    pub terms: FastMap<String, Arc<TermDef>>,
+    pub vocab: Option<String>,
+    pub previous: Option<Arc<Context>>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Memo of (active context id, local context address, override protected, propagate) → result.
+type Memo = FastMap<(u64, usize, bool, bool), Arc<Context>>;
+
+fn memo() -> &'static Mutex<Memo> {
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    MEMO.get_or_init(|| Mutex::new(FastMap::default()))
+}
+
+/// The pinned contexts, parsed once.
+fn pinned(url: &str) -> Option<&'static Value> {
+    static PARSED: OnceLock<FastMap<&'static str, Value>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        contexts::PINNED
+            .iter()
+            .map(|(url, _, text)| (*url, serde_json::from_str(text).expect("pinned contexts are valid JSON")))
+            .collect()
+    });
+    parsed.get(url)?.get("@context")
+}
+
+impl Context {
+    /// The empty initial context (no base IRI: safe mode rejects relative IRIs anyway).
+    pub fn initial() -> Arc<Context> {
+        static INITIAL: OnceLock<Arc<Context>> = OnceLock::new();
+        Arc::clone(INITIAL.get_or_init(|| {
+            Arc::new(Context { id: 0, pinned: true, terms: FastMap::default(), vocab: None, previous: None })
+        }))
+    }
+
+    fn derive(&self) -> Context {
+        Context {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            pinned: self.pinned,
+            terms: self.terms.clone(),
+            vocab: self.vocab.clone(),
+            previous: self.previous.clone(),
+        }
+    }
+}
+
+fn unsupported(what: &str) -> CanonError {
+    CanonError::JsonLd(format!("unsupported JSON-LD feature: {what}"))
+}
+
+/// A local context being applied: inside a pinned context (`'static`, memoizable) or given by the document.
+#[derive(Debug, Clone, Copy)]
+pub enum Local<'a> {
+    /// Part of a pinned context.
+    Pinned(&'static Value),
+    /// Part of the document.
+    Inline(&'a Value),
+}
+
+impl<'a> Local<'a> {
+    fn value(self) -> &'a Value {
+        match self {
+            Local::Pinned(v) => v,
+            Local::Inline(v) => v,
+        }
+    }
+}
+
+impl Scoped {
+    /// The scoped context as a local context to apply.
+    pub fn local(&self) -> Local<'_> {
+        match self {
+            Scoped::Pinned(v) => Local::Pinned(v),
+            Scoped::Inline(v) => Local::Inline(v),
+        }
+    }
+}
+
+/// §4.1.2 Context Processing: applies `local` to `active`. `override_protected` is true for property-scoped
+/// contexts; `propagate` is false for type-scoped contexts (unless the context says `@propagate: true`).
+pub fn process(
+    active: &Arc<Context>,
+    local: Local<'_>,
+    override_protected: bool,
+    propagate: bool,
+) -> Result<Arc<Context>, CanonError> {
+    let key = match local {
+        Local::Pinned(v) if active.pinned => {
+            Some((active.id, v as *const Value as usize, override_protected, propagate))
+        }
+        _ => None,
+    };
+    if let Some(hit) = key.and_then(|k| memo().lock().ok()?.get(&k).cloned()) {
+        return Ok(hit);
+    }
+    let result = process_uncached(active, local, override_protected, propagate)?;
+    if let Some(k) = key
+        && let Ok(mut memo) = memo().lock()
+    {
+        memo.insert(k, Arc::clone(&result));
+    }
+    Ok(result)
+}
+
+/// §4.1.2 steps 1–5.
+fn process_uncached(
+    active: &Arc<Context>,
+    local: Local<'_>,
+    override_protected: bool,
+    mut propagate: bool,
+) -> Result<Arc<Context>, CanonError> {
+    // Step 3: an explicit @propagate in the local context wins.
+    if let Some(p) = local.value().get("@propagate") {
+        propagate = p.as_bool().ok_or_else(|| CanonError::JsonLd("@propagate must be a boolean".into()))?;
+    }
+    let items: Vec<Local<'_>> = match local {
+        Local::Pinned(Value::Array(items)) => items.iter().map(Local::Pinned).collect(),
+        Local::Inline(Value::Array(items)) => items.iter().map(Local::Inline).collect(),
+        _ => vec![local],
+    };
+    let mut result = Arc::clone(active);
+    for item in items {
+        result = apply_item(&result, item, override_protected)?;
+    }
+    // Step 4: a non-propagated context remembers where nested nodes return to.
+    if !propagate && result.previous.is_none() {
+        let mut with_previous = result.derive();
+        with_previous.previous = Some(Arc::clone(active));
+        result = Arc::new(with_previous);
+    }
+    Ok(result)
+}
+
+/// §4.1.2 step 5 for one context of the list: `null`, a (pinned) URL, or a context object.
+fn apply_item(active: &Arc<Context>, item: Local<'_>, override_protected: bool) -> Result<Arc<Context>, CanonError> {
+    match item.value() {
+        Value::Null => {
+            if !override_protected && active.terms.values().any(|t| t.protected) {
+                return Err(CanonError::JsonLd("invalid context nullification (protected terms)".into()));
+            }
+            Ok(Arc::new(Context { pinned: active.pinned, ..Context::initial().derive() }))
+        }
+        Value::String(url) => {
+            let remote =
+                pinned(url).ok_or_else(|| CanonError::UnknownContext { url: url.clone(), path: String::new() })?;
+            process(active, Local::Pinned(remote), override_protected, true)
+        }
+        Value::Object(map) => {
+            let mut result = active.derive();
+            result.pinned &= matches!(item, Local::Pinned(_));
+            apply_object(&mut result, map, item, override_protected)?;
+            Ok(Arc::new(result))
+        }
+        _ => Err(CanonError::JsonLd("invalid local context".into())),
+    }
+}
+
+/// §4.1.2 steps 5.5–5.13 for one context object.
+fn apply_object(
+    result: &mut Context,
+    map: &Map<String, Value>,
+    source: Local<'_>,
+    override_protected: bool,
+) -> Result<(), CanonError> {
+    for key in ["@import", "@base", "@language", "@direction"] {
+        if map.contains_key(key) {
+            return Err(unsupported(key));
+        }
+    }
+    if map.get("@version").is_some_and(|v| v.as_f64() != Some(1.1)) {
+        return Err(CanonError::JsonLd("invalid @version".into()));
+    }
+    // Step 5.8: @vocab.
+    match map.get("@vocab") {
+        None => {}
+        Some(Value::Null) => result.vocab = None,
+        Some(Value::String(v)) => {
+            let iri = expand_iri(result, v, true, None)?.unwrap_or_default();
+            result.vocab = Some(iri);
+        }
+        Some(_) => return Err(CanonError::JsonLd("invalid @vocab".into())),
+    }
+    let protected = map.get("@protected").and_then(Value::as_bool).unwrap_or(false);
+    let mut defining = Definer { local: map, source, defined: FastMap::default(), protected, override_protected };
+    for term in map.keys() {
+        if !matches!(term.as_str(), "@version" | "@vocab" | "@protected" | "@propagate") {
+            defining.define(result, term)?;
+        }
+    }
+    Ok(())
+}
+
+/// The state of §4.2.2 Create Term Definition for one local context object.
+pub struct Definer<'a> {
+    local: &'a Map<String, Value>,
+    source: Local<'a>,
+    /// term → true when defined, false while being defined (cycle detection).
+    defined: FastMap<String, bool>,
+    protected: bool,
+    override_protected: bool,
+}
+
+impl Definer<'_> {
+    /// §4.2.2 Create Term Definition.
+    fn define(&mut self, active: &mut Context, term: &str) -> Result<(), CanonError> {
+        match self.defined.get(term) {
+            Some(true) => return Ok(()),
+            Some(false) => return Err(CanonError::JsonLd(format!("cyclic IRI mapping for {term}"))),
+            None => {}
+        }
+        self.defined.insert(term.to_owned(), false);
+        let value = &self.local[term];
+        if term.starts_with('@') {
+            return Err(CanonError::JsonLd(format!("keyword redefinition: {term}")));
+        }
+        let previous = active.terms.remove(term);
+        let def = self.build(active, term, value)?;
+        let def = match previous {
+            Some(prev) if prev.protected && !self.override_protected => {
+                if !prev.same_as(&def) {
+                    return Err(CanonError::JsonLd(format!("protected term redefinition: {term}")));
+                }
+                prev
+            }
+            _ => Arc::new(def),
+        };
+        active.terms.insert(term.to_owned(), def);
+        self.defined.insert(term.to_owned(), true);
+        Ok(())
+    }
+
+    /// §4.2.2 steps 7–26: the definition of `term` from its `value`.
+    fn build(&mut self, active: &mut Context, term: &str, value: &Value) -> Result<TermDef, CanonError> {
+        let simple = value.is_string();
+        let empty = Map::new();
+        let map = match value {
+            Value::Null => &empty,
+            Value::String(_) => &empty,
+            Value::Object(map) => map,
+            _ => return Err(CanonError::JsonLd(format!("invalid term definition for {term}"))),
+        };
+        for key in map.keys() {
+            if !matches!(key.as_str(), "@id" | "@type" | "@container" | "@context" | "@protected") {
+                return Err(unsupported(&format!("{key} in the definition of {term}")));
+            }
+        }
+        let mut def = TermDef {
+            iri: None,
+            prefix: false,
+            protected: map.get("@protected").and_then(Value::as_bool).unwrap_or(self.protected),
+            type_mapping: None,
+            container: Container::None,
+            context: None,
+        };
+        if let Some(t) = map.get("@type") {
+            let t = t.as_str().ok_or_else(|| CanonError::JsonLd(format!("invalid @type for {term}")))?;
+            def.type_mapping = match t {
+                "@id" | "@vocab" | "@json" | "@none" => Some(Arc::from(t)),
+                _ => expand_iri(active, t, true, Some(self))?.map(Arc::from),
+            };
+        }
+        let id = if simple { Some(value) } else { map.get("@id") };
+        match id {
+            _ if value.is_null() => {}
+            Some(Value::Null) => {}
+            Some(Value::String(id)) => {
+                def.iri = expand_iri(active, id, true, Some(self))?.map(Arc::from);
+                let gen_delim = def.iri.as_deref().is_some_and(|i| i.ends_with([':', '/', '?', '#', '[', ']', '@']));
+                def.prefix = simple && !term.contains([':', '/']) && gen_delim;
+            }
+            Some(_) => return Err(CanonError::JsonLd(format!("invalid @id for {term}"))),
+            None if term.contains(':') => def.iri = expand_iri(active, term, true, Some(self))?.map(Arc::from),
+            None => match &active.vocab {
+                Some(vocab) => def.iri = Some(Arc::from(format!("{vocab}{term}"))),
+                None => return Err(CanonError::JsonLd(format!("invalid IRI mapping for {term}"))),
+            },
+        }
+        def.container = match map.get("@container") {
+            None => Container::None,
+            Some(c) => container(c).ok_or_else(|| unsupported(&format!("@container {c} of {term}")))?,
+        };
+        def.context = map.get("@context").map(|c| match self.source {
+            Local::Pinned(parent) => Scoped::Pinned(pinned_child(parent, term)),
+            Local::Inline(_) => Scoped::Inline(Arc::new(c.clone())),
+        });
+        Ok(def)
+    }
+}
+
+/// The `@context` of `term`'s definition inside a pinned context object (a `'static` reference).
+fn pinned_child(parent: &'static Value, term: &str) -> &'static Value {
+    &parent[term]["@context"]
+}
+
+fn container(value: &Value) -> Option<Container> {
+    let items: Vec<&str> = match value {
+        Value::String(s) => vec![s],
+        Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<_>>()?,
+        _ => return None,
+    };
+    match items.as_slice() {
+        ["@set"] => Some(Container::None),
+        ["@list"] => Some(Container::List),
+        ["@graph"] | ["@graph", "@set"] | ["@set", "@graph"] => Some(Container::Graph),
+        _ => None,
+    }
+}
+
+/// The JSON-LD keywords.
+pub fn is_keyword(value: &str) -> bool {
+    matches!(
+        value,
+        "@base"
+            | "@container"
+            | "@context"
+            | "@direction"
+            | "@graph"
+            | "@id"
+            | "@import"
+            | "@included"
+            | "@index"
+            | "@json"
+            | "@language"
+            | "@list"
+            | "@nest"
+            | "@none"
+            | "@prefix"
+            | "@propagate"
+            | "@protected"
+            | "@reverse"
+            | "@set"
+            | "@type"
+            | "@value"
+            | "@version"
+            | "@vocab"
+    )
+}
+
+/// §5.2.2 IRI Expansion while defining terms. `vocab`: relative to the vocabulary (terms and `@vocab` apply); `local`: the context
+/// being defined (terms it defines are created on demand). A relative IRI is returned as is (there is no base
+/// IRI); callers reject it in safe mode. `None` means "no IRI" (null mapping or keyword-like string).
+pub fn expand_iri(
+    active: &mut Context,
+    value: &str,
+    vocab: bool,
+    mut local: Option<&mut Definer<'_>>,
+) -> Result<Option<String>, CanonError> {
+    if is_keyword(value) {
+        return Ok(Some(value.to_owned()));
+    }
+    if value.starts_with('@') && value[1..].chars().all(|c| c.is_ascii_alphabetic()) && value.len() > 1 {
+        return Ok(None);
+    }
+    if let Some(definer) = local.as_deref_mut()
+        && definer.local.contains_key(value)
+        && definer.defined.get(value) != Some(&true)
+    {
+        definer.define(active, value)?;
+    }
+    if vocab && let Some(def) = active.terms.get(value) {
+        return Ok(def.iri.as_deref().map(str::to_owned));
+    }
+    if let Some((prefix, suffix)) = value.split_once(':').filter(|(p, _)| !p.is_empty()) {
+        if prefix == "_" || suffix.starts_with("//") {
+            return Ok(Some(value.to_owned()));
+        }
+        if let Some(definer) = local
+            && definer.local.contains_key(prefix)
+            && definer.defined.get(prefix) != Some(&true)
+        {
+            definer.define(active, prefix)?;
+        }
+        if let Some(iri) = active.terms.get(prefix).filter(|d| d.prefix).and_then(|d| d.iri.as_ref()) {
+            return Ok(Some(format!("{iri}{suffix}")));
+        }
+        if super::is_absolute_iri(value) {
+            return Ok(Some(value.to_owned()));
+        }
+    }
+    if vocab && let Some(v) = &active.vocab {
+        return Ok(Some(format!("{v}{value}")));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// [`expand`] as a shared string: a term's IRI is shared, not copied.
+pub fn expand_shared(active: &Context, value: &str, vocab: bool) -> Option<Arc<str>> {
+    if vocab && let Some(def) = active.terms.get(value) {
+        return def.iri.clone();
+    }
+    expand(active, value, vocab).map(|iri| Arc::from(&*iri))
+}
+
+/// IRI expansion against a shared, already processed context (no term is being defined); borrows when it can.
+pub fn expand<'a>(active: &'a Context, value: &'a str, vocab: bool) -> Option<Cow<'a, str>> {
+    if is_keyword(value) {
+        return Some(Cow::Borrowed(value));
+    }
+    if value.starts_with('@') && value.len() > 1 && value[1..].chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    if vocab && let Some(def) = active.terms.get(value) {
+        return def.iri.as_deref().map(Cow::Borrowed);
+    }
+    if let Some((prefix, suffix)) = value.split_once(':').filter(|(p, _)| !p.is_empty()) {
+        if prefix == "_" || suffix.starts_with("//") {
+            return Some(Cow::Borrowed(value));
+        }
+        if let Some(iri) = active.terms.get(prefix).filter(|d| d.prefix).and_then(|d| d.iri.as_ref()) {
+            return Some(Cow::Owned(format!("{iri}{suffix}")));
+        }
+        if super::is_absolute_iri(value) {
+            return Some(Cow::Borrowed(value));
+        }
+    }
+    match (&active.vocab, vocab) {
+        (Some(v), true) => Some(Cow::Owned(format!("{v}{value}"))),
+        _ => Some(Cow::Borrowed(value)),
+    }
+}

@@ -1,0 +1,154 @@
+//! The individual steps of the EdDSA cryptosuites (W3C vc-di-eddsa 1.0 §3.2 eddsa-rdfc-2022, §3.3
+//! eddsa-jcs-2022, and the legacy Ed25519Signature2020 which hashes like eddsa-rdfc-2022), public so that the
+//! test vectors can be reproduced step by step: canonical document, canonical proof configuration, hashes,
+//! combined hash, signature, `proofValue`.
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::error::{CanonError, SignError};
+use super::jsonld::{PinnedJsonLd, ToRdf, is_absolute_iri};
+use super::rdfc;
+
+/// How a document and a proof configuration are canonicalized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Canonicalization {
+    /// JSON-LD → RDF (pinned contexts, safe mode) → RDFC-1.0 canonical N-Quads.
+    Rdfc,
+    /// JSON Canonicalization Scheme, RFC 8785.
+    Jcs,
+}
+
+/// vc-di-eddsa §3.2.3 / §3.3.3 Transformation (and §3.2.5 / §3.3.5 step "canonicalProofConfig"):
+/// the canonical form of `doc`, as UTF-8 text.
+///
+/// For [`Canonicalization::Jcs`] the document is still checked in JSON-LD safe mode ([`rdf_safe_check`]) by
+/// [`super::sign`]: a JCS signature over terms that no context defines would be a credential that is not valid
+/// JSON-LD, which reference verifiers reject.
+pub fn canonicalize(doc: &Value, method: Canonicalization) -> Result<String, CanonError> {
+    match method {
+        Canonicalization::Rdfc => rdfc::canonicalize(&PinnedJsonLd.to_rdf(doc)?),
+        Canonicalization::Jcs => serde_json_canonicalizer::to_string(doc).map_err(|e| CanonError::Jcs(e.to_string())),
+    }
+}
+
+/// JSON-LD safe-mode check only (pinned contexts, no undefined term, no relative identifier), without
+/// canonicalizing.
+pub fn rdf_safe_check(doc: &Value) -> Result<(), CanonError> {
+    PinnedJsonLd.to_rdf(doc).map(|_| ())
+}
+
+/// vc-di-eddsa §3.2.5 / §3.3.5 Proof Configuration, steps 1–4: the proof options (the proof without
+/// `proofValue`) with `@context` set to the document's `@context`.
+pub fn proof_configuration(proof_options: &Map<String, Value>, document_context: Option<&Value>) -> Value {
+    let mut config = proof_options.clone();
+    config.remove("proofValue");
+    match document_context {
+        Some(context) => config.insert("@context".to_owned(), context.clone()),
+        None => config.remove("@context"),
+    };
+    Value::Object(config)
+}
+
+/// vc-di-eddsa §3.2.4 / §3.3.4 Hashing: SHA-256 of the canonical proof configuration followed by SHA-256 of
+/// the canonical document (64 bytes, the data that is signed).
+pub fn hash_data(canonical_proof_config: &str, canonical_document: &str) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&Sha256::digest(canonical_proof_config.as_bytes()));
+    out[32..].copy_from_slice(&Sha256::digest(canonical_document.as_bytes()));
+    out
+}
+
+/// The canonical forms and the hash data of one proof over one unsecured document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// Canonical proof configuration (§3.2.5 / §3.3.5).
+    pub canonical_proof_config: String,
+    /// Canonical document (§3.2.3 / §3.3.3).
+    pub canonical_document: String,
+    /// sha256(canonical proof configuration) ‖ sha256(canonical document) (§3.2.4 / §3.3.4).
+    pub hash_data: [u8; 64],
+}
+
+/// §3.2.3–§3.2.5 (or §3.3.3–§3.3.5) together: transformation, proof configuration and hashing of
+/// `unsecured` (the document without `proof`) for `proof_options`.
+pub fn prepare(
+    unsecured: &Value,
+    proof_options: &Map<String, Value>,
+    method: Canonicalization,
+) -> Result<Prepared, CanonError> {
+    let config = proof_configuration(proof_options, unsecured.get("@context"));
+    let canonical_proof_config = canonicalize(&config, method)?;
+    let canonical_document = canonicalize(unsecured, method)?;
+    let hash_data = hash_data(&canonical_proof_config, &canonical_document);
+    Ok(Prepared { canonical_proof_config, canonical_document, hash_data })
+}
+
+/// VC Data Integrity 1.0 §2.1 `created`: an XML Schema 1.1 dateTimeStamp, i.e.
+/// `YYYY-MM-DDThh:mm:ss[.s+](Z|±hh:mm)` (a time zone is required).
+pub fn check_date_time_stamp(value: &str) -> Result<(), SignError> {
+    let bad = || SignError::InvalidCreated(value.to_owned());
+    let b = value.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let shape = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+        && b.get(10) == Some(&b'T')
+        && digits(11..13)
+        && b.get(13) == Some(&b':')
+        && digits(14..16)
+        && b.get(16) == Some(&b':')
+        && digits(17..19);
+    if !shape {
+        return Err(bad());
+    }
+    let mut rest = &value[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return Err(bad());
+        }
+        rest = &fraction[n..];
+    }
+    let zone_ok = rest == "Z"
+        || (rest.len() == 6
+            && matches!(rest.as_bytes()[0], b'+' | b'-')
+            && rest.as_bytes()[3] == b':'
+            && rest[1..3].bytes().chain(rest[4..6].bytes()).all(|c| c.is_ascii_digit()));
+    let field = |r: std::ops::Range<usize>| value[r].parse::<u32>().unwrap_or(99);
+    let in_range = (1..=12).contains(&field(5..7))
+        && (1..=31).contains(&field(8..10))
+        && field(11..13) <= 24
+        && field(14..16) <= 59
+        && field(17..19) <= 60;
+    if zone_ok && in_range { Ok(()) } else { Err(bad()) }
+}
+
+/// Checks that a verification method is an absolute IRI.
+pub fn check_verification_method(value: &str) -> Result<(), SignError> {
+    if is_absolute_iri(value) { Ok(()) } else { Err(SignError::InvalidVerificationMethod(value.to_owned())) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_time_stamps() {
+        for ok in ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123Z", "2024-12-31T23:59:59+01:00"] {
+            assert!(check_date_time_stamp(ok).is_ok(), "{ok}");
+        }
+        for bad in ["2024-01-02", "2024-01-02T03:04:05", "2024-13-02T03:04:05Z", "2024-01-02T03:04:05.Z", "x"] {
+            assert!(check_date_time_stamp(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hash_data_is_two_sha256() {
+        let h = hash_data("a", "b");
+        assert_eq!(rdfc::hex(&h[..32]), rdfc::hex_sha256(b"a"));
+        assert_eq!(rdfc::hex(&h[32..]), rdfc::hex_sha256(b"b"));
+    }
+}
