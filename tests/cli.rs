@@ -143,7 +143,8 @@ fn golden(name: &str, actual: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing: run UPDATE_GOLDEN=1 cargo test", path.display()));
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing: run UPDATE_GOLDEN=1 cargo test", path.display()));
     assert_eq!(actual, expected, "{name} differs from its golden file (UPDATE_GOLDEN=1 to accept)");
 }
 
@@ -184,7 +185,8 @@ fn graph_json_marks_a_learners_competencies() {
     assert_eq!(by_code("NIT.DS.2")["attained"]["derived"], false);
     assert_eq!(by_code("DDS.2")["attained"]["derived"], true);
     assert!(by_code("NIT.CF.3").get("attained").is_none());
-    let kinds: std::collections::BTreeSet<&str> = g["edges"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: std::collections::BTreeSet<&str> =
+        g["edges"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["aligns", "association"].into_iter().collect());
 }
 
@@ -193,8 +195,17 @@ fn graph_dot_renders_with_graphviz() {
     let out = xtranscript(&["graph", "samples", "--format", "dot", "--learner", "N2025020"]);
     assert_eq!(out.status.code(), Some(0));
     let dot = text(&out.stdout);
-    assert!(dot.starts_with("digraph competencies {") && dot.contains("fillcolor=palegreen") && dot.contains("fillcolor=lightblue"));
-    let Ok(mut child) = Command::new("dot").arg("-Tsvg").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn() else {
+    assert!(
+        dot.starts_with("digraph competencies {")
+            && dot.contains("fillcolor=palegreen")
+            && dot.contains("fillcolor=lightblue")
+    );
+    let Ok(mut child) = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    else {
         assert!(std::env::var_os("CI").is_none(), "Graphviz (dot) is required in CI");
         eprintln!("note: Graphviz not installed; DOT not rendered");
         return;
