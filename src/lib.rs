@@ -15,12 +15,17 @@
 //! - [`model`]: the typed records and frameworks every stage shares.
 //! - [`ingest`]: reads an input directory (or single PESC / CASE files) into the model.
 //! - [`graph`]: the competency graph; per-learner mastery, roll-up, crosswalks, evidence trails.
+//! - [`assemble`]: each learner's CLR 2.0 ClrCredential of OB 3.0 AchievementCredentials; GPA and credits.
+//!
+//! - [`export`]: output bytes (CLR JSON, manifest) and the one atomic writer.
 //!
 //! Every stage is a pure function of its inputs: the file system, the clock and
 //! randomness are reached only from the binary's edge.
 
+pub mod assemble;
 pub mod config;
 pub mod diag;
+pub mod export;
 pub mod graph;
 pub mod ingest;
 pub mod model;

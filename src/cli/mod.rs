@@ -1,5 +1,6 @@
 //! Command-line arguments and the subcommands behind them.
 
+mod build;
 mod check;
 mod graph;
 mod report;
@@ -29,6 +30,8 @@ struct Cli {
 enum Command {
     /// Load inputs, print a summary and every problem found.
     Check(check::CheckArgs),
+    /// Build every learner's transcript (CLR 2.0 JSON) and a manifest.
+    Build(build::BuildArgs),
     /// Print the competency graph as Graphviz DOT or JSON.
     Graph(graph::GraphArgs),
     /// Explain why a learner has (or has not) attained a competency.
@@ -58,6 +61,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Graph(args) => graph::run_graph(&args),
         Command::Explain(args) => graph::run_explain(&args),
     };
