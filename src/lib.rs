@@ -17,6 +17,7 @@
 //! - [`graph`]: the competency graph; per-learner mastery, roll-up, crosswalks, evidence trails.
 //! - [`assemble`]: each learner's CLR 2.0 ClrCredential of OB 3.0 AchievementCredentials; GPA and credits.
 //!
+//! - [`synth`]: synthetic input directories for benchmarks and scale tests.
 //! - [`export`]: output bytes (CLR JSON, manifest) and the one atomic writer.
 //!
 //! Every stage is a pure function of its inputs: the file system, the clock and
@@ -29,3 +30,4 @@ pub mod export;
 pub mod graph;
 pub mod ingest;
 pub mod model;
+pub mod synth;

@@ -27,9 +27,10 @@ use self::subject::Subject;
 use self::vocab::{AchievementCredential, Association, CLR_V2, ClrCredential, ClrSubject, OB_V3, VC_V2};
 use crate::config::Config;
 use crate::graph::{CompetencyGraph, LearnerCompetencies, LearnerEvidence, NodeKind};
-use crate::model::{AssociationKind, CourseRecord, Framework, Learner, Records, Timestamp};
+use crate::model::{AssociationKind, Award, CourseRecord, Framework, Learner, Records, Timestamp};
 
 /// Everything assembly needs that is the same for every learner of a run.
+/// Build it with [`Assembler::new`], which indexes the records by learner once.
 pub struct Assembler<'a> {
     /// The institution's settings.
     pub config: &'a Config,
@@ -45,6 +46,8 @@ pub struct Assembler<'a> {
     pub issued_at: Timestamp,
     /// The secret the identifier salts derive from.
     pub salt_secret: Vec<u8>,
+    /// Course record and award indexes by learner.
+    by_learner: BTreeMap<&'a str, (Vec<usize>, Vec<usize>)>,
 }
 
 /// One learner's transcript, before signing.
@@ -64,11 +67,14 @@ pub struct Assembled<'a> {
 }
 
 impl Assembled<'_> {
-    /// The ClrCredential as JSON with `nested` (signed or not) inside.
+    /// The ClrCredential as JSON with `nested` (signed or not) inside. The nested
+    /// values are moved in, not re-serialized.
     pub fn clr_with(&self, nested: Vec<Value>) -> Value {
-        let mut clr = self.clr.clone();
-        clr.credential_subject.verifiable_credential = nested;
-        serde_json::to_value(&clr).unwrap_or(Value::Null)
+        let mut clr = serde_json::to_value(&self.clr).unwrap_or(Value::Null);
+        if let Some(slot) = clr.pointer_mut("/credentialSubject/verifiableCredential") {
+            *slot = Value::Array(nested);
+        }
+        clr
     }
 
     /// The unsigned ClrCredential as JSON.
@@ -78,6 +84,26 @@ impl Assembled<'_> {
 }
 
 impl<'a> Assembler<'a> {
+    /// An assembler for one run.
+    pub fn new(
+        config: &'a Config,
+        records: &'a Records,
+        frameworks: &'a [Framework],
+        graph: &'a CompetencyGraph,
+        issuer_id: String,
+        issued_at: Timestamp,
+        salt_secret: Vec<u8>,
+    ) -> Assembler<'a> {
+        let mut by_learner: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for (i, r) in records.course_records.iter().enumerate() {
+            by_learner.entry(&r.learner_id).or_default().0.push(i);
+        }
+        for (i, a) in records.awards.iter().enumerate() {
+            by_learner.entry(&a.learner_id).or_default().1.push(i);
+        }
+        Assembler { config, records, frameworks, graph, issuer_id, issued_at, salt_secret, by_learner }
+    }
+
     /// Assembles the transcript of `learner_id`; `None` for an unknown learner.
     pub fn learner(&self, learner_id: &str) -> Option<Assembled<'a>> {
         let learner = self.records.learners.get(learner_id)?;
@@ -91,8 +117,9 @@ impl<'a> Assembler<'a> {
             self.graph,
             self.frameworks,
         );
-        let mine: Vec<&CourseRecord> =
-            self.records.course_records.iter().filter(|r| r.learner_id == learner.id).collect();
+        let (record_ix, award_ix) =
+            self.by_learner.get(learner.id.as_str()).map_or((&[][..], &[][..]), |(r, a)| (&r[..], &a[..]));
+        let mine: Vec<&CourseRecord> = record_ix.iter().map(|&i| &self.records.course_records[i]).collect();
         let ordered = in_term_order(&mine, &self.records.terms);
         let records: Vec<&CourseRecord> = ordered.iter().map(|(_, r, _)| *r).collect();
         let standings = gpa::compute(
@@ -117,18 +144,20 @@ impl<'a> Assembler<'a> {
             nested.push(c);
         }
         nested.push(summary_credential(&s, &standings));
-        let mut awards: Vec<_> = self.records.awards_of(&learner.id).collect();
+        let mut awards: Vec<&Award> = award_ix.iter().map(|&i| &self.records.awards[i]).collect();
         awards.sort_by(|a, b| {
             (a.awarded_date, &a.achievement_id, &a.id).cmp(&(b.awarded_date, &b.achievement_id, &b.id))
         });
-        for award in awards {
+        for award in &awards {
             if let Some(def) = self.records.achievements.get(&award.achievement_id) {
                 let c = award_credential(&s, award, def);
                 ids.awards.insert(award.id.clone(), c.id.clone());
                 nested.push(c);
             }
         }
-        let evidence = LearnerEvidence::of(self.records, &learner.id, Some(scale));
+        let passed =
+            |r: &&'a CourseRecord| (*r, crate::graph::passes(r, self.records.courses.get(&r.course_id), Some(scale)));
+        let evidence = LearnerEvidence { records: records.iter().map(passed).collect(), awards: awards.clone() };
         let competencies = self.graph.evaluate(&evidence);
         let mut attained: Vec<_> =
             competencies.iter().filter(|(n, _)| self.graph.node(*n).kind == NodeKind::Competency).collect();

@@ -16,15 +16,15 @@ fn samples() -> (Input, CompetencyGraph) {
 }
 
 fn assembler<'a>(input: &'a Input, graph: &'a CompetencyGraph) -> Assembler<'a> {
-    Assembler {
-        config: input.config.as_ref().unwrap(),
-        records: &input.records,
-        frameworks: &input.frameworks,
+    Assembler::new(
+        input.config.as_ref().unwrap(),
+        &input.records,
+        &input.frameworks,
         graph,
-        issuer_id: "did:web:registrar.northbridge.example.edu".into(),
-        issued_at: Timestamp::parse("2026-06-15T00:00:00Z").unwrap(),
-        salt_secret: b"test secret".to_vec(),
-    }
+        "did:web:registrar.northbridge.example.edu".into(),
+        Timestamp::parse("2026-06-15T00:00:00Z").unwrap(),
+        b"test secret".to_vec(),
+    )
 }
 
 #[test]

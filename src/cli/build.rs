@@ -72,15 +72,15 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     let issuer_id = config.institution.did.clone().unwrap_or_else(|| {
         xtranscript::assemble::IdMaker::new(&config.institution.url).id("issuer", &config.institution.url)
     });
-    let assembler = Assembler {
+    let assembler = Assembler::new(
         config,
-        records: &input.records,
-        frameworks: &input.frameworks,
-        graph: &graph,
-        issuer_id: issuer_id.clone(),
-        issued_at: issue_date(args, config)?,
-        salt_secret: salt_secret(config),
-    };
+        &input.records,
+        &input.frameworks,
+        &graph,
+        issuer_id.clone(),
+        issue_date(args, config)?,
+        salt_secret(config),
+    );
     let mut manifest = Manifest {
         generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
         issued_at: assembler.issued_at,

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod graph;
 mod report;
+mod synthetic;
 
 use std::process::ExitCode;
 
@@ -32,6 +33,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Build every learner's transcript (CLR 2.0 JSON) and a manifest.
     Build(build::BuildArgs),
+    /// Write a synthetic input directory (for benchmarks and scale tests).
+    Gen(synthetic::GenArgs),
     /// Print the competency graph as Graphviz DOT or JSON.
     Graph(graph::GraphArgs),
     /// Explain why a learner has (or has not) attained a competency.
@@ -62,6 +65,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Gen(args) => synthetic::run(&args),
         Command::Graph(args) => graph::run_graph(&args),
         Command::Explain(args) => graph::run_explain(&args),
     };
