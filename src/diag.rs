@@ -344,7 +344,35 @@ impl Diagnostic {
     }
 }
 
+/// Where the lines of a text start, for many offset → (line, column) look-ups
+/// in O(log lines + line length) each.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// The 1-based (line, column) of byte `offset`, columns in characters.
+    pub fn line_column(&self, offset: usize) -> (u64, u64) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column = String::from_utf8_lossy(&self.text.as_bytes()[start..offset]).chars().count() as u64 + 1;
+        (line as u64 + 1, column)
+    }
+}
+
 /// Turns a byte offset into a 1-based (line, column) pair, counting columns in characters.
+/// For many look-ups in one text, use [`LineIndex`].
 pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
@@ -398,5 +426,11 @@ mod tests {
         assert_eq!(line_column(text, 3), (2, 1));
         assert_eq!(line_column(text, 5), (2, 2)); // after the two-byte ç
         assert_eq!(line_column(text, 100), (3, 3));
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 1 {
+            if text.is_char_boundary(offset.min(text.len())) {
+                assert_eq!(index.line_column(offset), line_column(text, offset), "offset {offset}");
+            }
+        }
     }
 }

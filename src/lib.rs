@@ -15,16 +15,22 @@
 //! - [`model`]: the typed records and frameworks every stage shares.
 //! - [`ingest`]: reads an input directory (or single PESC / CASE files) into the model.
 //! - [`graph`]: the competency graph; per-learner mastery, roll-up, crosswalks, evidence trails.
+//! - [`assemble`]: each learner's CLR 2.0 ClrCredential of OB 3.0 AchievementCredentials; GPA and credits.
 //! - [`sign`]: W3C Data Integrity proofs (eddsa-rdfc-2022, eddsa-jcs-2022): sign, verify, did:key keys.
 //! - [`render`]: the human-readable transcript: a typed view model rendered to PDF and HTML.
+//! - [`export`]: output bytes (CLR JSON, manifest) and the one atomic writer.
+//! - [`synth`]: synthetic input directories for benchmarks and scale tests.
 //!
 //! Every stage is a pure function of its inputs: the file system, the clock and
 //! randomness are reached only from the binary's edge.
 
+pub mod assemble;
 pub mod config;
 pub mod diag;
+pub mod export;
 pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod sign;
 pub mod render;
+pub mod synth;

@@ -143,7 +143,8 @@ fn golden(name: &str, actual: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} missing: run UPDATE_GOLDEN=1 cargo test", path.display()));
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing: run UPDATE_GOLDEN=1 cargo test", path.display()));
     assert_eq!(actual, expected, "{name} differs from its golden file (UPDATE_GOLDEN=1 to accept)");
 }
 
@@ -184,7 +185,8 @@ fn graph_json_marks_a_learners_competencies() {
     assert_eq!(by_code("NIT.DS.2")["attained"]["derived"], false);
     assert_eq!(by_code("DDS.2")["attained"]["derived"], true);
     assert!(by_code("NIT.CF.3").get("attained").is_none());
-    let kinds: std::collections::BTreeSet<&str> = g["edges"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: std::collections::BTreeSet<&str> =
+        g["edges"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["aligns", "association"].into_iter().collect());
 }
 
@@ -193,8 +195,17 @@ fn graph_dot_renders_with_graphviz() {
     let out = xtranscript(&["graph", "samples", "--format", "dot", "--learner", "N2025020"]);
     assert_eq!(out.status.code(), Some(0));
     let dot = text(&out.stdout);
-    assert!(dot.starts_with("digraph competencies {") && dot.contains("fillcolor=palegreen") && dot.contains("fillcolor=lightblue"));
-    let Ok(mut child) = Command::new("dot").arg("-Tsvg").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn() else {
+    assert!(
+        dot.starts_with("digraph competencies {")
+            && dot.contains("fillcolor=palegreen")
+            && dot.contains("fillcolor=lightblue")
+    );
+    let Ok(mut child) = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    else {
         assert!(std::env::var_os("CI").is_none(), "Graphviz (dot) is required in CI");
         eprintln!("note: Graphviz not installed; DOT not rendered");
         return;
@@ -204,4 +215,93 @@ fn graph_dot_renders_with_graphviz() {
     let svg = child.wait_with_output().unwrap();
     assert!(svg.status.success(), "dot failed: {}", text(&svg.stderr));
     assert!(text(&svg.stdout).contains("<svg"));
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xt-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn build(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["build", "samples", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    xtranscript(&args)
+}
+
+/// Every file below `dir`, relative path → bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn build_writes_a_valid_clr_per_learner_and_a_manifest_byte_identically() {
+    let (one, two) = (temp_dir("build-1"), temp_dir("build-2"));
+    let out = build(&one, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(build(&two, &[]).status.code(), Some(0));
+    let (a, b) = (tree(&one), tree(&two));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs between two builds", path.display());
+    }
+
+    let manifest: serde_json::Value = serde_json::from_slice(&a[Path::new("manifest.json")]).unwrap();
+    let learners = manifest["learners"].as_array().unwrap();
+    assert_eq!(learners.len(), 28);
+    assert_eq!(manifest["issuedAt"], "2026-06-15T00:00:00Z");
+    assert!(manifest["inputs"].as_array().unwrap().iter().any(|f| f["path"] == "pesc/transfer-N2025007.xml"));
+    for entry in learners {
+        let file = &entry["files"][0];
+        let bytes = &a[Path::new(file["path"].as_str().unwrap())];
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(file["sha256"], digest.as_str());
+        let clr: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        let errors = xtranscript::assemble::validate::clr_errors(&clr);
+        assert!(errors.is_empty(), "{}: {errors:#?}", entry["id"]);
+        assert!(entry["counts"]["courses"].as_u64().unwrap() > 0);
+    }
+    // Compact JSON on disk; the golden file holds it pretty-printed, for review.
+    let written: serde_json::Value = serde_json::from_slice(&a[Path::new("learners/N2025002/clr.json")]).unwrap();
+    golden("clr-N2025002.json", &(serde_json::to_string_pretty(&written).unwrap() + "\n"));
+    let _ = std::fs::remove_dir_all(one);
+    let _ = std::fs::remove_dir_all(two);
+}
+
+#[test]
+fn the_issue_date_comes_from_the_flag_then_source_date_epoch() {
+    let dir = temp_dir("issued-at");
+    let out = build(&dir, &["--issued-at", "2027-01-02T03:04:05Z"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["issuedAt"], "2027-01-02T03:04:05Z");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
+        .args(["build", "samples", "--out", dir.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let clr: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("learners/N2025001/clr.json")).unwrap()).unwrap();
+    assert_eq!(clr["validFrom"], "2023-11-14T22:13:20Z");
+    assert_eq!(
+        xtranscript(&["build", "samples", "--out", dir.to_str().unwrap(), "--issued-at", "soon"]).status.code(),
+        Some(2)
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,8 +1,10 @@
 //! Command-line arguments and the subcommands behind them.
 
+mod build;
 mod check;
 mod graph;
 mod report;
+mod synthetic;
 
 use std::process::ExitCode;
 
@@ -29,6 +31,10 @@ struct Cli {
 enum Command {
     /// Load inputs, print a summary and every problem found.
     Check(check::CheckArgs),
+    /// Build every learner's transcript (CLR 2.0 JSON) and a manifest.
+    Build(build::BuildArgs),
+    /// Write a synthetic input directory (for benchmarks and scale tests).
+    Gen(synthetic::GenArgs),
     /// Print the competency graph as Graphviz DOT or JSON.
     Graph(graph::GraphArgs),
     /// Explain why a learner has (or has not) attained a competency.
@@ -58,6 +64,8 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Gen(args) => synthetic::run(&args),
         Command::Graph(args) => graph::run_graph(&args),
         Command::Explain(args) => graph::run_explain(&args),
     };

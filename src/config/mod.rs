@@ -123,6 +123,10 @@ pub struct TranscriptOptions {
     /// Base URL where a transcript can be verified (credential id is appended).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_url: Option<String>,
+    /// The secret that per-learner identifier salts derive from (keep it private;
+    /// `XTRANSCRIPT_SALT_SECRET` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt_secret: Option<String>,
     /// The program name printed when a learner has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_program: Option<String>,

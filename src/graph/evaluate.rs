@@ -2,6 +2,9 @@
 //! awarded achievements demonstrate, rolled up the hierarchy by each item's
 //! mastery rule, then carried across exactMatchOf crosswalks once.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use serde::Serialize;
 
 use super::fast::{IdMap, IdSet};
@@ -121,16 +124,21 @@ impl<'a> LearnerCompetencies<'a> {
 }
 
 type Working<'a> = IdMap<NodeId, Attainment<'a>>;
+/// Attained children counted per parent.
+type Counts = IdMap<NodeId, u32>;
+/// Parents to evaluate, lowest rank (deepest) first.
+type Queue = BinaryHeap<Reverse<(u32, NodeId)>>;
 
 impl CompetencyGraph {
     /// Evaluates one learner: direct evidence, roll-up, crosswalk (once), roll-up again.
     pub fn evaluate<'a>(&self, evidence: &LearnerEvidence<'a>) -> LearnerCompetencies<'a> {
-        let mut attained = Working::default();
+        let mut attained = Working::with_capacity_and_hasher(64 + evidence.records.len() * 8, Default::default());
         self.collect_direct(evidence, &mut attained);
+        let mut counts = Counts::default();
         let seeds: Vec<NodeId> = attained.keys().copied().collect();
-        self.roll_up(&seeds, &mut attained);
+        self.roll_up(&seeds, &mut attained, &mut counts);
         let derived = self.crosswalk(&mut attained);
-        self.roll_up(&derived, &mut attained);
+        self.roll_up(&derived, &mut attained, &mut counts);
         let mut attained: Vec<(NodeId, Attainment<'a>)> = attained.into_iter().collect();
         attained.sort_unstable_by_key(|(n, _)| *n);
         LearnerCompetencies { attained }
@@ -158,19 +166,46 @@ impl CompetencyGraph {
         }
     }
 
-    /// Evaluates the mastery rule of every ancestor of `seeds`, children before parents.
-    fn roll_up(&self, seeds: &[NodeId], attained: &mut Working<'_>) {
-        for node in self.ancestors_children_first(seeds) {
-            let has_children = !self.children(node).is_empty();
+    /// Rolls newly attained competencies (`seeds`) up the hierarchy. Event-driven:
+    /// each attained competency counts once towards each parent, and a parent's rule
+    /// is evaluated only when enough of its children are attained to possibly meet it,
+    /// lowest rank (children) first. `counts` carries over between the two passes.
+    fn roll_up(&self, seeds: &[NodeId], attained: &mut Working<'_>, counts: &mut Counts) {
+        let mut queue = BinaryHeap::new();
+        let mut queued = IdSet::default();
+        for &seed in seeds {
+            self.count_towards_parents(seed, counts, &mut queue, &mut queued);
+        }
+        while let Some(Reverse((_, node))) = queue.pop() {
             let rolled_already = attained.get(&node).is_some_and(|a| !a.derived && !a.children.is_empty());
-            if !has_children || rolled_already || self.node(node).kind != NodeKind::Competency {
+            if rolled_already {
                 continue;
             }
             let Some((level, derived, children)) = self.apply_rule(node, attained) else { continue };
+            let newly = !attained.contains_key(&node);
             let a = attained.entry(node).or_insert_with(|| Attainment::empty(derived));
             a.level = a.level.max(level);
             a.derived &= derived;
             a.children = children;
+            if newly {
+                self.count_towards_parents(node, counts, &mut queue, &mut queued);
+            }
+        }
+    }
+
+    /// Counts an attained competency towards each parent's quorum, queueing the
+    /// parents whose quorum may now be met.
+    fn count_towards_parents(&self, node: NodeId, counts: &mut Counts, queue: &mut Queue, queued: &mut IdSet<NodeId>) {
+        for &parent in self.parents(node) {
+            if self.node(parent).kind != NodeKind::Competency {
+                continue;
+            }
+            let count = counts.entry(parent).or_insert(0);
+            *count += 1;
+            let needed = self.rule(parent).needed(self.children(parent).len());
+            if *count as usize >= needed.max(1) && queued.insert(parent) {
+                queue.push(Reverse((self.rank[parent.index()], parent)));
+            }
         }
     }
 
@@ -182,8 +217,8 @@ impl CompetencyGraph {
         let rule = self.rule(node);
         let needed = rule.needed(children.len());
         let min_level = rule.min_level.unwrap_or(0);
-        let mut counted = Vec::new();
-        let mut levels = Vec::new();
+        let mut counted = Vec::with_capacity(children.len());
+        let mut levels = Vec::with_capacity(children.len());
         let mut underived = 0;
         for &c in children {
             if let Some(a) = attained.get(&c).filter(|a| a.level >= min_level) {
@@ -197,20 +232,6 @@ impl CompetencyGraph {
         }
         levels.sort_unstable_by(|a, b| b.cmp(a));
         Some((levels[needed - 1], underived < needed, counted))
-    }
-
-    /// The ancestors of `seeds` (seeds included), children before parents.
-    fn ancestors_children_first(&self, seeds: &[NodeId]) -> Vec<NodeId> {
-        let mut members = IdSet::default();
-        let mut stack: Vec<NodeId> = seeds.to_vec();
-        while let Some(n) = stack.pop() {
-            if members.insert(n) {
-                stack.extend(self.parents(n).iter().copied().filter(|p| !members.contains(p)));
-            }
-        }
-        let mut order: Vec<NodeId> = members.into_iter().collect();
-        order.sort_unstable_by_key(|n| (self.rank[n.index()], *n));
-        order
     }
 
     /// Carries every attained, underived competency over its exactMatchOf partners

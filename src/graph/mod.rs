@@ -213,6 +213,20 @@ impl CompetencyGraph {
         self.achievements.get(id).copied()
     }
 
+    /// The competencies a course or achievement is aligned to, with the alignment's level.
+    pub fn alignments_of(&self, source: NodeId) -> impl Iterator<Item = (NodeId, u32)> + '_ {
+        self.aligned[source.index()].iter().map(|a| (a.item, a.level))
+    }
+
+    /// Every CASE association between two nodes: (origin, destination, relation), in insertion order.
+    pub fn associations(&self) -> impl Iterator<Item = (NodeId, NodeId, &AssociationKind)> + '_ {
+        use petgraph::visit::EdgeRef;
+        self.graph.edge_references().filter_map(|e| match e.weight() {
+            Edge::Association { relation, .. } => Some((NodeId::of(e.source()), NodeId::of(e.target()), relation)),
+            Edge::Aligns { .. } => None,
+        })
+    }
+
     /// The courses and achievements aligned to a competency, with the alignment's level.
     pub fn sources_of(&self, item: NodeId) -> Vec<(NodeId, u32)> {
         let index = NodeIndex::new(item.index());

@@ -125,11 +125,11 @@ fn records(leaves: &[&str], levels: &[u32], passed: &[usize]) -> Records {
     r
 }
 
-fn evaluate(g: &CompetencyGraph, r: &Records) -> LearnerCompetencies {
+fn evaluate<'a>(g: &CompetencyGraph, r: &'a Records) -> LearnerCompetencies<'a> {
     g.evaluate(&LearnerEvidence::of(r, "L", None))
 }
 
-fn attained(g: &CompetencyGraph, result: &LearnerCompetencies, id: &str) -> Option<Attainment> {
+fn attained<'a>(g: &CompetencyGraph, result: &LearnerCompetencies<'a>, id: &str) -> Option<Attainment<'a>> {
     result.get(g.find_competency(id).unwrap()).cloned()
 }
 

@@ -4,6 +4,7 @@
 mod competency;
 mod date;
 mod records;
+mod timestamp;
 
 pub use competency::{
     AssociationKind, CaseVersion, CfAssociation, CfDocument, CfItem, CfRubric, CfRubricCriterion, CfRubricLevel,
@@ -14,3 +15,4 @@ pub use records::{
     Achievement, AchievementKind, Alignment, AlignmentSource, Award, Course, CourseRecord, Evidence, Key, Learner,
     Records, Term,
 };
+pub use timestamp::Timestamp;

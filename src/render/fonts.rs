@@ -391,9 +391,11 @@ const REPERTOIRE: &[(u32, u32)] = &[
     (0x0590, 0x06FF), // Hebrew, Arabic
     (0x10A0, 0x10FF), // Georgian
     (0x1E00, 0x1FFF), // Latin extended additional, Greek extended
-    (0x2000, 0x22FF), // punctuation, super- and subscripts, currency, letterlike, number forms, arrows, operators
-    (0x25A0, 0x25FF), // geometric shapes (bullets, the dotted circle)
-    (0xFB00, 0xFDFF), // ligatures, Hebrew and Arabic presentation forms A
+    (0x2000, 0x20CF), // punctuation, super- and subscripts, currency
+    (0x2100, 0x219F), // letterlike symbols, number forms, simple arrows
+    (0x2212, 0x2212), // minus sign
+    (0x25CC, 0x25CC), // dotted circle
+    (0xFB00, 0xFBFF), // ligatures, Hebrew and Arabic (Persian, Urdu) presentation forms
     (0xFE70, 0xFEFF), // Arabic presentation forms B
     (0xFFFD, 0xFFFD), // replacement character
 ];
@@ -436,7 +438,6 @@ impl Face {
             (Some(a), Some(b)) => full.font.get_horizontal_advance(a) == face.font.get_horizontal_advance(b),
             _ => false,
         });
-        eprintln!("DEBUG {name}: {} -> {} glyphs, same {same}", full.font.num_glyphs, face.font.num_glyphs);
         Ok(if same { face } else { full })
     }
 

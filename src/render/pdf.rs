@@ -14,7 +14,7 @@ use printpdf::{
 use super::RenderError;
 use super::fonts::{Fonts, Style};
 use super::labels::{Layout, Section};
-use super::qr::qr_image;
+use super::qr::qr_pixels;
 use super::text::{Shaped, shape, wrap};
 use super::view::{CourseRow, Logo, Totals, TranscriptView};
 
@@ -1039,24 +1039,67 @@ fn issue_timestamp(text: &str) -> i64 {
 /// fraction of its time (most of the bytes are font programs).
 const COMPRESSION: u32 = 1;
 
+/// A zlib compressor reused for every stream (setting one up costs more than
+/// compressing a small stream).
+struct Deflater(flate2::Compress);
+
+impl Deflater {
+    fn new() -> Deflater {
+        Deflater(flate2::Compress::new(flate2::Compression::new(COMPRESSION), true))
+    }
+
+    fn deflate(&mut self, data: &[u8]) -> Option<Vec<u8>> {
+        self.0.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = self.0.total_in() as usize;
+            let status = self.0.compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish).ok()?;
+            if status == flate2::Status::StreamEnd {
+                return Some(out);
+            }
+            out.reserve(out.capacity().max(64));
+        }
+    }
+}
+
 /// Compresses every stream that has no filter yet (lopdf's own `compress` uses the slowest level).
-fn compress(doc: &mut lopdf::Document, level: u32) {
-    use std::io::Write;
+fn compress(doc: &mut lopdf::Document, deflater: &mut Deflater) {
     for object in doc.objects.values_mut() {
         if let Object::Stream(stream) = object
             && stream.allows_compression
             && stream.dict.get(b"Filter").is_err()
+            && let Some(compressed) = deflater.deflate(&stream.content)
+            && compressed.len() + 19 < stream.content.len()
         {
-            let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level));
-            if encoder.write_all(&stream.content).is_ok()
-                && let Ok(compressed) = encoder.finish()
-                && compressed.len() + 19 < stream.content.len()
-            {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(compressed);
-            }
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed);
         }
     }
+}
+
+/// An 8-bit grayscale image XObject, compressed.
+fn gray_image(side: usize, pixels: &[u8], deflater: &mut Deflater) -> Result<XObject, RenderError> {
+    let data = deflater.deflate(pixels).ok_or_else(|| RenderError::Pdf("cannot compress an image".to_string()))?;
+    let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
+    let dict = [
+        ("Type", name("XObject")),
+        ("Subtype", name("Image")),
+        ("Width", DictItem::Int(side as i64)),
+        ("Height", DictItem::Int(side as i64)),
+        ("ColorSpace", name("DeviceGray")),
+        ("BitsPerComponent", DictItem::Int(8)),
+        ("Interpolate", DictItem::Bool(false)),
+        ("Filter", name("FlateDecode")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Ok(XObject::External(ExternalXObject {
+        stream: ExternalStream { dict, content: data, compress: false },
+        width: None,
+        height: None,
+        dpi: None,
+    }))
 }
 
 /// A 64-bit FNV-1a hash, for the document identifier.
@@ -1107,7 +1150,9 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
     for &face in &w.used {
         doc.resources.fonts.map.insert(FontId(font_tag(face)), PdfFont::new(fonts.faces[face].font.clone()));
     }
-    doc.resources.xobjects.map.insert(XObjectId(QR_ID.to_string()), XObject::Image(qr_image(&view.verification.url)?));
+    let mut deflater = Deflater::new();
+    let (side, pixels) = qr_pixels(&view.verification.url)?;
+    doc.resources.xobjects.map.insert(XObjectId(QR_ID.to_string()), gray_image(side, &pixels, &mut deflater)?);
     if let Some(logo) = &view.institution.logo {
         doc.resources.xobjects.map.insert(XObjectId(LOGO_ID.to_string()), logo_xobject(logo)?);
     }
@@ -1140,7 +1185,7 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
     let mut prefs = lopdf::Dictionary::new();
     prefs.set("DisplayDocTitle", Object::Boolean(true));
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-    compress(&mut lo, COMPRESSION);
+    compress(&mut lo, &mut deflater);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| RenderError::Pdf(e.to_string()))?;
     Ok(bytes)

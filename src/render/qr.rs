@@ -4,7 +4,6 @@
 //! rules on a plain bit grid (the crate's own mask search is most of the time of a
 //! whole transcript).
 
-use printpdf::{RawImage, RawImageData, RawImageFormat};
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::{Color, EcLevel};
 
@@ -53,7 +52,10 @@ fn modules(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
 /// finder-like patterns, and imbalance of dark and light.
 fn penalty(n: usize, grid: &[bool]) -> usize {
     // Rows, then columns, as slices.
-    let columns: Vec<bool> = (0..n * n).map(|i| grid[(i % n) * n + i / n]).collect();
+    let mut columns = Vec::with_capacity(n * n);
+    for x in 0..n {
+        columns.extend((0..n).map(|y| grid[y * n + x]));
+    }
     let mut score = 0;
     for line in grid.chunks_exact(n).chain(columns.chunks_exact(n)) {
         let mut run = 1;
@@ -91,9 +93,10 @@ fn penalty(n: usize, grid: &[bool]) -> usize {
     score + 10 * (percent.abs_diff(50) / 5)
 }
 
-/// The QR code of `text` as a square grayscale image, one pixel a module, quiet zone
-/// included (drawn without interpolation, so the modules stay sharp at any size).
-pub(crate) fn qr_image(text: &str) -> Result<RawImage, RenderError> {
+/// The QR code of `text` as a square 8-bit grayscale bitmap, one pixel a module, quiet
+/// zone included: its side and its pixels (drawn without interpolation, so the modules
+/// stay sharp at any size).
+pub(crate) fn qr_pixels(text: &str) -> Result<(usize, Vec<u8>), RenderError> {
     let (n, grid) = modules(text)?;
     let side = n + 2 * QUIET;
     let mut pixels = vec![255u8; side * side];
@@ -102,13 +105,7 @@ pub(crate) fn qr_image(text: &str) -> Result<RawImage, RenderError> {
             pixels[(i / n + QUIET) * side + i % n + QUIET] = 0;
         }
     }
-    Ok(RawImage {
-        pixels: RawImageData::U8(pixels),
-        width: side,
-        height: side,
-        data_format: RawImageFormat::R8,
-        tag: Vec::new(),
-    })
+    Ok((side, pixels))
 }
 
 /// The QR code of `text` as an SVG image (for the HTML view): one path of dark runs.
@@ -142,10 +139,7 @@ mod tests {
 
     #[test]
     fn qr_has_quiet_zone_and_finder_pattern() {
-        let image = qr_image("https://registrar.example.edu/verify/urn:uuid:1").unwrap();
-        let RawImageData::U8(px) = &image.pixels else { panic!("8-bit pixels") };
-        let side = image.width;
-        assert_eq!(side, image.height);
+        let (side, px) = qr_pixels("https://registrar.example.edu/verify/urn:uuid:1").unwrap();
         assert_eq!(px.len(), side * side);
         assert!(px[..side * QUIET].iter().all(|&p| p == 255));
         // The top-left finder pattern: a dark ring 7 modules wide around a light ring.

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Origin, line_column};
+use crate::diag::{LineIndex, Origin};
 
 use super::fields::{Object, text};
 
@@ -11,6 +11,7 @@ use super::fields::{Object, text};
 /// cursor (objects are read in file order) and wrap around to the start once.
 pub(super) struct Locator<'a> {
     text: &'a str,
+    lines: LineIndex<'a>,
     file: &'a Path,
     cursor: usize,
 }
@@ -18,7 +19,7 @@ pub(super) struct Locator<'a> {
 impl<'a> Locator<'a> {
     /// A locator over `text`, the contents of `file`.
     pub(super) fn new(text: &'a str, file: &'a Path) -> Self {
-        Locator { text, file, cursor: 0 }
+        Locator { text, lines: LineIndex::new(text), file, cursor: 0 }
     }
 
     /// The file.
@@ -28,7 +29,7 @@ impl<'a> Locator<'a> {
 
     /// The place of byte `offset`.
     pub(super) fn origin_at(&self, offset: usize) -> Origin {
-        let (line, column) = line_column(self.text, offset);
+        let (line, column) = self.lines.line_column(offset);
         Origin::at(self.file, line, column)
     }
 

@@ -28,7 +28,13 @@ pub type Failed = BTreeSet<&'static str>;
 /// `scale` is absent when there is no institution.toml (grades are then not checked).
 /// A dangling reference into a table in `failed` (one that could not be read) is not
 /// reported again for every row: the table's own failure was reported.
-pub fn check(records: &mut Records, scale: Option<&GradingScale>, layouts: &Layouts, failed: &Failed, diags: &mut Diagnostics) {
+pub fn check(
+    records: &mut Records,
+    scale: Option<&GradingScale>,
+    layouts: &Layouts,
+    failed: &Failed,
+    diags: &mut Diagnostics,
+) {
     let mut found = Diagnostics::new();
     check_catalog(records, scale, layouts, &mut found);
     check_course_records(records, scale, layouts, &mut found);

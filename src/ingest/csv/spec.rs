@@ -78,7 +78,12 @@ pub const LEARNERS: TableSpec = TableSpec {
         col("given_name", true, Text, "Given (first) name, in any script."),
         col("family_name", true, Text, "Family (last) name, in any script."),
         col("middle_name", false, Text, "Middle name(s)."),
-        col("display_name", false, Text, "The full name as printed, when not given-middle-family (e.g. family name first: 王小明)."),
+        col(
+            "display_name",
+            false,
+            Text,
+            "The full name as printed, when not given-middle-family (e.g. family name first: 王小明).",
+        ),
         col("birth_date", false, Date, "Date of birth."),
         col("email", false, Text, "E-mail address (stored only hashed in credentials)."),
         col("program", false, Text, "Program of study, e.g. \"BSc Data Science\"."),

@@ -1,0 +1,149 @@
+//! `xtranscript build INPUT --out OUT`: every learner's transcript, and the manifest.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use xtranscript::assemble::{Assembled, Assembler};
+use xtranscript::config::Config;
+use xtranscript::export::{self, Failure, LearnerEntry, Manifest, file_entry};
+use xtranscript::model::Timestamp;
+
+use super::report::print_diagnostics;
+use super::{EXIT_OK, EXIT_PROBLEMS, load_linked};
+
+/// Arguments of `build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The input directory (with institution.toml).
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+    /// The output directory.
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// The issue date of every credential (RFC 3339). Default: SOURCE_DATE_EPOCH, then
+    /// [transcript] issued_at in institution.toml, then the current time.
+    #[arg(long, value_name = "DATETIME")]
+    issued_at: Option<String>,
+}
+
+/// The issue date: `--issued-at`, `SOURCE_DATE_EPOCH`, the config's, or now (the edge's clock).
+fn issue_date(args: &BuildArgs, config: &Config) -> anyhow::Result<Timestamp> {
+    if let Some(text) = &args.issued_at {
+        return Timestamp::parse(text).with_context(|| format!("--issued-at {text:?} is not an RFC 3339 date-time"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let seconds: i64 =
+            epoch.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH {epoch:?} is not a number of seconds"))?;
+        return Ok(Timestamp::from_unix(seconds));
+    }
+    if let Some(text) = &config.transcript.issued_at {
+        return Timestamp::parse(text)
+            .with_context(|| format!("[transcript] issued_at {text:?} is not an RFC 3339 date-time"));
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    Ok(Timestamp::from_unix(now))
+}
+
+/// The salt secret: `XTRANSCRIPT_SALT_SECRET`, the config's, or (with a warning) the institution URL.
+fn salt_secret(config: &Config) -> Vec<u8> {
+    if let Ok(secret) = std::env::var("XTRANSCRIPT_SALT_SECRET") {
+        return secret.into_bytes();
+    }
+    match &config.transcript.salt_secret {
+        Some(secret) => secret.clone().into_bytes(),
+        None => {
+            eprintln!(
+                "xtranscript: warning: no salt secret ([transcript] salt_secret or XTRANSCRIPT_SALT_SECRET): identifier salts derive from the institution URL and are predictable"
+            );
+            config.institution.url.clone().into_bytes()
+        }
+    }
+}
+
+/// Runs `build`.
+pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
+    let (input, graph, diags) = load_linked(std::slice::from_ref(&args.input));
+    print_diagnostics(&diags)?;
+    let Some(config) = input.config.as_ref() else {
+        bail!("{} is not an input directory with a valid institution.toml", args.input.display());
+    };
+    let issuer_id = config.institution.did.clone().unwrap_or_else(|| {
+        xtranscript::assemble::IdMaker::new(&config.institution.url).id("issuer", &config.institution.url)
+    });
+    let assembler = Assembler::new(
+        config,
+        &input.records,
+        &input.frameworks,
+        &graph,
+        issuer_id.clone(),
+        issue_date(args, config)?,
+        salt_secret(config),
+    );
+    let mut manifest = Manifest {
+        generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
+        issued_at: assembler.issued_at,
+        issuer: issuer_id,
+        inputs: input_entries(&args.input, &input.files)?,
+        learners: Vec::new(),
+        failures: Vec::new(),
+    };
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for id in input.records.learners.keys() {
+        let directory = export::safe_dir_name(id);
+        if let Some(other) = taken.insert(directory.to_lowercase(), id.clone()) {
+            let reason = format!(
+                "its directory name {directory:?} collides with learner {other:?}'s on case-insensitive file systems"
+            );
+            eprintln!("xtranscript: error: learner {id:?} not built: {reason}");
+            manifest.failures.push(Failure { id: id.clone(), reason });
+            continue;
+        }
+        let Some(assembled) = assembler.learner(id) else { continue };
+        manifest.learners.push(write_learner(&args.out, &directory, &assembled)?);
+    }
+    let manifest_path = args.out.join("manifest.json");
+    export::write_atomic(&manifest_path, &manifest.to_bytes())
+        .with_context(|| format!("writing {}", manifest_path.display()))?;
+    eprintln!("xtranscript: built {} learner(s) into {}", manifest.learners.len(), args.out.display());
+    Ok(if diags.has_errors() || !manifest.failures.is_empty() { EXIT_PROBLEMS } else { EXIT_OK })
+}
+
+fn write_learner(out: &Path, directory: &str, assembled: &Assembled<'_>) -> anyhow::Result<LearnerEntry> {
+    let mut bytes = serde_json::to_vec(&assembled.unsigned())?;
+    bytes.push(b'\n');
+    let relative = format!("learners/{directory}/clr.json");
+    let path = out.join(&relative);
+    export::write_atomic(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+    let mut counts = BTreeMap::new();
+    for c in &assembled.nested {
+        let kind = match c.credential_subject.achievement.achievement_type.as_str() {
+            "Course" => "courses",
+            "Competency" => "competencies",
+            "ext:AcademicTerm" => "terms",
+            "ext:AcademicRecord" => "summaries",
+            _ => "awards",
+        };
+        *counts.entry(kind).or_insert(0) += 1;
+    }
+    counts.insert("credentials", assembled.nested.len() + 1);
+    Ok(LearnerEntry {
+        id: assembled.learner.id.clone(),
+        directory: directory.to_string(),
+        files: vec![file_entry(&relative, &bytes)],
+        counts,
+    })
+}
+
+/// The inputs' hashes, paths relative to the input directory.
+fn input_entries(root: &Path, files: &[PathBuf]) -> anyhow::Result<Vec<export::FileEntry>> {
+    files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+            let relative = f.strip_prefix(root).unwrap_or(f).to_string_lossy().replace('\\', "/");
+            Ok(file_entry(&relative, &bytes))
+        })
+        .collect()
+}

@@ -1,0 +1,84 @@
+//! Export: the bytes of every output file, and the one place that writes them.
+//!
+//! Exporters return bytes; [`write_atomic`] puts bytes on disk so that a file is
+//! either absent, or complete (temp file in the same directory, fsync, rename).
+
+mod manifest;
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+pub use manifest::{Failure, FileEntry, LearnerEntry, Manifest, file_entry};
+
+/// A learner id made safe as one directory name: ASCII letters, digits, `-`, `_`
+/// and `.` kept; every other byte (separators, control characters, spaces,
+/// non-ASCII) percent-encoded, so distinct ids stay distinct; ids of only dots
+/// are encoded whole (`..` becomes `%2E%2E`).
+pub fn safe_dir_name(id: &str) -> String {
+    let all_dots = !id.is_empty() && id.bytes().all(|b| b == b'.');
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || (b == b'.' && !all_dots);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if out.is_empty() { "%00".to_string() } else { out }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, flushed to
+/// disk, then renamed over `path`. Creates missing parent directories.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_names() {
+        assert_eq!(safe_dir_name("N2025001"), "N2025001");
+        assert_eq!(safe_dir_name("a.b-c_d"), "a.b-c_d");
+        assert_eq!(safe_dir_name(".."), "%2E%2E");
+        assert_eq!(safe_dir_name("."), "%2E");
+        assert_eq!(safe_dir_name("../etc"), "..%2Fetc");
+        assert_eq!(safe_dir_name("a/b\\c"), "a%2Fb%5Cc");
+        assert_eq!(safe_dir_name("x\ny"), "x%0Ay");
+        assert_eq!(safe_dir_name("é"), "%C3%A9");
+        assert_eq!(safe_dir_name("50%"), "50%25");
+        assert_eq!(safe_dir_name(""), "%00");
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_files() {
+        let dir = std::env::temp_dir().join(format!("xt-write-{}", std::process::id()));
+        let path = dir.join("sub/file.json");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+        fs::remove_dir_all(dir).unwrap();
+    }
+}
