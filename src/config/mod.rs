@@ -70,9 +70,26 @@ pub struct Institution {
     /// The signing key file, relative to the input directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_file: Option<PathBuf>,
+    /// With a did:web issuer: the fragment naming the current key (`did:web:…#key-2`); default `key-1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// With a did:web issuer: keys used before a rotation, still published so that
+    /// transcripts they signed keep verifying.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_keys: Vec<RetiredKey>,
     /// A logo image, relative to the input directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<PathBuf>,
+}
+
+/// A key the issuer used before, still listed in its DID document.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredKey {
+    /// Its fragment, e.g. `key-1`.
+    pub id: String,
+    /// Its public key, Multikey multibase (`z6Mk…`).
+    pub public_key: String,
 }
 
 /// A postal address (OB 3.0 Address).

@@ -85,7 +85,7 @@ fn schema_describes_every_key() {
          [files]\nlearners = \"students.csv\"\n[columns.learners]\nlearner_id = \"ID\"\n\
          [mastery]\ndefault = {{ all = true }}\nframeworks = {{ \"F\" = {{ at_least = 2 }} }}\nitems = {{ \"X.1\" = {{ fraction = 0.5, min_level = 2 }} }}\n"
     )
-    .replace("did = ", "email = \"r@example.edu\"\nphone = \"1\"\nkey_file = \"k\"\nlogo = \"l.png\"\ndid = ")
+    .replace("did = ", "email = \"r@example.edu\"\nphone = \"1\"\nkey_file = \"k\"\nkey_id = \"key-2\"\nretired_keys = [{ id = \"key-1\", public_key = \"z6MkOld\" }]\nlogo = \"l.png\"\ndid = ")
     .replace("{ grade = \"A\", points = 4.0 }", "{ grade = \"A\", points = 4.0, gpa = true, description = \"x\" }")
     .replace("passing_grade = \"D\"", "passing_grade = \"D\"\nmax_gpa = 4.0");
     let (c, diags) = parse(&full);

@@ -1,0 +1,140 @@
+//! The issuer's identity: key files, which DID and verification method sign,
+//! and the did:web DID document to publish. Pure: the key's bytes and the
+//! configuration come in, text and values go out.
+
+use serde_json::{Value, json};
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::sign::{self, SecretKey, Suite};
+
+/// What a key file holds: comment lines (`#`) and one secret key multibase line.
+const KEY_FILE_HEADER: &str = "# xtranscript issuer key: Ed25519 secret key, Multikey multibase.\n# Keep this file private (mode 0600). Its public key is listed below for reference.\n";
+
+/// Why a key or issuer setting cannot be used. Never contains the secret.
+#[derive(Debug, Error)]
+pub enum IssuerError {
+    /// The key file has no key line, or the key does not decode.
+    #[error("the key file does not hold an Ed25519 secret key multibase ({0})")]
+    BadKeyFile(String),
+    /// A retired key's public key does not decode.
+    #[error("retired key {id:?}: {reason}")]
+    BadRetiredKey {
+        /// Its id.
+        id: String,
+        /// Why.
+        reason: String,
+    },
+    /// A did-document needs a did:web issuer.
+    #[error("institution.did is {0:?}; a DID document is published only for did:web")]
+    NotDidWeb(String),
+}
+
+/// The text of a key file for `key`.
+pub fn key_file_text(key: &SecretKey) -> String {
+    format!("{KEY_FILE_HEADER}# public key: {}\n{}\n", sign::public_key_multibase(&key.public_key()), key.expose_multibase().as_str())
+}
+
+/// Reads a key file's text.
+pub fn read_key_file(text: &str) -> Result<SecretKey, IssuerError> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).ok_or_else(|| IssuerError::BadKeyFile("no key line".into()))?;
+    SecretKey::from_multibase(line).map_err(|e| IssuerError::BadKeyFile(e.to_string()))
+}
+
+/// Who signs, and how.
+pub struct Signer {
+    /// The key.
+    pub key: SecretKey,
+    /// The issuer's id (credential `issuer.id`): the did:web, or the key's did:key.
+    pub issuer_id: String,
+    /// The proofs' verification method.
+    pub verification_method: String,
+    /// The cryptosuites, one proof each (two make a proof set).
+    pub suites: Vec<Suite>,
+}
+
+impl Signer {
+    /// The signer of `config`'s institution with `key`: its did:web and `#key_id`, or
+    /// (no DID configured, or `use_did_key`) the key's own did:key.
+    pub fn new(config: &Config, key: SecretKey, suites: Vec<Suite>, use_did_key: bool) -> Signer {
+        let did_web = config.institution.did.as_deref().filter(|d| d.starts_with("did:web:") && !use_did_key);
+        let (issuer_id, verification_method) = match did_web {
+            Some(did) => (did.to_string(), format!("{did}#{}", key_id(config))),
+            None => (key.did_key(), key.did_key_verification_method()),
+        };
+        Signer { key, issuer_id, verification_method, suites }
+    }
+
+    /// Signs every nested credential, then the outer one, with every suite
+    /// (VC Data Integrity §4.2 Add Proof; a second suite makes a proof set).
+    pub fn sign_credential(&self, doc: &Value, created: &str) -> Result<Value, sign::SignError> {
+        let mut signed = doc.clone();
+        for &suite in &self.suites {
+            signed = sign::sign(&signed, &self.key, &self.verification_method, created, suite)?;
+        }
+        Ok(signed)
+    }
+}
+
+/// The current key's fragment for did:web.
+pub fn key_id(config: &Config) -> &str {
+    config.institution.key_id.as_deref().unwrap_or("key-1")
+}
+
+/// The DID document to publish at `https://<host>/.well-known/did.json` for a did:web
+/// issuer: the current key and every retired key, each an assertion method.
+pub fn did_document(config: &Config, current: &SecretKey) -> Result<Value, IssuerError> {
+    let did = config.institution.did.clone().unwrap_or_default();
+    if !did.starts_with("did:web:") {
+        return Err(IssuerError::NotDidWeb(did));
+    }
+    let mut keys = vec![(key_id(config).to_string(), sign::public_key_multibase(&current.public_key()))];
+    for retired in &config.institution.retired_keys {
+        sign::public_key_from_multibase(&retired.public_key).map_err(|e| IssuerError::BadRetiredKey { id: retired.id.clone(), reason: e.to_string() })?;
+        keys.push((retired.id.clone(), retired.public_key.clone()));
+    }
+    let methods: Vec<Value> = keys
+        .iter()
+        .map(|(id, public)| json!({ "id": format!("{did}#{id}"), "type": "Multikey", "controller": did, "publicKeyMultibase": public }))
+        .collect();
+    let ids: Vec<Value> = keys.iter().map(|(id, _)| Value::String(format!("{did}#{id}"))).collect();
+    Ok(json!({
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": ids,
+    }))
+}
+
+/// The keys a DID document lists, by verification method id (for verifying did:web proofs).
+pub fn keys_of_did_document(doc: &Value) -> Vec<(String, sign::VerifyingKey)> {
+    let controller = doc.get("id").and_then(Value::as_str).unwrap_or_default();
+    let methods = doc.get("verificationMethod").and_then(Value::as_array).cloned().unwrap_or_default();
+    methods
+        .iter()
+        .filter_map(|m| {
+            let id = m.get("id")?.as_str()?;
+            let id = if id.starts_with('#') { format!("{controller}{id}") } else { id.to_string() };
+            let key = sign::public_key_from_multibase(m.get("publicKeyMultibase")?.as_str()?).ok()?;
+            Some((id, key))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_files_round_trip_and_never_debug_the_secret() {
+        let key = SecretKey::from_seed(&[7; 32]);
+        let text = key_file_text(&key);
+        let read = read_key_file(&text).unwrap();
+        assert_eq!(read.did_key(), key.did_key());
+        assert!(!format!("{read:?}").contains(key.expose_multibase().as_str()));
+        let err = read_key_file("# nothing\n").unwrap_err().to_string();
+        assert!(err.contains("no key line"));
+        let err = read_key_file("zNotAKey\n").unwrap_err().to_string();
+        assert!(!err.contains("zNotAKey"), "the bad secret must not be echoed: {err}");
+    }
+}
