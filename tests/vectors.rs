@@ -360,3 +360,30 @@ fn signatures_accepted_by_the_reference_verifier_are_reproduced() {
         }
     }
 }
+
+#[test]
+fn jcs_verification_also_applies_safe_mode() {
+    // A JCS signature over an undefined term is mathematically valid, but the credential is not valid JSON-LD:
+    // reject it, as the reference verifier does. `sign` refuses to make one, so build it from the JCS steps.
+    let key = test_key();
+    let vm = key.did_key_verification_method();
+    let mut badge = fixture("ob3-achievement-credential.json");
+    badge["credentialSubject"]["favouriteColour"] = json!("green");
+    let mut options = serde_json::Map::new();
+    for (k, v) in [
+        ("type", "DataIntegrityProof"),
+        ("cryptosuite", "eddsa-jcs-2022"),
+        ("created", "2025-01-01T00:00:00Z"),
+        ("verificationMethod", vm.as_str()),
+        ("proofPurpose", "assertionMethod"),
+    ] {
+        options.insert(k.to_owned(), json!(v));
+    }
+    options.insert("@context".to_owned(), badge["@context"].clone());
+    let prepared = proof::prepare(&badge, &options, Canonicalization::Jcs).unwrap();
+    options.insert("proofValue".to_owned(), json!(sign::encode_base58btc(&ed25519_sign(&key, &prepared.hash_data))));
+    badge["proof"] = Value::Object(options);
+    let undefined =
+        CanonError::UndefinedTerm { term: "favouriteColour".into(), path: "/credentialSubject/favouriteColour".into() };
+    assert_eq!(sign::verify(&badge, &sign::resolve_did_key), Err(VerifyFailure::Canonicalization(undefined)));
+}

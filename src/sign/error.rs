@@ -15,9 +15,7 @@ pub enum CanonError {
     },
     /// Safe mode: a property or `type` value that the active contexts do not define. JSON-LD would silently
     /// drop it (or make a relative IRI of it), so the signature would not cover what the JSON shows.
-    #[error(
-        "undefined JSON-LD term \"{term}\" at {path} (safe mode: every property and type must be defined by the contexts)"
-    )]
+    #[error("undefined JSON-LD term \"{term}\" at {path} (safe mode: every property and type needs a definition)")]
     UndefinedTerm {
         /// The term as written in the document.
         term: String,

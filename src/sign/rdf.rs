@@ -117,7 +117,8 @@ fn escape_literal(out: &mut String, value: &str) {
 }
 
 /// Writes an IRI between angle brackets, escaping as canonical N-Quads (and rdf-canonize 5) do: U+0000–U+0020
-/// and the characters `<`, `>`, `"`, `{`, `}`, `|`, `^`, backtick and backslash as `\uXXXX`. Valid IRIs contain none of these; the escape keeps the output parseable.
+/// and the characters `<`, `>`, `"`, `{`, `}`, `|`, `^`, backtick and backslash as `\uXXXX`. Valid IRIs contain
+/// none of these; the escape keeps the output parseable.
 fn write_iri(out: &mut String, iri: &str) {
     out.push('<');
     if !iri.bytes().any(|b| ESCAPE[usize::from(b)] & IRI != 0) {

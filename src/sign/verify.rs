@@ -150,14 +150,23 @@ fn verify_one(
     let config = proof::proof_configuration(options, input.get("@context"));
     let canonical_config = proof::canonicalize(&config, method)?;
     let canonical_doc = if chained {
-        proof::canonicalize(input, method)?
+        transform(input, method)?
     } else {
         let context_key = input.get("@context").map(Value::to_string).unwrap_or_default();
-        cache.entry((method, context_key)).or_insert_with(|| proof::canonicalize(input, method)).clone()?
+        cache.entry((method, context_key)).or_insert_with(|| transform(input, method)).clone()?
     };
     let hash_data = proof::hash_data(&canonical_config, &canonical_doc);
     // Step 7: the Ed25519 signature over the hash data.
     key.verify_strict(&hash_data, &signature).map_err(|_| VerifyFailure::SignatureMismatch)
+}
+
+/// The canonical document (§3.2.3 / §3.3.3). A JCS-signed document is also checked in JSON-LD safe mode, as
+/// the reference verifier does: JCS alone would accept terms that no context defines.
+fn transform(input: &Value, method: Canonicalization) -> Result<String, CanonError> {
+    if method == Canonicalization::Jcs {
+        proof::rdf_safe_check(input)?;
+    }
+    proof::canonicalize(input, method)
 }
 
 /// The canonicalization a supported proof uses, from its `type` and `cryptosuite`.

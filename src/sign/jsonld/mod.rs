@@ -14,6 +14,8 @@
 //! 1 ms per KB.
 
 mod context;
+mod iri;
+mod literal;
 mod to_rdf;
 
 use serde_json::Value;

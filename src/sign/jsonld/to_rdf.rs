@@ -6,45 +6,17 @@
 //! Safe mode (as jsonld.js `safe: true`): a property or `type` that does not expand to an absolute IRI, a
 //! relative `@id`, or a reserved `@…` key is an error with the term and its JSON pointer.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::super::error::CanonError;
 use super::super::fasthash::FastMap;
-use super::super::rdf::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
+use super::super::rdf::{Literal, Quad, Term};
 use super::context::{self, Container, Context, Local, TermDef};
+use super::iri;
+use super::literal::{IRIS, datatype_or, json_literal, literal, number};
 use super::{is_absolute_iri, push_segment};
-
-const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
-
-/// Shared IRIs used for every document.
-struct Iris {
-    rdf_type: Arc<str>,
-    first: Arc<str>,
-    rest: Arc<str>,
-    nil: Arc<str>,
-    json: Arc<str>,
-    string: Arc<str>,
-    lang_string: Arc<str>,
-    boolean: Arc<str>,
-    integer: Arc<str>,
-    double: Arc<str>,
-}
-
-static IRIS: LazyLock<Iris> = LazyLock::new(|| Iris {
-    rdf_type: Arc::from(format!("{RDF}type")),
-    first: Arc::from(format!("{RDF}first")),
-    rest: Arc::from(format!("{RDF}rest")),
-    nil: Arc::from(format!("{RDF}nil")),
-    json: Arc::from(format!("{RDF}JSON")),
-    string: Arc::from(XSD_STRING),
-    lang_string: Arc::from(RDF_LANG_STRING),
-    boolean: Arc::from(format!("{XSD}boolean")),
-    integer: Arc::from(format!("{XSD}integer")),
-    double: Arc::from(format!("{XSD}double")),
-});
 
 /// The keyword `key` stands for (itself, or through an alias such as `id` → `@id`), without allocating.
 /// A key that starts with `@` is returned as is; the caller rejects the ones that are not keywords.
@@ -195,12 +167,12 @@ impl Emitter {
                 }
                 Some("@type") => types.push((key, value)),
                 Some("@graph") => graphs.push((key, value)),
-                Some(k) if context::is_keyword(k) => {
+                Some(k) if iri::is_keyword(k) => {
                     return self
                         .with_path(key, |e| Err(CanonError::JsonLd(format!("unsupported keyword {k} at {}", e.path))));
                 }
                 Some(_) => return self.with_path(key, |e| Err(e.undefined(key))),
-                None => match context::expand_shared(&ctx, key, true) {
+                None => match iri::expand_shared(&ctx, key, true) {
                     Some(iri) if is_absolute_iri(&iri) => properties.push((key, iri, value)),
                     _ => return self.with_path(key, |e| Err(e.undefined(key))),
                 },
@@ -227,7 +199,7 @@ impl Emitter {
 
     /// A node identifier: an absolute IRI or a blank node identifier (safe mode rejects relative IRIs).
     fn node_id(&mut self, ctx: &Context, id: &str) -> Result<Term, CanonError> {
-        let iri = context::expand(ctx, id, false).unwrap_or_default();
+        let iri = iri::expand(ctx, id, false).unwrap_or_default();
         if let Some(label) = iri.strip_prefix("_:") {
             let next = self.next_blank + 1;
             let ours = self.blank.entry(label.to_owned()).or_insert_with(|| format!("d{next}")).clone();
@@ -245,7 +217,7 @@ impl Emitter {
     fn types(&mut self, ctx: &Context, subject: &Term, value: &Value, graph: Option<&Term>) -> Result<(), CanonError> {
         let emit = |e: &mut Self, t: &Value| {
             let t = t.as_str().ok_or_else(|| CanonError::JsonLd(format!("type must be a string at {}", e.path)))?;
-            match context::expand_shared(ctx, t, true) {
+            match iri::expand_shared(ctx, t, true) {
                 Some(iri) if iri.starts_with("_:") || is_absolute_iri(&iri) => {
                     let object = if iri.starts_with("_:") { e.node_id(ctx, &iri)? } else { Term::Iri(iri) };
                     e.emit(subject, IRIS.rdf_type.clone(), object, graph);
@@ -333,7 +305,7 @@ impl Emitter {
                         Some(scoped) => context::process(ctx, scoped.local(), true, true)?,
                         None => Arc::clone(ctx),
                     };
-                    match context::expand_shared(&scoped, s, true) {
+                    match iri::expand_shared(&scoped, s, true) {
                         Some(iri) if is_absolute_iri(&iri) => Ok(Some(Term::Iri(iri))),
                         _ => Err(self.undefined(s)),
                     }
@@ -352,7 +324,7 @@ impl Emitter {
         for (key, v) in map {
             match keyword_of(ctx, key) {
                 Some("@value") => value = v,
-                Some("@type") => datatype = v.as_str().and_then(|t| context::expand_shared(ctx, t, true)),
+                Some("@type") => datatype = v.as_str().and_then(|t| iri::expand_shared(ctx, t, true)),
                 Some("@language") => language = v.as_str().map(str::to_owned),
                 _ => {
                     return self
@@ -410,60 +382,5 @@ fn as_slice(value: &Value) -> &[Value] {
     match value {
         Value::Array(items) => items,
         single => std::slice::from_ref(single),
-    }
-}
-
-fn literal(value: String, datatype: &Arc<str>) -> Term {
-    Term::Literal(Literal { value, datatype: Arc::clone(datatype), language: None })
-}
-
-/// The coerced datatype, unless it is a keyword (`@id`, `@vocab`, …), else `default`.
-fn datatype_or<'a>(coerce: Option<&'a Arc<str>>, default: &'a Arc<str>) -> &'a Arc<str> {
-    coerce.filter(|dt| !dt.starts_with('@')).unwrap_or(default)
-}
-
-/// §8.2 steps 10–11: a JSON number as an `xsd:integer`, or as an `xsd:double` in canonical form (`1.5E0`),
-/// keeping a coerced datatype. JSON numbers are IEEE doubles here, as in JavaScript, and a number counts as a
-/// double exactly when jsonld.js says so: its JavaScript string form has a `.`, or it is ≥ 1e21, or it is
-/// coerced to `xsd:double` (so `1e-7` is the integer `0`, and `12345678901234567890` is written
-/// `12345678901234567168`, as jsonld.js and pyld do).
-fn number(n: &serde_json::Number, datatype: Option<&Arc<str>>) -> Term {
-    let f = n.as_f64().unwrap_or(0.0);
-    let js_has_point = if f != 0.0 && f.abs() < 1e-6 { format!("{f:e}").contains('.') } else { f.fract() != 0.0 };
-    if datatype.is_some_and(|d| **d == *IRIS.double) || js_has_point || f.abs() >= 1e21 {
-        return literal(canonical_double(f), datatype.unwrap_or(&IRIS.double));
-    }
-    literal(format!("{f:.0}"), datatype.unwrap_or(&IRIS.integer))
-}
-
-/// The canonical xsd:double form jsonld.js writes: `toExponential(15)` with trailing zeros of the mantissa
-/// removed (one digit kept), `E` and no `+` (e.g. `1.5E0`, `1.0E-1`, `1.2345678E4`).
-fn canonical_double(f: f64) -> String {
-    let formatted = format!("{f:.15e}");
-    let (mantissa, exponent) = formatted.split_once('e').unwrap_or((&formatted, "0"));
-    let mut mantissa = mantissa.trim_end_matches('0').to_owned();
-    if mantissa.ends_with('.') {
-        mantissa.push('0');
-    }
-    format!("{mantissa}E{exponent}")
-}
-
-/// An `rdf:JSON` literal: the JCS canonical form of the value (JSON-LD 1.1 §8.2 step 7).
-fn json_literal(value: &Value) -> Result<Term, CanonError> {
-    let text = serde_json_canonicalizer::to_string(value).map_err(|e| CanonError::Jcs(e.to_string()))?;
-    Ok(literal(text, &IRIS.json))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::canonical_double;
-
-    #[test]
-    fn doubles_are_written_like_jsonld_js() {
-        assert_eq!(canonical_double(1.5), "1.5E0");
-        assert_eq!(canonical_double(0.1), "1.0E-1");
-        assert_eq!(canonical_double(12345.678), "1.2345678E4");
-        assert_eq!(canonical_double(1e21), "1.0E21");
-        assert_eq!(canonical_double(-2.25), "-2.25E0");
     }
 }
