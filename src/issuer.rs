@@ -32,12 +32,20 @@ pub enum IssuerError {
 
 /// The text of a key file for `key`.
 pub fn key_file_text(key: &SecretKey) -> String {
-    format!("{KEY_FILE_HEADER}# public key: {}\n{}\n", sign::public_key_multibase(&key.public_key()), key.expose_multibase().as_str())
+    format!(
+        "{KEY_FILE_HEADER}# public key: {}\n{}\n",
+        sign::public_key_multibase(&key.public_key()),
+        key.expose_multibase().as_str()
+    )
 }
 
 /// Reads a key file's text.
 pub fn read_key_file(text: &str) -> Result<SecretKey, IssuerError> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).ok_or_else(|| IssuerError::BadKeyFile("no key line".into()))?;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .ok_or_else(|| IssuerError::BadKeyFile("no key line".into()))?;
     SecretKey::from_multibase(line).map_err(|e| IssuerError::BadKeyFile(e.to_string()))
 }
 
@@ -90,7 +98,8 @@ pub fn did_document(config: &Config, current: &SecretKey) -> Result<Value, Issue
     }
     let mut keys = vec![(key_id(config).to_string(), sign::public_key_multibase(&current.public_key()))];
     for retired in &config.institution.retired_keys {
-        sign::public_key_from_multibase(&retired.public_key).map_err(|e| IssuerError::BadRetiredKey { id: retired.id.clone(), reason: e.to_string() })?;
+        sign::public_key_from_multibase(&retired.public_key)
+            .map_err(|e| IssuerError::BadRetiredKey { id: retired.id.clone(), reason: e.to_string() })?;
         keys.push((retired.id.clone(), retired.public_key.clone()));
     }
     let methods: Vec<Value> = keys

@@ -33,6 +33,6 @@ pub mod graph;
 pub mod ingest;
 pub mod issuer;
 pub mod model;
-pub mod sign;
 pub mod render;
+pub mod sign;
 pub mod synth;

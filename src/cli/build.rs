@@ -8,7 +8,9 @@ use clap::Args;
 use xtranscript::assemble::{Assembled, Assembler};
 use xtranscript::config::Config;
 use xtranscript::export::{self, Failure, LearnerEntry, Manifest, file_entry};
+use xtranscript::issuer::Signer;
 use xtranscript::model::Timestamp;
+use xtranscript::sign::Suite;
 
 use super::report::print_diagnostics;
 use super::{EXIT_OK, EXIT_PROBLEMS, load_linked};
@@ -26,6 +28,56 @@ pub struct BuildArgs {
     /// [transcript] issued_at in institution.toml, then the current time.
     #[arg(long, value_name = "DATETIME")]
     issued_at: Option<String>,
+    /// The issuer's signing key (default: institution.key_file). See `xtranscript keygen`.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Sign with an ephemeral key made for this run (for trying xtranscript out; the
+    /// issuer becomes that key's did:key). Recorded in the manifest.
+    #[arg(long, conflicts_with = "key")]
+    demo_key: bool,
+    /// Cryptosuite(s) of the proofs.
+    #[arg(long, value_enum, default_value = "rdfc")]
+    suite: SuiteArg,
+}
+
+/// Which proofs to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SuiteArg {
+    /// eddsa-rdfc-2022 (what 1EdTech certification requires).
+    Rdfc,
+    /// eddsa-jcs-2022.
+    Jcs,
+    /// Both, as a proof set.
+    Both,
+}
+
+impl SuiteArg {
+    fn suites(self) -> Vec<Suite> {
+        match self {
+            SuiteArg::Rdfc => vec![Suite::EddsaRdfc2022],
+            SuiteArg::Jcs => vec![Suite::EddsaJcs2022],
+            SuiteArg::Both => vec![Suite::EddsaRdfc2022, Suite::EddsaJcs2022],
+        }
+    }
+}
+
+/// The signer: `--key`, institution.key_file, or (with `--demo-key`) a fresh key.
+fn signer(args: &BuildArgs, config: &Config) -> anyhow::Result<Signer> {
+    let configured = config.institution.key_file.as_ref().map(|k| args.input.join(k));
+    let key = match (&args.key, args.demo_key, configured) {
+        (Some(path), _, _) => super::keys::load_key(path)?,
+        (None, true, _) => {
+            eprintln!(
+                "xtranscript: WARNING: --demo-key: signing with an ephemeral key made for this run. The credentials name its did:key as issuer; they are NOT official and cannot be tied to the institution."
+            );
+            super::keys::random_key()?
+        }
+        (None, false, Some(path)) => super::keys::load_key(&path)?,
+        (None, false, None) => bail!(
+            "build signs every credential: give --key FILE (make one with `xtranscript keygen --out FILE`), set institution.key_file, or pass --demo-key to try it out"
+        ),
+    };
+    Ok(Signer::new(config, key, args.suite.suites(), args.demo_key))
 }
 
 /// The issue date: `--issued-at`, `SOURCE_DATE_EPOCH`, the config's, or now (the edge's clock).
@@ -69,22 +121,23 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     let Some(config) = input.config.as_ref() else {
         bail!("{} is not an input directory with a valid institution.toml", args.input.display());
     };
-    let issuer_id = config.institution.did.clone().unwrap_or_else(|| {
-        xtranscript::assemble::IdMaker::new(&config.institution.url).id("issuer", &config.institution.url)
-    });
+    let signer = signer(args, config)?;
     let assembler = Assembler::new(
         config,
         &input.records,
         &input.frameworks,
         &graph,
-        issuer_id.clone(),
+        signer.issuer_id.clone(),
         issue_date(args, config)?,
         salt_secret(config),
     );
     let mut manifest = Manifest {
         generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
         issued_at: assembler.issued_at,
-        issuer: issuer_id,
+        issuer: signer.issuer_id.clone(),
+        verification_method: signer.verification_method.clone(),
+        cryptosuites: signer.suites.iter().map(|s| s.cryptosuite().to_string()).collect(),
+        demo_key: args.demo_key,
         inputs: input_entries(&args.input, &input.files)?,
         learners: Vec::new(),
         failures: Vec::new(),
@@ -101,7 +154,10 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             continue;
         }
         let Some(assembled) = assembler.learner(id) else { continue };
-        manifest.learners.push(write_learner(&args.out, &directory, &assembled)?);
+        let created = assembler.issued_at.to_string();
+        let signed =
+            sign_transcript(&assembled, &signer, &created).with_context(|| format!("signing learner {id:?}"))?;
+        manifest.learners.push(write_learner(&args.out, &directory, &assembled, &signed)?);
     }
     let manifest_path = args.out.join("manifest.json");
     export::write_atomic(&manifest_path, &manifest.to_bytes())
@@ -110,8 +166,23 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     Ok(if diags.has_errors() || !manifest.failures.is_empty() { EXIT_PROBLEMS } else { EXIT_OK })
 }
 
-fn write_learner(out: &Path, directory: &str, assembled: &Assembled<'_>) -> anyhow::Result<LearnerEntry> {
-    let mut bytes = serde_json::to_vec(&assembled.unsigned())?;
+/// Signs each nested credential, then the ClrCredential around them.
+fn sign_transcript(assembled: &Assembled<'_>, signer: &Signer, created: &str) -> anyhow::Result<serde_json::Value> {
+    let nested = assembled
+        .nested
+        .iter()
+        .map(|c| signer.sign_credential(&serde_json::to_value(c)?, created).map_err(anyhow::Error::from))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(signer.sign_credential(&assembled.clr_with(nested), created)?)
+}
+
+fn write_learner(
+    out: &Path,
+    directory: &str,
+    assembled: &Assembled<'_>,
+    signed: &serde_json::Value,
+) -> anyhow::Result<LearnerEntry> {
+    let mut bytes = serde_json::to_vec(signed)?;
     bytes.push(b'\n');
     let relative = format!("learners/{directory}/clr.json");
     let path = out.join(&relative);

@@ -3,8 +3,10 @@
 mod build;
 mod check;
 mod graph;
+mod keys;
 mod report;
 mod synthetic;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -35,6 +37,12 @@ enum Command {
     Build(build::BuildArgs),
     /// Write a synthetic input directory (for benchmarks and scale tests).
     Gen(synthetic::GenArgs),
+    /// Verify credentials offline: every proof (nested too), issuer, dates, schema.
+    Verify(verify::VerifyArgs),
+    /// Write a new Ed25519 issuer key (mode 0600) and print its did:key.
+    Keygen(keys::KeygenArgs),
+    /// Print the did:web DID document to publish at /.well-known/did.json.
+    DidDocument(keys::DidDocumentArgs),
     /// Print the competency graph as Graphviz DOT or JSON.
     Graph(graph::GraphArgs),
     /// Explain why a learner has (or has not) attained a competency.
@@ -66,6 +74,9 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Gen(args) => synthetic::run(&args),
+        Command::Verify(args) => verify::run(&args),
+        Command::Keygen(args) => keys::run_keygen(&args),
+        Command::DidDocument(args) => keys::run_did_document(&args),
         Command::Graph(args) => graph::run_graph(&args),
         Command::Explain(args) => graph::run_explain(&args),
     };

@@ -50,6 +50,12 @@ pub struct Manifest {
     pub issued_at: Timestamp,
     /// The issuer's id.
     pub issuer: String,
+    /// The verification method of every proof.
+    pub verification_method: String,
+    /// The cryptosuites of the proofs.
+    pub cryptosuites: Vec<String>,
+    /// True when an ephemeral demo key signed (nothing verifies against a published key).
+    pub demo_key: bool,
     /// Every input file read.
     pub inputs: Vec<FileEntry>,
     /// Every learner built, by id.

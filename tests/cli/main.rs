@@ -1,8 +1,13 @@
 //! Integration tests: the real `xtranscript` binary on the bundled samples,
 //! the broken inputs in samples/bad and the standards' own files.
 
+mod sign;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The committed test key (a fixed key makes signed outputs byte-comparable).
+const TEST_KEY: &str = "tests/fixtures/test-issuer.key";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -224,7 +229,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn build(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["build", "samples", "--out", out.to_str().unwrap()];
+    let mut args = vec!["build", "samples", "--out", out.to_str().unwrap(), "--key", TEST_KEY];
     args.extend_from_slice(extra);
     xtranscript(&args)
 }
@@ -290,7 +295,7 @@ fn the_issue_date_comes_from_the_flag_then_source_date_epoch() {
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["issuedAt"], "2027-01-02T03:04:05Z");
     let out = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
-        .args(["build", "samples", "--out", dir.to_str().unwrap()])
+        .args(["build", "samples", "--out", dir.to_str().unwrap(), "--key", TEST_KEY])
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .current_dir(root())
         .output()
