@@ -88,6 +88,11 @@ impl Totals {
         (self.gpa_credits.0 > 0).then(|| fixed(self.quality_micro, i128::from(self.gpa_credits.0) * 1000, decimals))
     }
 
+    /// Quality points as a number (for display).
+    pub fn quality_points_value(&self) -> f64 {
+        self.quality_micro as f64 / 1_000_000.0
+    }
+
     /// Quality points with two decimals.
     pub fn quality_points(&self) -> String {
         fixed(self.quality_micro, 1_000_000, 2)

@@ -1,0 +1,179 @@
+//! The view model of one assembled transcript: what the PDF and HTML show,
+//! taken from the same data the signed CLR carries.
+
+use std::collections::BTreeSet;
+
+use super::labels::Labels;
+use super::view::{
+    AchievementView, CompetencyRow, CourseRow, DegreeView, Fixed, FrameworkView, GradeRow, GradingLegend, InstitutionView, LearnerView,
+    TermView, Totals, TranscriptView, VerificationView,
+};
+use crate::assemble::gpa::{Standing, Totals as GpaTotals};
+use crate::assemble::{Assembled, Assembler};
+use crate::graph::{CompetencyGraph, LearnerCompetencies, NodeId, NodeKind};
+use crate::model::{AchievementKind, Course, CourseRecord};
+
+/// Where the verification block points: the base URL joined with the CLR id, the
+/// SHA-256 of the signed `clr.json`, and the issuer's DID.
+pub struct Verification<'a> {
+    /// SHA-256 (hex) of the signed clr.json bytes.
+    pub clr_sha256: &'a str,
+}
+
+fn totals(t: &GpaTotals) -> Totals {
+    Totals {
+        attempted: Fixed::credits(t.attempted.value()),
+        earned: Fixed::credits(t.earned.value()),
+        gpa_credits: Fixed::credits(t.gpa_credits.value()),
+        quality_points: Fixed::credits(t.quality_points_value()),
+        gpa: t.gpa(2).and_then(|g| g.parse().ok()).map(Fixed::gpa),
+    }
+}
+
+fn course_row(r: &CourseRecord, course: Option<&Course>, standing: Standing, earned: f64) -> CourseRow {
+    let code = course.map_or_else(|| r.course_id.clone(), |c| format!("{} {}", c.subject, c.number));
+    let title = r.title.clone().or_else(|| course.map(|c| c.title.clone())).unwrap_or_else(|| r.course_id.clone());
+    let note = match (&r.transfer_institution, standing) {
+        (Some(from), Standing::Transfer) => Some(from.clone()),
+        _ => None,
+    };
+    CourseRow {
+        code,
+        title,
+        note,
+        attempted: Fixed::credits(r.credits_attempted),
+        earned: (standing != Standing::InProgress).then(|| Fixed::credits(earned)),
+        grade: r.grade.clone(),
+        repeat: r.repeat || standing == Standing::RepeatExcluded,
+        transfer: r.transfer,
+        in_progress: r.in_progress,
+        excluded: standing == Standing::RepeatExcluded,
+    }
+}
+
+/// Attained competencies of one framework as a tree: roots (no attained parent in the
+/// framework) by coding scheme, each followed by its attained descendants.
+fn framework_rows(graph: &CompetencyGraph, result: &LearnerCompetencies<'_>, framework: usize) -> Vec<CompetencyRow> {
+    let attained: BTreeSet<NodeId> = result
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|&n| graph.node(n).kind == NodeKind::Competency && graph.node(n).framework == Some(framework))
+        .collect();
+    let key = |n: &NodeId| (graph.node(*n).code.clone(), graph.node(*n).key.clone());
+    let mut roots: Vec<NodeId> = attained.iter().copied().filter(|n| !graph.parents(*n).iter().any(|p| attained.contains(p))).collect();
+    roots.sort_by_key(key);
+    let mut rows = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<(NodeId, u8)> = roots.into_iter().rev().map(|n| (n, 0)).collect();
+    while let Some((n, depth)) = stack.pop() {
+        if !seen.insert(n) {
+            continue;
+        }
+        let node = graph.node(n);
+        let a = result.get(n);
+        rows.push(CompetencyRow {
+            depth,
+            code: node.code.clone(),
+            statement: node.label.clone(),
+            level: a.map(|a| a.level.to_string()),
+            derived: a.is_some_and(|a| a.derived),
+        });
+        let mut children: Vec<NodeId> = graph.children(n).iter().copied().filter(|c| attained.contains(c)).collect();
+        children.sort_by_key(key);
+        stack.extend(children.into_iter().rev().map(|c| (c, depth.saturating_add(1))));
+    }
+    rows
+}
+
+/// The view model of `assembled`.
+pub fn transcript_view(assembler: &Assembler<'_>, assembled: &Assembled<'_>, labels: &Labels, verification: Verification<'_>) -> TranscriptView {
+    let config = assembler.config;
+    let records = assembler.records;
+    let learner = assembled.learner;
+    let mut terms = Vec::new();
+    for t in &assembled.standings.terms {
+        let Some(term) = records.terms.get(&t.term_id) else { continue };
+        let courses = assembled
+            .records
+            .iter()
+            .zip(&assembled.standings.records)
+            .filter(|(r, _)| r.term_id == t.term_id)
+            .map(|(r, (standing, earned))| course_row(r, records.courses.get(&r.course_id), *standing, earned.value()))
+            .collect();
+        terms.push(TermView {
+            id: term.id.clone(),
+            name: term.name.clone(),
+            academic_year: term.academic_year.clone(),
+            note: None,
+            courses,
+            term_totals: totals(&t.term),
+            cumulative: totals(&t.cumulative),
+        });
+    }
+    let mut degrees = Vec::new();
+    let mut achievements = Vec::new();
+    let mut awards: Vec<_> = records.awards_of(&learner.id).collect();
+    awards.sort_by(|a, b| (a.awarded_date, &a.achievement_id).cmp(&(b.awarded_date, &b.achievement_id)));
+    for award in awards {
+        let Some(def) = records.achievements.get(&award.achievement_id) else { continue };
+        if def.kind == AchievementKind::Degree {
+            degrees.push(DegreeView {
+                name: def.name.clone(),
+                level: def.level.clone(),
+                field: def.field_of_study.clone(),
+                conferred: award.awarded_date.to_string(),
+                honors: award.result.clone(),
+            });
+        } else {
+            achievements.push(AchievementView {
+                kind: labels.achievement_kind(&def.kind),
+                name: def.name.clone(),
+                awarded: award.awarded_date.to_string(),
+                result: award.result.clone(),
+            });
+        }
+    }
+    let competencies = assembler
+        .frameworks
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FrameworkView {
+            title: f.document.title.clone(),
+            publisher: f.document.publisher.clone().or_else(|| f.document.creator.clone()),
+            version: f.document.version.clone(),
+            items: framework_rows(assembler.graph, &assembled.competencies, i),
+        })
+        .filter(|f| !f.items.is_empty())
+        .collect();
+    let scale = &config.grading;
+    TranscriptView {
+        language: "en".to_string(),
+        institution: InstitutionView::from(&config.institution),
+        learner: LearnerView {
+            name: learner.full_name(),
+            id: learner.id.clone(),
+            birth_date: learner.birth_date.map(|d| d.to_string()),
+            program: learner.program.clone().or_else(|| config.transcript.default_program.clone()),
+            degree: degrees.first().map(|d| d.name.clone()),
+        },
+        terms,
+        degrees,
+        competencies,
+        achievements,
+        grading: GradingLegend {
+            scale_name: scale.name.clone(),
+            grades: scale
+                .grades
+                .iter()
+                .map(|g| GradeRow { grade: g.grade.clone(), points: g.points.map(Fixed::gpa), meaning: g.description.clone().unwrap_or_default() })
+                .collect(),
+        },
+        issue_date: assembler.issued_at.date().to_string(),
+        verification: VerificationView {
+            url: format!("{}{}", config.transcript.verification_url.as_deref().unwrap_or(""), assembled.clr.id),
+            clr_sha256: verification.clr_sha256.to_string(),
+            issuer_did: assembler.issuer_id.clone(),
+        },
+        labels: labels.clone(),
+    }
+}
