@@ -36,12 +36,14 @@ fn main() {
     }
     let templates = Templates::embedded();
     let layout = templates.layout();
-    // XT_BENCH_ONLY=N: render only view N (0 one page, 1 typical, 2 twelve terms), for profilers.
+    // XT_BENCH_ONLY=N: render only view N (0 one page, 1 typical, 2 twelve terms) XT_BENCH_RUNS
+    // times (default 200), for profilers.
     if let Some(n) = std::env::var("XT_BENCH_ONLY").ok().and_then(|v| v.parse::<usize>().ok()) {
         let view =
             vec![TranscriptView::sample_one_page(), TranscriptView::sample(), TranscriptView::sample_twelve_terms()]
                 .swap_remove(n.min(2));
-        for _ in 0..200 {
+        let runs = std::env::var("XT_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+        for _ in 0..runs {
             black_box(render::pdf(&view, &fonts, layout).expect("renders"));
         }
         return;

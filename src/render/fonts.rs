@@ -22,10 +22,8 @@ pub(crate) enum Style {
     Regular,
     /// Bold body text, column headers.
     Bold,
-    /// The institution's name and the document title (serif).
+    /// The institution's name (serif).
     Heading,
-    /// The digest and DID (monospaced).
-    Mono,
 }
 
 /// A script xtranscript promises to print, with a character to probe for it.
@@ -461,8 +459,7 @@ pub struct Fonts {
 const SANS: usize = 0;
 const SANS_BOLD: usize = 1;
 const SERIF_BOLD: usize = 2;
-const MONO: usize = 3;
-const BUILTIN: usize = 4;
+const BUILTIN: usize = 3;
 
 impl Fonts {
     /// The built-in DejaVu faces only (Latin, Greek, Cyrillic, Hebrew, Arabic).
@@ -471,7 +468,6 @@ impl Fonts {
             ("DejaVuSansCondensed", dejavu::sans_condensed::regular()),
             ("DejaVuSansCondensed-Bold", dejavu::sans_condensed::bold()),
             ("DejaVuSerif-Bold", dejavu::serif::bold()),
-            ("DejaVuSansMono", dejavu::sans_mono::regular()),
         ];
         let faces = faces
             .iter()
@@ -511,7 +507,6 @@ impl Fonts {
             Style::Regular => &[SANS],
             Style::Bold => &[SANS_BOLD, SANS],
             Style::Heading => &[SERIF_BOLD, SANS_BOLD, SANS],
-            Style::Mono => &[MONO, SANS],
         };
         first.iter().copied().chain(BUILTIN..self.faces.len())
     }

@@ -135,6 +135,16 @@ struct Writer<'a> {
     has_logo: bool,
     /// The term whose courses are being listed: its band is repeated on a new page.
     term: Option<(String, Option<String>)>,
+    /// The content stream's state, so that unchanged settings are not written again.
+    state: StreamState,
+}
+
+/// What the current page's content stream has set.
+#[derive(Debug, Default)]
+struct StreamState {
+    in_text: bool,
+    fill: Option<Color>,
+    font: Option<(usize, u32)>,
 }
 
 impl<'a> Writer<'a> {
@@ -194,15 +204,17 @@ impl<'a> Writer<'a> {
 
     /// Draws shaped text: one text object, a font switch and a position per run.
     fn draw(&mut self, x: f32, y: f32, size: f32, color: &Color, shaped: &Shaped) {
-        self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetFillColor { col: color.clone() });
+        if !self.state.in_text {
+            self.ops.push(Op::StartTextSection);
+            self.state.in_text = true;
+        }
+        self.set_fill(color);
         let mut pen = x;
-        let mut face_set = None;
         for run in &shaped.runs {
-            if face_set != Some(run.face) {
+            if self.state.font != Some((run.face, size.to_bits())) {
                 self.ops
                     .push(Op::SetFont { font: PdfFontHandle::External(FontId(font_tag(run.face))), size: Pt(size) });
-                face_set = Some(run.face);
+                self.state.font = Some((run.face, size.to_bits()));
                 self.used.insert(run.face);
             }
             self.ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(pen), Pt(y)) });
@@ -222,11 +234,34 @@ impl<'a> Writer<'a> {
             self.ops.push(Op::ShowText { items });
             pen += run.width * size / 1000.0;
         }
-        self.ops.push(Op::EndTextSection);
+    }
+
+    /// Ends the open text object, if any, before graphics.
+    fn end_text(&mut self) {
+        if self.state.in_text {
+            self.ops.push(Op::EndTextSection);
+            self.state.in_text = false;
+        }
+    }
+
+    fn set_fill(&mut self, color: &Color) {
+        if self.state.fill.as_ref() != Some(color) {
+            self.ops.push(Op::SetFillColor { col: color.clone() });
+            self.state.fill = Some(color.clone());
+        }
+    }
+
+    /// Closes the current page's content and starts an empty one.
+    fn finish_page(&mut self) {
+        self.end_text();
+        let ops = std::mem::take(&mut self.ops);
+        self.pages.push(ops);
+        self.state = StreamState::default();
     }
 
     fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, color: &Color) {
-        self.ops.push(Op::SetFillColor { col: color.clone() });
+        self.end_text();
+        self.set_fill(color);
         self.ops.push(Op::DrawRectangle {
             rectangle: Rect { mode: Some(printpdf::PaintMode::Fill), ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h)) },
         });
@@ -244,6 +279,7 @@ impl<'a> Writer<'a> {
     }
 
     fn image(&mut self, id: &str, x: f32, y: f32, w: f32, h: f32) {
+        self.end_text();
         self.ops.push(Op::UseXobject {
             id: XObjectId(id.to_string()),
             transform: XObjectTransform {
@@ -260,8 +296,7 @@ impl<'a> Writer<'a> {
     // ---- pages ---------------------------------------------------------------------------
 
     fn new_page(&mut self) -> Result<(), RenderError> {
-        let ops = std::mem::take(&mut self.ops);
-        self.pages.push(ops);
+        self.finish_page();
         self.continuation_header()
     }
 
@@ -379,6 +414,7 @@ impl<'a> Writer<'a> {
         for n in 0..count {
             let page = labels.page_of(n + 1, count);
             let saved = std::mem::replace(&mut self.ops, std::mem::take(&mut self.pages[n]));
+            self.state = StreamState::default();
             let y = MARGIN_BOTTOM - 26.0;
             self.hrule(self.left(), self.content_width(), y + 10.0, 0.5, &rule());
             let who = wrap(self.fonts, Style::Regular, SMALL, &who, third)?.into_iter().next().unwrap_or_default();
@@ -392,6 +428,7 @@ impl<'a> Writer<'a> {
                 &issued,
             )?;
             self.text_aligned((self.left() + 2.0 * third, third, Align::Right), y, SMALL, Style::Bold, &ink(), &page)?;
+            self.end_text();
             self.pages[n] = std::mem::replace(&mut self.ops, saved);
         }
         Ok(())
@@ -888,8 +925,8 @@ impl<'a> Writer<'a> {
         let mut lines: Vec<(String, Style, f32, Color)> = Vec::new();
         for (label, value, style) in [
             (&l.verify_at, &v.url, Style::Regular),
-            (&l.clr_sha256, &v.clr_sha256, Style::Mono),
-            (&l.issuer_did, &v.issuer_did, Style::Mono),
+            (&l.clr_sha256, &grouped(&v.clr_sha256), Style::Regular),
+            (&l.issuer_did, &v.issuer_did, Style::Regular),
         ] {
             lines.push((label.clone(), Style::Regular, SMALL, muted()));
             for line in wrap(self.fonts, style, BODY - 0.5, value, text_w)? {
@@ -943,10 +980,15 @@ impl<'a> Writer<'a> {
             }
         }
         self.end_mark()?;
-        let ops = std::mem::take(&mut self.ops);
-        self.pages.push(ops);
+        self.finish_page();
         self.footers()
     }
+}
+
+/// A hex digest in groups of eight, for people comparing it by eye.
+fn grouped(hex: &str) -> String {
+    let chars: Vec<char> = hex.chars().collect();
+    chars.chunks(8).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
 }
 
 fn logo_size(logo: Option<&Logo>) -> (f32, f32) {
@@ -1131,6 +1173,7 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
         used: BTreeSet::new(),
         has_logo: view.institution.logo.is_some(),
         term: None,
+        state: StreamState::default(),
     };
     w.body()?;
 
@@ -1208,6 +1251,11 @@ mod tests {
         let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x0B, 8, 0, 2, 0, 3, 3, 0, 0, 0];
         assert_eq!(jpeg_size(&jpeg), Some((3, 2, 3)));
         assert_eq!(jpeg_size(b"not a jpeg"), None);
+    }
+
+    #[test]
+    fn digests_print_in_groups_of_eight() {
+        assert_eq!(grouped("0123456789abcdef01"), "01234567 89abcdef 01");
     }
 
     #[test]

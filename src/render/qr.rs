@@ -23,8 +23,24 @@ const MASKS: [MaskPattern; 8] = [
     MaskPattern::Meadow,
 ];
 
+/// Whether mask `k` (000 to 111) inverts the module at column `x`, row `y`.
+fn masked(k: usize, x: usize, y: usize) -> bool {
+    match k {
+        0 => (x + y).is_multiple_of(2),
+        1 => y.is_multiple_of(2),
+        2 => x.is_multiple_of(3),
+        3 => (x + y).is_multiple_of(3),
+        4 => (x / 3 + y / 2).is_multiple_of(2),
+        5 => (x * y) % 2 + (x * y) % 3 == 0,
+        6 => ((x * y) % 2 + (x * y) % 3).is_multiple_of(2),
+        _ => ((x + y) % 2 + (x * y) % 3).is_multiple_of(2),
+    }
+}
+
 /// The modules of `text` (error correction M) as rows of dark (true) / light, with the
-/// mask of the lowest penalty.
+/// mask of the lowest penalty. The masks are scored on plain bits (format information
+/// left out, as it is the same size for every mask); only the chosen one goes through
+/// the encoder.
 fn modules(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
     let err = |e: qrcode::types::QrError| RenderError::Qr(format!("{text:?}: {e}"));
     let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::M).map_err(err)?;
@@ -33,64 +49,68 @@ fn modules(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
     let mut canvas = Canvas::new(version, EcLevel::M);
     canvas.draw_all_functional_patterns();
     canvas.draw_data(&data, &ec);
-    let width = usize::try_from(version.width()).unwrap_or(0);
-    let best = MASKS
-        .iter()
-        .map(|&mask| {
-            let mut c = canvas.clone();
-            c.apply_mask(mask);
-            let grid: Vec<bool> = c.into_colors().into_iter().map(|m| m == Color::Dark).collect();
-            (penalty(width, &grid), grid)
+    let n = usize::try_from(version.width()).unwrap_or(0);
+    let unmasked: Vec<bool> = canvas.clone().into_colors().into_iter().map(|m| m == Color::Dark).collect();
+    let data_module: Vec<bool> =
+        (0..n * n).map(|i| !qrcode::canvas::is_functional(version, n as i16, (i % n) as i16, (i / n) as i16)).collect();
+    let mut grid = vec![false; n * n];
+    let best = (0..MASKS.len())
+        .min_by_key(|&k| {
+            for y in 0..n {
+                for x in 0..n {
+                    let i = y * n + x;
+                    grid[i] = unmasked[i] ^ (data_module[i] && masked(k, x, y));
+                }
+            }
+            penalty(n, &grid).unwrap_or(0)
         })
-        .min_by_key(|(p, _)| *p)
-        .map(|(_, grid)| grid)
-        .unwrap_or_default();
-    Ok((width, best))
+        .unwrap_or(0);
+    canvas.apply_mask(MASKS[best]);
+    Ok((n, canvas.into_colors().into_iter().map(|m| m == Color::Dark).collect()))
 }
 
-/// The penalty score of ISO/IEC 18004 §7.8.3: runs of five or more, 2×2 blocks,
-/// finder-like patterns, and imbalance of dark and light.
-fn penalty(n: usize, grid: &[bool]) -> usize {
-    // Rows, then columns, as slices.
-    let mut columns = Vec::with_capacity(n * n);
-    for x in 0..n {
-        columns.extend((0..n).map(|y| grid[y * n + x]));
+/// The penalty score of ISO/IEC 18004 §7.8.3 (runs of five or more, 2×2 blocks,
+/// finder-like patterns, imbalance of dark and light), on rows and columns packed as
+/// bits (module `x` of a row is bit `x + 4`: four light modules pad each side).
+/// Symbols wider than 120 modules are not scored (`None`).
+fn penalty(n: usize, grid: &[bool]) -> Option<usize> {
+    if n > 120 || grid.len() != n * n {
+        return None;
     }
+    let mut rows = vec![0u128; n];
+    let mut columns = vec![0u128; n];
+    for (y, row) in grid.chunks_exact(n).enumerate() {
+        for (x, &dark) in row.iter().enumerate() {
+            if dark {
+                rows[y] |= 1 << (x + 4);
+                columns[x] |= 1 << (y + 4);
+            }
+        }
+    }
+    let inside = ((1u128 << n) - 1) << 4;
+    let pairs = ((1u128 << (n - 1)) - 1) << 4; // x and x + 1 both inside
     let mut score = 0;
-    for line in grid.chunks_exact(n).chain(columns.chunks_exact(n)) {
-        let mut run = 1;
-        for i in 1..=n {
-            if i < n && line[i] == line[i - 1] {
-                run += 1;
-            } else {
-                if run >= 5 {
-                    score += run - 2;
-                }
-                run = 1;
-            }
-        }
-        // 1:1:3:1:1 (dark light dark dark dark light dark) with four light modules on one side.
-        const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
-        for (i, window) in line.windows(7).enumerate() {
-            if window == FINDER {
-                let light = |from: usize, to: usize| line[from.min(n)..to.min(n)].iter().all(|&d| !d);
-                if light(i.saturating_sub(4), i) || light(i + 7, i + 11) {
-                    score += 40;
-                }
+    for &line in rows.iter().chain(&columns) {
+        // Runs: `same` marks a module equal to the next; four in a row are a run of five.
+        let same = !(line ^ (line >> 1)) & pairs;
+        let five = same & (same >> 1) & (same >> 2) & (same >> 3);
+        score += five.count_ones() as usize + 2 * (five & !(five << 1)).count_ones() as usize;
+        // 1:1:3:1:1, dark light dark dark dark light dark, with four light modules on one side.
+        for x in 0..=n.saturating_sub(7) {
+            let at = x + 4;
+            if (line >> at) & 0x7F == 0b101_1101 && ((line >> (at - 4)) & 0xF == 0 || (line >> (at + 7)) & 0xF == 0) {
+                score += 40;
             }
         }
     }
-    for (upper, lower) in grid.chunks_exact(n).zip(grid.chunks_exact(n).skip(1)) {
-        for x in 0..n - 1 {
-            let c = upper[x];
-            if upper[x + 1] == c && lower[x] == c && lower[x + 1] == c {
-                score += 3;
-            }
-        }
+    for pair in rows.windows(2) {
+        let vertical = !(pair[0] ^ pair[1]);
+        let blocks = vertical & (vertical >> 1) & !(pair[0] ^ (pair[0] >> 1)) & pairs;
+        score += 3 * blocks.count_ones() as usize;
     }
-    let dark = grid.iter().filter(|&&d| d).count();
-    let percent = dark * 100 / grid.len().max(1);
-    score + 10 * (percent.abs_diff(50) / 5)
+    let dark: usize = rows.iter().map(|r| (r & inside).count_ones() as usize).sum();
+    let percent = dark * 100 / (n * n);
+    Some(score + 10 * (percent.abs_diff(50) / 5))
 }
 
 /// The QR code of `text` as a square 8-bit grayscale bitmap, one pixel a module, quiet
@@ -137,6 +157,68 @@ pub(crate) fn qr_svg(text: &str) -> Result<String, RenderError> {
 mod tests {
     use super::*;
 
+    /// The penalty, module by module: the reference for the bit-packed one.
+    fn penalty_reference(n: usize, grid: &[bool]) -> usize {
+        // Rows, then columns, as slices.
+        let mut columns = Vec::with_capacity(n * n);
+        for x in 0..n {
+            columns.extend((0..n).map(|y| grid[y * n + x]));
+        }
+        let mut score = 0;
+        for line in grid.chunks_exact(n).chain(columns.chunks_exact(n)) {
+            let mut run = 1;
+            for i in 1..=n {
+                if i < n && line[i] == line[i - 1] {
+                    run += 1;
+                } else {
+                    if run >= 5 {
+                        score += run - 2;
+                    }
+                    run = 1;
+                }
+            }
+            // 1:1:3:1:1 (dark light dark dark dark light dark) with four light modules on one side.
+            for (i, w) in line.windows(7).enumerate() {
+                if w[0] && !w[1] && w[2] && w[3] && w[4] && !w[5] && w[6] {
+                    let light = |from: usize, to: usize| line[from.min(n)..to.min(n)].iter().all(|&d| !d);
+                    if light(i.saturating_sub(4), i) || light(i + 7, i + 11) {
+                        score += 40;
+                    }
+                }
+            }
+        }
+        for (upper, lower) in grid.chunks_exact(n).zip(grid.chunks_exact(n).skip(1)) {
+            for x in 0..n - 1 {
+                let c = upper[x];
+                if upper[x + 1] == c && lower[x] == c && lower[x + 1] == c {
+                    score += 3;
+                }
+            }
+        }
+        let dark = grid.iter().filter(|&&d| d).count();
+        let percent = dark * 100 / grid.len().max(1);
+        score + 10 * (percent.abs_diff(50) / 5)
+    }
+
+    #[test]
+    fn packed_penalty_matches_the_reference() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for n in [21usize, 25, 49, 57, 101] {
+            for density in [2u64, 3, 5] {
+                let grid: Vec<bool> = (0..n * n)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        seed.is_multiple_of(density)
+                    })
+                    .collect();
+                assert_eq!(penalty(n, &grid), Some(penalty_reference(n, &grid)), "n {n}");
+            }
+        }
+        assert_eq!(penalty(121, &vec![false; 121 * 121]), None);
+    }
+
     #[test]
     fn qr_has_quiet_zone_and_finder_pattern() {
         let (side, px) = qr_pixels("https://registrar.example.edu/verify/urn:uuid:1").unwrap();
@@ -155,8 +237,9 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         let (n, grid) = modules("https://example.edu/v/1").unwrap();
         // Every dark module is in exactly one run; the runs' lengths add up to the dark count.
-        let total: usize =
-            svg.split('h').skip(1).map(|part| part.split('v').next().unwrap().parse::<usize>().unwrap()).sum();
+        let path = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let run = |part: &str| part.split('h').nth(1).unwrap().split('v').next().unwrap().parse::<usize>().unwrap();
+        let total: usize = path.split('M').skip(1).map(run).sum();
         assert_eq!(total, grid.iter().filter(|&&d| d).count());
         assert!(svg.contains(&format!("viewBox=\"0 0 {0} {0}\"", n + 2 * QUIET)));
     }
@@ -174,6 +257,6 @@ mod tests {
             .collect();
         assert_eq!(ours.len(), theirs.len());
         let n = (ours.len() as f64).sqrt() as usize;
-        assert!(penalty(n, &ours) <= penalty(n, &theirs));
+        assert!(penalty_reference(n, &ours) <= penalty_reference(n, &theirs));
     }
 }
