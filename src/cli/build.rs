@@ -10,6 +10,7 @@ use xtranscript::config::Config;
 use xtranscript::export::{self, Failure, LearnerEntry, Manifest, file_entry};
 use xtranscript::issuer::Signer;
 use xtranscript::model::Timestamp;
+use xtranscript::render::{self, Fonts, Templates, Verification, load_fonts, transcript_view};
 use xtranscript::sign::Suite;
 
 use super::report::print_diagnostics;
@@ -38,6 +39,40 @@ pub struct BuildArgs {
     /// Cryptosuite(s) of the proofs.
     #[arg(long, value_enum, default_value = "rdfc")]
     suite: SuiteArg,
+    /// A directory of template overrides (transcript.html, style.css, labels.toml, layout.toml).
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Fallback font files for scripts DejaVu lacks (CJK …), in order; default: standard Debian fonts.
+    #[arg(long = "font", value_name = "FILE")]
+    fonts: Vec<PathBuf>,
+}
+
+/// What rendering needs, read at the edge once per run.
+struct Rendering {
+    templates: Templates,
+    fonts: Fonts,
+}
+
+fn rendering(args: &BuildArgs) -> anyhow::Result<Rendering> {
+    let templates = match &args.templates {
+        None => Templates::embedded(),
+        Some(dir) => {
+            let mut files = Vec::new();
+            for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.flatten() {
+                if entry.path().is_file() {
+                    let text = std::fs::read_to_string(entry.path())
+                        .with_context(|| format!("reading {}", entry.path().display()))?;
+                    files.push((entry.file_name().to_string_lossy().into_owned(), text));
+                }
+            }
+            Templates::with_overrides(files).map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+    };
+    let (fonts, warnings) = load_fonts(&args.fonts, |p| std::fs::read(p)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for w in warnings {
+        eprintln!("xtranscript: warning: {w}");
+    }
+    Ok(Rendering { templates, fonts })
 }
 
 /// Which proofs to make.
@@ -122,6 +157,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         bail!("{} is not an input directory with a valid institution.toml", args.input.display());
     };
     let signer = signer(args, config)?;
+    let rendering = rendering(args)?;
     let assembler = Assembler::new(
         config,
         &input.records,
@@ -157,7 +193,13 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         let created = assembler.issued_at.to_string();
         let signed =
             sign_transcript(&assembled, &signer, &created).with_context(|| format!("signing learner {id:?}"))?;
-        manifest.learners.push(write_learner(&args.out, &directory, &assembled, &signed)?);
+        match write_learner(&args.out, &directory, &assembler, &assembled, &signed, &rendering)? {
+            Ok(entry) => manifest.learners.push(entry),
+            Err(reason) => {
+                eprintln!("xtranscript: error: learner {id:?} not built: {reason}");
+                manifest.failures.push(Failure { id: id.clone(), reason });
+            }
+        }
     }
     let manifest_path = args.out.join("manifest.json");
     export::write_atomic(&manifest_path, &manifest.to_bytes())
@@ -176,17 +218,40 @@ fn sign_transcript(assembled: &Assembled<'_>, signer: &Signer, created: &str) ->
     Ok(signer.sign_credential(&assembled.clr_with(nested), created)?)
 }
 
+/// Renders and writes one learner's files: the signed CLR, its PDF and HTML views.
+/// The outer error is fatal (I/O); the inner one fails this learner only (rendering).
 fn write_learner(
     out: &Path,
     directory: &str,
+    assembler: &Assembler<'_>,
     assembled: &Assembled<'_>,
     signed: &serde_json::Value,
-) -> anyhow::Result<LearnerEntry> {
+    rendering: &Rendering,
+) -> anyhow::Result<Result<LearnerEntry, String>> {
     let mut bytes = serde_json::to_vec(signed)?;
     bytes.push(b'\n');
-    let relative = format!("learners/{directory}/clr.json");
-    let path = out.join(&relative);
-    export::write_atomic(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+    let clr = file_entry(&format!("learners/{directory}/clr.json"), &bytes);
+    let labels = rendering.templates.labels();
+    let view = transcript_view(assembler, assembled, labels, Verification { clr_sha256: &clr.sha256 });
+    let pdf = match render::pdf(&view, &rendering.fonts, rendering.templates.layout()) {
+        Ok(pdf) => pdf,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let html = match render::html(&view, &rendering.templates) {
+        Ok(html) => html.into_bytes(),
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let files = [
+        (clr.path.clone(), &bytes),
+        (format!("learners/{directory}/transcript.pdf"), &pdf),
+        (format!("learners/{directory}/transcript.html"), &html),
+    ];
+    let mut entries = Vec::new();
+    for (relative, data) in files {
+        let path = out.join(&relative);
+        export::write_atomic(&path, data).with_context(|| format!("writing {}", path.display()))?;
+        entries.push(file_entry(&relative, data));
+    }
     let mut counts = BTreeMap::new();
     for c in &assembled.nested {
         let kind = match c.credential_subject.achievement.achievement_type.as_str() {
@@ -199,12 +264,7 @@ fn write_learner(
         *counts.entry(kind).or_insert(0) += 1;
     }
     counts.insert("credentials", assembled.nested.len() + 1);
-    Ok(LearnerEntry {
-        id: assembled.learner.id.clone(),
-        directory: directory.to_string(),
-        files: vec![file_entry(&relative, &bytes)],
-        counts,
-    })
+    Ok(Ok(LearnerEntry { id: assembled.learner.id.clone(), directory: directory.to_string(), files: entries, counts }))
 }
 
 /// The inputs' hashes, paths relative to the input directory.

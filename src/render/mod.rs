@@ -21,6 +21,7 @@ mod qr;
 mod sample;
 mod templates;
 mod text;
+mod transcript;
 pub mod view;
 
 use std::fmt;
@@ -29,6 +30,7 @@ pub use fonts::{DEBIAN_FALLBACKS, FallbackCandidate, FontWarning, Fonts, Script,
 pub use labels::{Labels, Layout, PageSize, Section};
 pub use pdf::pdf;
 pub use templates::Templates;
+pub use transcript::{Verification, transcript_view};
 pub use view::{
     AchievementView, CompetencyRow, CourseRow, DegreeView, Fixed, FrameworkView, GradeRow, GradingLegend,
     IdentifierView, InstitutionView, LearnerView, Logo, TermView, Totals, TranscriptView, VerificationView,

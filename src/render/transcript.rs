@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use super::labels::Labels;
 use super::view::{
-    AchievementView, CompetencyRow, CourseRow, DegreeView, Fixed, FrameworkView, GradeRow, GradingLegend, InstitutionView, LearnerView,
-    TermView, Totals, TranscriptView, VerificationView,
+    AchievementView, CompetencyRow, CourseRow, DegreeView, Fixed, FrameworkView, GradeRow, GradingLegend,
+    InstitutionView, LearnerView, TermView, Totals, TranscriptView, VerificationView,
 };
 use crate::assemble::gpa::{Standing, Totals as GpaTotals};
 use crate::assemble::{Assembled, Assembler};
@@ -60,7 +60,8 @@ fn framework_rows(graph: &CompetencyGraph, result: &LearnerCompetencies<'_>, fra
         .filter(|&n| graph.node(n).kind == NodeKind::Competency && graph.node(n).framework == Some(framework))
         .collect();
     let key = |n: &NodeId| (graph.node(*n).code.clone(), graph.node(*n).key.clone());
-    let mut roots: Vec<NodeId> = attained.iter().copied().filter(|n| !graph.parents(*n).iter().any(|p| attained.contains(p))).collect();
+    let mut roots: Vec<NodeId> =
+        attained.iter().copied().filter(|n| !graph.parents(*n).iter().any(|p| attained.contains(p))).collect();
     roots.sort_by_key(key);
     let mut rows = Vec::new();
     let mut seen = BTreeSet::new();
@@ -86,7 +87,12 @@ fn framework_rows(graph: &CompetencyGraph, result: &LearnerCompetencies<'_>, fra
 }
 
 /// The view model of `assembled`.
-pub fn transcript_view(assembler: &Assembler<'_>, assembled: &Assembled<'_>, labels: &Labels, verification: Verification<'_>) -> TranscriptView {
+pub fn transcript_view(
+    assembler: &Assembler<'_>,
+    assembled: &Assembled<'_>,
+    labels: &Labels,
+    verification: Verification<'_>,
+) -> TranscriptView {
     let config = assembler.config;
     let records = assembler.records;
     let learner = assembled.learner;
@@ -165,7 +171,11 @@ pub fn transcript_view(assembler: &Assembler<'_>, assembled: &Assembled<'_>, lab
             grades: scale
                 .grades
                 .iter()
-                .map(|g| GradeRow { grade: g.grade.clone(), points: g.points.map(Fixed::gpa), meaning: g.description.clone().unwrap_or_default() })
+                .map(|g| GradeRow {
+                    grade: g.grade.clone(),
+                    points: g.points.map(Fixed::gpa),
+                    meaning: g.description.clone().unwrap_or_default(),
+                })
                 .collect(),
         },
         issue_date: assembler.issued_at.date().to_string(),
