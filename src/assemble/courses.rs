@@ -185,25 +185,15 @@ pub fn term_credential(s: &Subject<'_>, term: &Term, totals: &TermTotals) -> Ach
     let (cum_d, cum_r) = totals_results(s, &format!("cumulative-at:{}", term.id), "Cumulative", &totals.cumulative);
     descriptions.extend(cum_d);
     results.extend(cum_r);
-    let achievement = Achievement {
-        id: s.ids.id("term", &term.id),
-        kind: vec!["Achievement"],
-        achievement_type: "ext:AcademicTerm".to_string(),
-        name: format!("{} term record", term.name),
-        description: format!("Credits and grade point average for {} ({} to {}).", term.name, term.start, term.end),
-        criteria: Criteria {
-            id: None,
-            narrative: format!("Enrollment at {} in {}.", s.config.institution.name, term.name),
-        },
-        human_code: Some(term.id.clone()),
-        field_of_study: None,
-        credits_available: None,
-        image: None,
-        creator: s.creator.clone(),
-        alignment: Vec::new(),
-        result_description: descriptions,
-        tag: Vec::new(),
-    };
+    let mut achievement = s.achievement(
+        s.ids.id("term", &term.id),
+        "ext:AcademicTerm",
+        format!("{} term record", term.name),
+        format!("Credits and grade point average for {} ({} to {}).", term.name, term.start, term.end),
+        format!("Enrollment at {} in {}.", s.config.institution.name, term.name),
+    );
+    achievement.human_code = Some(term.id.clone());
+    achievement.result_description = descriptions;
     let name = achievement.name.clone();
     let mut subject = subject_of(s, achievement, results);
     subject.credits_earned = Some(Number(totals.term.earned.value()));
@@ -224,28 +214,19 @@ pub fn term_credential(s: &Subject<'_>, term: &Term, totals: &TermTotals) -> Ach
 pub fn summary_credential(s: &Subject<'_>, standings: &Standings) -> AchievementCredential {
     let (descriptions, results) = totals_results(s, "overall", "Cumulative", &standings.overall);
     let program = s.learner.program.clone().or_else(|| s.config.transcript.default_program.clone());
-    let achievement = Achievement {
-        id: s.ids.id("academic-record", program.as_deref().unwrap_or("")),
-        kind: vec!["Achievement"],
-        achievement_type: "ext:AcademicRecord".to_string(),
-        name: match &program {
-            Some(p) => format!("Academic record: {p}"),
-            None => "Academic record".to_string(),
-        },
-        description: format!("Cumulative credits and grade point average at {}.", s.config.institution.name),
-        criteria: Criteria {
-            id: None,
-            narrative: "Courses taken at the institution and transfer credit accepted, as of the issue date.".into(),
-        },
-        human_code: None,
-        field_of_study: program,
-        credits_available: None,
-        image: None,
-        creator: s.creator.clone(),
-        alignment: Vec::new(),
-        result_description: descriptions,
-        tag: Vec::new(),
+    let name = match &program {
+        Some(p) => format!("Academic record: {p}"),
+        None => "Academic record".to_string(),
     };
+    let mut achievement = s.achievement(
+        s.ids.id("academic-record", program.as_deref().unwrap_or("")),
+        "ext:AcademicRecord",
+        name,
+        format!("Cumulative credits and grade point average at {}.", s.config.institution.name),
+        "Courses taken at the institution and transfer credit accepted, as of the issue date.".into(),
+    );
+    achievement.field_of_study = program;
+    achievement.result_description = descriptions;
     let name = achievement.name.clone();
     let mut subject = subject_of(s, achievement, results);
     subject.credits_earned = Some(Number(standings.overall.earned.value()));

@@ -3,7 +3,9 @@
 
 use super::identity;
 use super::ids::IdMaker;
-use super::vocab::{Address, Alignment, IdentifierEntry, IdentityObject, Profile, ResultDescription};
+use super::vocab::{
+    Achievement, Address, Alignment, Criteria, IdentifierEntry, IdentityObject, Profile, ResultDescription,
+};
 use crate::config::Config;
 use crate::graph::{CompetencyGraph, NodeId};
 use crate::model::{Framework, Learner, Timestamp};
@@ -133,6 +135,34 @@ impl<'a> Subject<'a> {
             phone: None,
             address: None,
             other_identifier: Vec::new(),
+        }
+    }
+
+    /// An Achievement by this institution with the fields every achievement has;
+    /// callers fill in the rest.
+    pub fn achievement(
+        &self,
+        id: String,
+        achievement_type: &str,
+        name: String,
+        description: String,
+        narrative: String,
+    ) -> Achievement {
+        Achievement {
+            id,
+            kind: vec!["Achievement"],
+            achievement_type: achievement_type.to_string(),
+            name,
+            description,
+            criteria: Criteria { id: None, narrative },
+            human_code: None,
+            field_of_study: None,
+            credits_available: None,
+            image: None,
+            creator: self.creator.clone(),
+            alignment: Vec::new(),
+            result_description: Vec::new(),
+            tag: Vec::new(),
         }
     }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use super::labels::Labels;
 use super::view::{
-    AchievementView, CompetencyRow, CourseRow, DegreeView, Fixed, FrameworkView, GradeRow, GradingLegend,
-    InstitutionView, LearnerView, TermView, Totals, TranscriptView, VerificationView,
+    AchievementView, CompetencyRow, CourseRow, DegreeView, Fixed, FrameworkView, GradingLegend, InstitutionView,
+    LearnerView, TermView, Totals, TranscriptView, VerificationView,
 };
 use crate::assemble::gpa::{Standing, Totals as GpaTotals};
 use crate::assemble::{Assembled, Assembler};
@@ -166,18 +166,7 @@ pub fn transcript_view(
         degrees,
         competencies,
         achievements,
-        grading: GradingLegend {
-            scale_name: scale.name.clone(),
-            grades: scale
-                .grades
-                .iter()
-                .map(|g| GradeRow {
-                    grade: g.grade.clone(),
-                    points: g.points.map(Fixed::gpa),
-                    meaning: g.description.clone().unwrap_or_default(),
-                })
-                .collect(),
-        },
+        grading: GradingLegend::from(scale),
         issue_date: assembler.issued_at.date().to_string(),
         verification: VerificationView {
             url: format!("{}{}", config.transcript.verification_url.as_deref().unwrap_or(""), assembled.clr.id),
