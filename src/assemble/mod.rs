@@ -58,6 +58,8 @@ pub struct Assembled<'a> {
     pub records: Vec<&'a CourseRecord>,
     /// How each of `records` counts (same order), term and overall totals.
     pub standings: Standings,
+    /// The learner's awards, by date.
+    pub awards: Vec<&'a Award>,
     /// The competencies attained.
     pub competencies: LearnerCompetencies<'a>,
     /// The nested credentials, in transcript order (terms, courses, awards, competencies).
@@ -168,7 +170,7 @@ impl<'a> Assembler<'a> {
             nested.push(competency_credential(&s, item, a, &ids));
         }
         let clr = self.clr(&s, &nested, &competencies);
-        Some(Assembled { learner, records, standings, competencies, nested, clr })
+        Some(Assembled { learner, records, standings, awards, competencies, nested, clr })
     }
 
     fn clr(

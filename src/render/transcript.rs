@@ -13,8 +13,8 @@ use crate::assemble::{Assembled, Assembler};
 use crate::graph::{CompetencyGraph, LearnerCompetencies, NodeId, NodeKind};
 use crate::model::{AchievementKind, Course, CourseRecord};
 
-/// Where the verification block points: the base URL joined with the CLR id, the
-/// SHA-256 of the signed `clr.json`, and the issuer's DID.
+/// What the verification block needs beyond the assembled transcript (whose CLR id
+/// and issuer give the URL and DID): the SHA-256 of the signed `clr.json`.
 pub struct Verification<'a> {
     /// SHA-256 (hex) of the signed clr.json bytes.
     pub clr_sha256: &'a str,
@@ -118,9 +118,7 @@ pub fn transcript_view(
     }
     let mut degrees = Vec::new();
     let mut achievements = Vec::new();
-    let mut awards: Vec<_> = records.awards_of(&learner.id).collect();
-    awards.sort_by(|a, b| (a.awarded_date, &a.achievement_id).cmp(&(b.awarded_date, &b.achievement_id)));
-    for award in awards {
+    for award in &assembled.awards {
         let Some(def) = records.achievements.get(&award.achievement_id) else { continue };
         if def.kind == AchievementKind::Degree {
             degrees.push(DegreeView {
