@@ -314,6 +314,11 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
+    /// Whether any diagnostic added after the first `len` is an error (`len` from an earlier [`Self::len`]).
+    pub fn errors_since(&self, len: usize) -> bool {
+        self.0.get(len..).is_some_and(|new| new.iter().any(|d| d.severity == Severity::Error))
+    }
+
     /// How many warnings there are.
     pub fn warning_count(&self) -> usize {
         self.0.iter().filter(|d| d.severity == Severity::Warning).count()

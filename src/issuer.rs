@@ -82,6 +82,17 @@ impl Signer {
         }
         Ok(signed)
     }
+
+    /// Signs each credential of `nested`, then the document `wrap` makes of them (the ClrCredential).
+    pub fn sign_transcript(
+        &self,
+        nested: Vec<Value>,
+        wrap: impl FnOnce(Vec<Value>) -> Value,
+        created: &str,
+    ) -> Result<Value, sign::SignError> {
+        let signed = nested.iter().map(|c| self.sign_credential(c, created)).collect::<Result<Vec<_>, _>>()?;
+        self.sign_credential(&wrap(signed), created)
+    }
 }
 
 /// The current key's fragment for did:web.

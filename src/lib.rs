@@ -20,12 +20,14 @@
 //! - [`issuer`]: the issuer's key files, DID and verification method, did:web DID document.
 //! - [`render`]: the human-readable transcript: a typed view model rendered to PDF and HTML.
 //! - [`export`]: output bytes (CLR JSON, manifest) and the one atomic writer.
+//! - [`batch`]: term-end runs: shards, input fingerprints, the journal an interrupted run resumes from.
 //! - [`synth`]: synthetic input directories for benchmarks and scale tests.
 //!
 //! Every stage is a pure function of its inputs: the file system, the clock and
 //! randomness are reached only from the binary's edge.
 
 pub mod assemble;
+pub mod batch;
 pub mod config;
 pub mod diag;
 pub mod export;

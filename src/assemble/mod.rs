@@ -106,6 +106,17 @@ impl<'a> Assembler<'a> {
         Assembler { config, records, frameworks, graph, issuer_id, issued_at, salt_secret, by_learner }
     }
 
+    /// A learner's own inputs, in input order: the learner, their course records and their awards (what
+    /// [`crate::batch::learner_fingerprint`] hashes); `None` for an unknown learner.
+    pub fn inputs_of(&self, learner_id: &str) -> Option<(&'a Learner, Vec<&'a CourseRecord>, Vec<&'a Award>)> {
+        let learner = self.records.learners.get(learner_id)?;
+        let (record_ix, award_ix) =
+            self.by_learner.get(learner_id).map_or((&[][..], &[][..]), |(r, a)| (&r[..], &a[..]));
+        let records = record_ix.iter().map(|&i| &self.records.course_records[i]).collect();
+        let awards = award_ix.iter().map(|&i| &self.records.awards[i]).collect();
+        Some((learner, records, awards))
+    }
+
     /// Assembles the transcript of `learner_id`; `None` for an unknown learner.
     pub fn learner(&self, learner_id: &str) -> Option<Assembled<'a>> {
         let learner = self.records.learners.get(learner_id)?;

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod graph;
 mod keys;
+mod merge;
 mod report;
 mod synthetic;
 mod verify;
@@ -18,12 +19,15 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit status: usage error or fatal error (nothing useful was done).
 pub const EXIT_FATAL: u8 = 2;
+/// Exit status: interrupted (Ctrl-C, SIGTERM); a `build` resumes when run again (128 + SIGINT, as shells do).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Signed, standards-conformant extended transcripts from registrar exports.
 ///
-/// Exit status: 0 all good; 1 input problems found or records rejected; 2 usage or fatal error.
+/// Exit status: 0 all good; 1 input problems found or records rejected; 2 usage or fatal error;
+/// 130 interrupted.
 #[derive(Debug, Parser)]
-#[command(name = "xtranscript", version, about, long_about = None, after_help = "Exit status: 0 all good, 1 input problems found / records rejected, 2 usage or fatal error.")]
+#[command(name = "xtranscript", version, about, long_about = None, after_help = "Exit status: 0 all good, 1 input problems found / records rejected, 2 usage or fatal error, 130 interrupted (build resumes when run again).")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -35,6 +39,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Build every learner's transcript (CLR 2.0 JSON) and a manifest.
     Build(build::BuildArgs),
+    /// Join the manifests of the shards of a run (build --shard K/N) into one manifest.json.
+    MergeManifests(merge::MergeArgs),
     /// Write a synthetic input directory (for benchmarks and scale tests).
     Gen(synthetic::GenArgs),
     /// Verify credentials offline: every proof (nested too), issuer, dates, schema.
@@ -73,6 +79,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::MergeManifests(args) => merge::run(&args),
         Command::Gen(args) => synthetic::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Keygen(args) => keys::run_keygen(&args),

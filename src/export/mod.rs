@@ -9,7 +9,9 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-pub use manifest::{Failure, FileEntry, LearnerEntry, Manifest, file_entry};
+pub use manifest::{
+    Failure, FileEntry, LearnerEntry, Manifest, MergeError, file_entry, hex_sha256, merge, parse_shard,
+};
 
 /// A learner id made safe as one directory name: ASCII letters, digits, `-`, `_`
 /// and `.` kept; every other byte (separators, control characters, spaces,
@@ -32,20 +34,58 @@ pub fn safe_dir_name(id: &str) -> String {
 /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed to
 /// disk, then renamed over `path`. Creates missing parent directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    write_all_atomic(&[(path, bytes)])
+}
+
+/// Writes several files atomically each: every temporary file is written and flushed to disk first, then
+/// each is renamed over its target, then the directories are flushed, so after a crash each file is absent,
+/// its old version, or complete. Temporary names are fixed (`.NAME.tmp` beside `NAME`), so a run that was
+/// killed leaves at most such files behind and the re-run that rebuilds the file replaces them.
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> std::io::Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
     let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
+        for (path, bytes) in files {
+            let tmp = temporary_path(path);
+            if let Some(dir) = tmp.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            staged.push((tmp.clone(), *path));
+            let mut file = fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+        }
+        for (tmp, path) in &staged {
+            fs::rename(tmp, path)?;
+        }
+        let mut dirs: Vec<&Path> = staged.iter().filter_map(|(tmp, _)| tmp.parent()).collect();
+        dirs.dedup();
+        for dir in dirs {
+            sync_dir(dir)?;
+        }
+        Ok(())
     })();
     if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        for (tmp, _) in &staged {
+            let _ = fs::remove_file(tmp);
+        }
     }
     result
+}
+
+/// `.NAME.tmp` in `path`'s directory.
+fn temporary_path(path: &Path) -> std::path::PathBuf {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    dir.join(format!(".{name}.tmp"))
+}
+
+/// Flushes a directory's entries (the renames in it) to disk, where the platform allows it.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -267,9 +267,19 @@ pub struct Records {
     pub awards: Vec<Award>,
     /// Alignments, in input order.
     pub alignments: Vec<Alignment>,
+    /// Learners with a rejected row (a course record, an award, their own learners row), with where each
+    /// rejected row is. Their transcripts would be incomplete, so they are not issued: `build` skips and
+    /// reports them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub rejected: BTreeMap<Key, Vec<Origin>>,
 }
 
 impl Records {
+    /// Notes that a row of `learner_id`'s, at `origin`, was rejected.
+    pub fn reject(&mut self, learner_id: &str, origin: Origin) {
+        self.rejected.entry(learner_id.to_string()).or_default().push(origin);
+    }
+
     /// The course records of one learner.
     pub fn records_of<'a>(&'a self, learner_id: &'a str) -> impl Iterator<Item = &'a CourseRecord> + 'a {
         self.course_records.iter().filter(move |r| r.learner_id == learner_id)

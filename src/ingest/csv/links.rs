@@ -77,6 +77,7 @@ fn check_course_records(
 ) {
     let mut seen_ids = BTreeSet::new();
     let (learners, terms, courses) = (&records.learners, &records.terms, &records.courses);
+    let mut rejected = Vec::new();
     records.course_records.retain(|r| {
         let mut ok = true;
         if !learners.contains_key(&r.learner_id) {
@@ -118,8 +119,14 @@ fn check_course_records(
                 )
                 .help("a learner takes a course at most once a term; give repeated sections their own record_id");
         }
+        if !ok {
+            rejected.push((r.learner_id.clone(), r.origin.clone()));
+        }
         ok
     });
+    for (learner_id, origin) in rejected {
+        records.reject(&learner_id, origin);
+    }
 }
 
 /// The grade must be in the scale (transfer grades excepted: they come from another
@@ -159,6 +166,7 @@ fn check_grade(
 fn check_awards(records: &mut Records, layouts: &Layouts, diags: &mut Diagnostics) {
     let mut seen_ids = BTreeSet::new();
     let (learners, achievements, terms) = (&records.learners, &records.achievements, &records.terms);
+    let mut rejected = Vec::new();
     records.awards.retain(|a| {
         let mut ok = true;
         if !learners.contains_key(&a.learner_id) {
@@ -199,8 +207,14 @@ fn check_awards(records: &mut Records, layouts: &Layouts, diags: &mut Diagnostic
                 )
                 .help("remove the repeated row, or give each award its own award_id");
         }
+        if !ok {
+            rejected.push((a.learner_id.clone(), a.origin.clone()));
+        }
         ok
     });
+    for (learner_id, origin) in rejected {
+        records.reject(&learner_id, origin);
+    }
 }
 
 fn check_alignments(records: &mut Records, layouts: &Layouts, diags: &mut Diagnostics) {

@@ -35,5 +35,15 @@ pub fn read_into(
         "awards" => tables::award,
         _ => tables::alignment,
     };
-    reader::read_table(spec, bytes, file, options, diags, |row, diags| convert(row, records, diags))
+    let learner_scoped = matches!(spec.name, "learners" | "course_records" | "awards");
+    reader::read_table(spec, bytes, file, options, diags, |row, diags| {
+        let before = diags.len();
+        convert(row, records, diags);
+        if learner_scoped
+            && diags.errors_since(before)
+            && let Some(learner_id) = row.text("learner_id")
+        {
+            records.reject(&learner_id, row.origin());
+        }
+    })
 }

@@ -1,0 +1,272 @@
+//! `xtranscript build INPUT --out OUT`: every learner's transcript (signed CLR, PDF, HTML) and the
+//! manifest, in parallel, resumable, optionally one shard of a run split across machines.
+
+mod learner;
+mod progress;
+mod setup;
+mod state;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use rayon::prelude::*;
+use xtranscript::assemble::Assembler;
+use xtranscript::batch::Shard;
+use xtranscript::export::{self, Failure, Manifest};
+
+use self::learner::{Outcome, Worker};
+use self::progress::Progress;
+use self::setup::Shared;
+use self::state::RunFiles;
+use super::report::print_diagnostics;
+use super::{EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, load_linked};
+
+/// Arguments of `build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The input directory (with institution.toml).
+    #[arg(value_name = "INPUT")]
+    input: PathBuf,
+    /// The output directory.
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// The issue date of every credential (RFC 3339). Default: SOURCE_DATE_EPOCH, then
+    /// [transcript] issued_at in institution.toml, then the current time.
+    #[arg(long, value_name = "DATETIME")]
+    issued_at: Option<String>,
+    /// The issuer's signing key (default: institution.key_file). See `xtranscript keygen`.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Sign with an ephemeral key made for this run (for trying xtranscript out; the
+    /// issuer becomes that key's did:key). Recorded in the manifest.
+    #[arg(long, conflicts_with = "key")]
+    demo_key: bool,
+    /// Cryptosuite(s) of the proofs.
+    #[arg(long, value_enum, default_value = "rdfc")]
+    suite: SuiteArg,
+    /// A directory of template overrides (transcript.html, style.css, labels.toml, layout.toml).
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Fallback font files for scripts DejaVu lacks (CJK …), in order; default: standard Debian fonts.
+    #[arg(long = "font", value_name = "FILE")]
+    fonts: Vec<PathBuf>,
+    /// Worker threads (default: one per CPU).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Build only shard K of N (1 ≤ K ≤ N): a fixed subset of the learners, chosen by a hash of their id,
+    /// so N machines split one run. Writes manifest-shard-K-of-N.json; join them with `merge-manifests`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Rebuild every learner, even those an earlier run built from the same inputs and settings.
+    #[arg(long)]
+    force: bool,
+    /// No progress on stderr (problems are still reported).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    Shard::parse(text).ok_or_else(|| format!("{text:?} is not K/N with 1 ≤ K ≤ N (e.g. 3/8)"))
+}
+
+/// Which proofs to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SuiteArg {
+    /// eddsa-rdfc-2022 (what 1EdTech certification requires).
+    Rdfc,
+    /// eddsa-jcs-2022.
+    Jcs,
+    /// Both, as a proof set.
+    Both,
+}
+
+/// Runs `build`.
+pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let (input, graph, diags) = load_linked(std::slice::from_ref(&args.input));
+    print_diagnostics(&diags)?;
+    let Some(config) = input.config.as_ref() else {
+        bail!("{} is not an input directory with a valid institution.toml", args.input.display());
+    };
+    let signer = setup::signer(args, config)?;
+    let rendering = setup::rendering(args)?;
+    let salt_secret = setup::salt_secret(config);
+    let issued_at = setup::issue_date(args, config)?;
+    let shared =
+        Shared { input: &input, config, signer: &signer, issued_at, salt_secret: &salt_secret, rendering: &rendering };
+    let fingerprint = setup::run_fingerprint(&shared);
+    let shard = args.shard.unwrap_or(Shard::ALL);
+    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let files = RunFiles::new(&args.out, shard);
+    let _lock = state::lock(&files)?;
+    let earlier = if args.force { BTreeMap::new() } else { state::earlier(&files, &fingerprint, shard) };
+    let (todo, mut failures) = learners_to_build(&input.records, shard);
+    let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
+    let assembler = Assembler::new(
+        config,
+        &input.records,
+        &input.frameworks,
+        &graph,
+        signer.issuer_id.clone(),
+        issued_at,
+        salt_secret.clone(),
+    );
+    let worker = Worker {
+        out: &args.out,
+        assembler: &assembler,
+        signer: &signer,
+        rendering: &rendering,
+        earlier: &earlier,
+        force: args.force,
+        journal: &journal,
+    };
+    let interrupted = interrupt_flag();
+    let progress = Progress::new(todo.len() as u64, args.quiet);
+    let outcomes = build_all(&worker, &todo, args.jobs, &progress, interrupted)?;
+    progress.finish();
+    let tally = Tally::of(&outcomes);
+    let mut learners = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Built(entry) | Outcome::Kept(entry) => learners.push(entry),
+            Outcome::Failed(failure) => failures.push(failure),
+        }
+    }
+    for f in &failures {
+        eprintln!("xtranscript: error: learner {:?} not built: {}", f.id, f.reason);
+    }
+    if interrupted.load(Ordering::SeqCst) {
+        eprintln!(
+            "xtranscript: interrupted: {} learner(s) built and recorded in {}; run the same command again to resume",
+            tally.built + tally.kept,
+            files.journal.display()
+        );
+        return Ok(EXIT_INTERRUPTED);
+    }
+    let manifest = Manifest {
+        generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
+        issued_at,
+        issuer: signer.issuer_id.clone(),
+        verification_method: signer.verification_method.clone(),
+        cryptosuites: signer.suites.iter().map(|s| s.cryptosuite().to_string()).collect(),
+        demo_key: args.demo_key,
+        fingerprint,
+        shard: (!shard.is_all()).then(|| shard.to_string()),
+        inputs: setup::input_entries(&args.input, &input.files)?,
+        learners,
+        failures,
+    };
+    export::write_atomic(&files.manifest, &manifest.to_bytes())
+        .with_context(|| format!("writing {}", files.manifest.display()))?;
+    let _ = std::fs::remove_file(&files.journal);
+    eprintln!("xtranscript: {}", summary(&tally, &manifest, &files, started));
+    Ok(if diags.has_errors() || !manifest.failures.is_empty() { EXIT_PROBLEMS } else { EXIT_OK })
+}
+
+/// The learners of `shard` to build, in id order (with their directory names), and those that cannot be:
+/// a directory name that collides with another learner's on a case-insensitive file system.
+/// Learners with rejected rows are listed too: the worker reports them.
+fn learners_to_build(records: &xtranscript::model::Records, shard: Shard) -> (Vec<(String, String)>, Vec<Failure>) {
+    let mut ids: Vec<&String> = records.learners.keys().chain(records.rejected.keys()).collect();
+    ids.sort();
+    ids.dedup();
+    let mut taken: BTreeMap<String, &str> = BTreeMap::new();
+    let (mut todo, mut failures) = (Vec::new(), Vec::new());
+    for id in ids.into_iter().filter(|id| shard.contains(id)) {
+        let directory = export::safe_dir_name(id);
+        match taken.insert(directory.to_lowercase(), id) {
+            Some(other) => failures.push(Failure {
+                id: id.clone(),
+                reason: format!(
+                    "its directory name {directory:?} collides with learner {other:?}'s on case-insensitive file systems"
+                ),
+            }),
+            None => todo.push((id.clone(), directory)),
+        }
+    }
+    (todo, failures)
+}
+
+/// Builds every learner of `todo` on `jobs` threads; after an interrupt, learners not started are left out.
+fn build_all(
+    worker: &Worker<'_>,
+    todo: &[(String, String)],
+    jobs: Option<u16>,
+    progress: &Progress,
+    interrupted: &AtomicBool,
+) -> anyhow::Result<Vec<Outcome>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.map_or(0, usize::from))
+        .build()
+        .context("starting worker threads")?;
+    let results: Vec<Option<anyhow::Result<Outcome>>> = pool.install(|| {
+        todo.par_iter()
+            .map(|(id, directory)| {
+                if interrupted.load(Ordering::SeqCst) {
+                    return None;
+                }
+                let outcome = worker.learner(id, directory);
+                progress.inc();
+                Some(outcome)
+            })
+            .collect()
+    });
+    results.into_iter().flatten().collect()
+}
+
+/// Ctrl-C (SIGINT, SIGTERM): the first stops starting learners, lets those in flight finish and keeps the
+/// journal; the second stops at once (written files are whole either way).
+fn interrupt_flag() -> &'static AtomicBool {
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        eprintln!("\nxtranscript: interrupted: finishing the learners in progress (Ctrl-C again to stop now)");
+    });
+    &INTERRUPTED
+}
+
+/// How many learners were built, kept and failed.
+struct Tally {
+    built: usize,
+    kept: usize,
+}
+
+impl Tally {
+    fn of(outcomes: &[Outcome]) -> Tally {
+        let built = outcomes.iter().filter(|o| matches!(o, Outcome::Built(_))).count();
+        let kept = outcomes.iter().filter(|o| matches!(o, Outcome::Kept(_))).count();
+        Tally { built, kept }
+    }
+}
+
+/// `built 998 learner(s) (0 kept unchanged, 2 failed) in 5.2 s: 192 learners/s, …; manifest out/manifest.json`.
+fn summary(tally: &Tally, manifest: &Manifest, files: &RunFiles, started: Instant) -> String {
+    let seconds = started.elapsed().as_secs_f64();
+    let bytes: u64 = manifest.learners.iter().flat_map(|l| &l.files).map(|f| f.bytes).sum();
+    let per_learner = bytes / manifest.learners.len().max(1) as u64;
+    let rss = peak_rss_mb().map(|mb| format!(", peak RSS {mb} MB")).unwrap_or_default();
+    format!(
+        "built {} learner(s) ({} kept unchanged, {} failed) in {seconds:.1} s: {:.0} learners/s, {} KB per learner{rss}; manifest {}",
+        tally.built,
+        tally.kept,
+        manifest.failures.len(),
+        tally.built as f64 / seconds.max(1e-3),
+        per_learner / 1024,
+        files.manifest.display(),
+    )
+}
+
+/// The process's peak resident set size in MB (Linux: VmHWM), if known.
+fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}

@@ -1,0 +1,91 @@
+//! What a build directory holds between runs: the lock of the run writing it, the manifest and the journal
+//! of earlier runs, from which an interrupted run resumes.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use xtranscript::batch::{Journal, Shard};
+use xtranscript::export::{self, LearnerEntry, Manifest};
+
+/// The files of one run (or shard) in the output directory.
+pub struct RunFiles {
+    /// `manifest.json`, or `manifest-shard-K-of-N.json`.
+    pub manifest: PathBuf,
+    /// The journal.
+    pub journal: PathBuf,
+    /// The lock file.
+    pub lock: PathBuf,
+}
+
+impl RunFiles {
+    /// The files of `shard` in `out`.
+    pub fn new(out: &Path, shard: Shard) -> RunFiles {
+        let label = (!shard.is_all()).then(|| shard.to_string());
+        let suffix = label.as_ref().map(|s| format!("-shard-{}", s.replace('/', "-of-"))).unwrap_or_default();
+        RunFiles {
+            manifest: out.join(format!("manifest{suffix}.json")),
+            journal: out.join(Journal::file_name(label.as_deref())),
+            lock: out.join(format!(".xtranscript{suffix}.lock")),
+        }
+    }
+}
+
+/// Takes the run's lock: one build at a time writes a shard of an output directory. The lock is the
+/// operating system's, so a killed run never leaves it taken.
+pub fn lock(files: &RunFiles) -> anyhow::Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&files.lock)
+        .with_context(|| format!("opening {}", files.lock.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => bail!(
+            "another xtranscript build is writing {} (lock {}); wait for it to finish",
+            files.lock.parent().map_or_else(String::new, |p| p.display().to_string()),
+            files.lock.display()
+        ),
+        Err(fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", files.lock.display())),
+    }
+}
+
+/// The learners earlier runs of this shard finished under the same run fingerprint: the manifest's, then
+/// the journal's (an interrupted run's), the later winning.
+pub fn earlier(files: &RunFiles, fingerprint: &str, shard: Shard) -> BTreeMap<String, LearnerEntry> {
+    let mut finished = BTreeMap::new();
+    if let Ok(bytes) = fs::read(&files.manifest)
+        && let Ok(manifest) = Manifest::from_bytes(&bytes)
+        && manifest.fingerprint == fingerprint
+    {
+        finished.extend(manifest.learners.into_iter().map(|e| (e.id.clone(), e)));
+    }
+    if let Ok(bytes) = fs::read(&files.journal) {
+        finished.extend(Journal::finished(&bytes, fingerprint, &shard.to_string()));
+    }
+    finished
+}
+
+/// Starts this run's journal: the header, then every learner carried over from earlier runs (so that a run
+/// interrupted again loses nothing). Written atomically, then opened for appending.
+pub fn start_journal(
+    files: &RunFiles,
+    fingerprint: &str,
+    shard: Shard,
+    carried: &BTreeMap<String, LearnerEntry>,
+) -> anyhow::Result<File> {
+    let mut bytes = Journal::header(fingerprint, &shard.to_string());
+    for entry in carried.values() {
+        bytes.extend(Journal::entry(entry));
+    }
+    export::write_atomic(&files.journal, &bytes).with_context(|| format!("writing {}", files.journal.display()))?;
+    let mut file = OpenOptions::new()
+        .append(true)
+        .open(&files.journal)
+        .with_context(|| format!("opening {}", files.journal.display()))?;
+    file.flush()?;
+    Ok(file)
+}

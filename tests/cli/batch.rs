@@ -1,0 +1,227 @@
+//! Term-end batch runs with the real binary: resume, `--force`, bad learners skipped and reported,
+//! `--shard K/N` with `merge-manifests`, and a run killed midway that resumes without loss or duplication.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{TEST_KEY, build, root, temp_dir, text, tree, xtranscript};
+
+fn manifest(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn ids(manifest: &serde_json::Value, list: &str) -> Vec<String> {
+    manifest[list].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect()
+}
+
+/// A copy of `samples/` to edit.
+fn samples_copy(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    copy_dir(&root().join("samples"), &dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Replaces the first line of `file` containing `needle` by `f(line)`.
+fn edit_line(file: &Path, needle: &str, f: impl Fn(&str) -> String) {
+    let textual = std::fs::read_to_string(file).unwrap();
+    let mut done = false;
+    let lines: Vec<String> = textual
+        .lines()
+        .map(|l| {
+            if !done && l.contains(needle) {
+                done = true;
+                f(l)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(done, "{needle} not in {}", file.display());
+    std::fs::write(file, lines.join("\n") + "\n").unwrap();
+}
+
+fn build_from(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY];
+    args.extend_from_slice(extra);
+    xtranscript(&args)
+}
+
+/// Outputs without the run's bookkeeping files (lock, journal), for comparing two output directories.
+fn outputs(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = tree(dir);
+    files.retain(|p, _| !p.to_string_lossy().starts_with(".xtranscript"));
+    files
+}
+
+#[test]
+fn a_rerun_rebuilds_only_changed_learners_and_force_rebuilds_all() {
+    let (input, out) = (samples_copy("rerun-in"), temp_dir("rerun-out"));
+    assert_eq!(build_from(&input, &out, &["-q"]).status.code(), Some(0));
+    let first = outputs(&out);
+    let again = build_from(&input, &out, &["-q"]);
+    assert!(text(&again.stderr).contains("built 0 learner(s) (28 kept unchanged"), "{}", text(&again.stderr));
+    assert_eq!(outputs(&out), first);
+
+    // One learner's grade changes: only that learner is rebuilt.
+    edit_line(&input.join("course_records.csv"), "ENR-00120,N2025005,", |l| l.replace(",B,", ",B+,"));
+    let changed = build_from(&input, &out, &["-q"]);
+    assert_eq!(changed.status.code(), Some(0), "{}", text(&changed.stderr));
+    assert!(text(&changed.stderr).contains("built 1 learner(s) (27 kept unchanged"), "{}", text(&changed.stderr));
+    let now = outputs(&out);
+    for (path, bytes) in &first {
+        let mine = path.starts_with("learners/N2025005") || path == Path::new("manifest.json");
+        assert_eq!(&now[path] != bytes, mine, "{}", path.display());
+    }
+
+    // A setting shared by all (the issue date) rebuilds everyone; so does --force.
+    let redated = build_from(&input, &out, &["-q", "--issued-at", "2027-01-01T00:00:00Z"]);
+    assert!(text(&redated.stderr).contains("built 28 learner(s) (0 kept"), "{}", text(&redated.stderr));
+    let forced = build_from(&input, &out, &["-q", "--issued-at", "2027-01-01T00:00:00Z", "--force", "--jobs", "1"]);
+    assert!(text(&forced.stderr).contains("built 28 learner(s) (0 kept"), "{}", text(&forced.stderr));
+    let _ = std::fs::remove_dir_all(input);
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn a_learner_with_a_rejected_record_is_skipped_and_reported() {
+    let (input, out) = (samples_copy("bad-learner-in"), temp_dir("bad-learner-out"));
+    edit_line(&input.join("course_records.csv"), ",N2025003,", |l| {
+        let mut fields: Vec<&str> = l.split(',').collect();
+        fields[7] = "Q+";
+        fields.join(",")
+    });
+    let run = build_from(&input, &out, &["-q"]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let stderr = text(&run.stderr);
+    assert!(stderr.contains("XT0212"), "{stderr}");
+    assert!(stderr.contains("learner \"N2025003\" not built"), "{stderr}");
+    let m = manifest(&out.join("manifest.json"));
+    assert_eq!(ids(&m, "failures"), ["N2025003"]);
+    assert!(m["failures"][0]["reason"].as_str().unwrap().contains("course_records.csv:"), "{m:#}");
+    let built = ids(&m, "learners");
+    assert_eq!(built.len(), 27);
+    assert!(!built.contains(&"N2025003".to_string()));
+    assert!(!out.join("learners/N2025003").exists());
+    let _ = std::fs::remove_dir_all(input);
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn shards_build_disjoint_parts_that_merge_into_the_whole_run() {
+    let (whole, parts) = (temp_dir("shard-whole"), temp_dir("shard-parts"));
+    assert_eq!(build(&whole, &["-q"]).status.code(), Some(0));
+    let mut manifests = Vec::new();
+    for k in 1..=3 {
+        let run = build(&parts, &["-q", "--shard", &format!("{k}/3")]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let path = parts.join(format!("manifest-shard-{k}-of-3.json"));
+        let m = manifest(&path);
+        assert_eq!(m["shard"], format!("{k}/3"));
+        assert!(!ids(&m, "learners").is_empty(), "shard {k} is empty");
+        manifests.push(path.to_str().unwrap().to_string());
+    }
+    let merged = parts.join("manifest.json");
+    let mut args = vec!["merge-manifests", "--out", merged.to_str().unwrap()];
+    args.extend(manifests.iter().map(String::as_str));
+    let run = xtranscript(&args);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    // Same manifest bytes, same learner files, as one unsharded run.
+    let (a, b) = (outputs(&whole), outputs(&parts));
+    for (path, bytes) in &a {
+        assert!(b.get(path) == Some(bytes), "{} differs", path.display());
+    }
+
+    let incomplete = xtranscript(&["merge-manifests", "--out", merged.to_str().unwrap(), &manifests[0], &manifests[2]]);
+    assert_eq!(incomplete.status.code(), Some(1));
+    assert!(text(&incomplete.stderr).contains("shards 2 of 3 are missing"), "{}", text(&incomplete.stderr));
+    assert_eq!(xtranscript(&["build", "samples", "--out", "x", "--shard", "4/3"]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(whole);
+    let _ = std::fs::remove_dir_all(parts);
+}
+
+/// Lines in the run's journal (header included), 0 if there is none yet.
+fn journal_lines(out: &Path) -> usize {
+    std::fs::read(out.join(".xtranscript-journal.jsonl")).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+}
+
+/// Starts a build of `input` into `out`, waits until `learners` learners are in its journal, then stops it
+/// with `signal` (`KILL` or `INT`); returns its exit code.
+fn interrupt_build(input: &Path, out: &Path, learners: usize, signal: &str) -> Option<i32> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
+        .args(["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q", "-j", "2"])
+        .current_dir(root())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while journal_lines(out) < learners + 1 {
+        assert!(start.elapsed() < Duration::from_secs(300), "the build made no progress");
+        assert!(child.try_wait().unwrap().is_none(), "the build ended before it could be interrupted");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    child.wait().unwrap().code()
+}
+
+/// Every file under `learners/` is whole: no temporary file is left, every clr.json parses.
+fn assert_no_partial_files(out: &Path) {
+    for (path, bytes) in tree(&out.join("learners")) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp") || !name.starts_with('.'), "left over: {}", path.display());
+        if name == "clr.json" {
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .unwrap_or_else(|e| panic!("{} is not whole: {e}", path.display()));
+        }
+    }
+}
+
+#[test]
+fn a_killed_run_resumes_with_every_learner_correct_and_none_duplicated() {
+    let (input, out, fresh) = (samples_copy("kill-in"), temp_dir("kill-out"), temp_dir("kill-fresh"));
+    let code = interrupt_build(&input, &out, 6, "KILL");
+    assert_eq!(code, None, "killed by a signal");
+    assert!(!out.join("manifest.json").exists(), "a killed run writes no manifest");
+    let rerun = build_from(&input, &out, &["-q"]);
+    assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun.stderr));
+    let stderr = text(&rerun.stderr);
+    let kept: usize = stderr.split("learner(s) (").nth(1).and_then(|s| s.split(' ').next()?.parse().ok()).unwrap();
+    assert!(kept >= 6, "the rerun kept only {kept} learners: {stderr}");
+    assert_no_partial_files(&out);
+
+    // Graceful: SIGINT finishes the learners in flight, keeps the journal, exits 130; a rerun completes.
+    let code = interrupt_build(&input, &fresh, 3, "INT");
+    assert_eq!(code, Some(130));
+    assert!(!fresh.join("manifest.json").exists());
+    assert_no_partial_files(&fresh);
+    assert_eq!(build_from(&input, &fresh, &["-q", "--force"]).status.code(), Some(0));
+
+    // The resumed run equals an uninterrupted one, byte for byte; the manifest lists every learner once.
+    let (resumed, uninterrupted) = (outputs(&out), outputs(&fresh));
+    assert_eq!(resumed.keys().collect::<Vec<_>>(), uninterrupted.keys().collect::<Vec<_>>());
+    for (path, bytes) in &resumed {
+        assert!(bytes == &uninterrupted[path], "{} differs", path.display());
+    }
+    let m = manifest(&out.join("manifest.json"));
+    let learners = ids(&m, "learners");
+    let mut unique = learners.clone();
+    unique.dedup();
+    assert_eq!((learners.len(), unique.len()), (28, 28));
+    assert!(!out.join(".xtranscript-journal.jsonl").exists(), "the journal goes once the manifest is written");
+    for dir in [input, out, fresh] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
