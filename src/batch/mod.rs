@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 pub use journal::Journal;
 
 use crate::export::{LearnerEntry, hex_sha256, parse_shard};
-use crate::model::{Award, CourseRecord, Learner};
+use crate::model::{Award, CourseRecord, Learner, LearnerSubset, learner_bucket};
 
 /// One of N parts of a run (`K/N`, 1 ≤ K ≤ N). A learner belongs to shard
 /// `1 + (first 8 bytes of SHA-256(id), big-endian) mod N`: stable across machines, runs and versions, and
@@ -50,10 +50,12 @@ impl Shard {
 
     /// The shard (1-based) of learner `id` among `count`.
     pub fn of(id: &str, count: u32) -> u32 {
-        let digest = Sha256::digest(id.as_bytes());
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        (u64::from_be_bytes(first) % u64::from(count.max(1))) as u32 + 1
+        learner_bucket(id, count, 0)
+    }
+
+    /// The learners of part `part` of `parts` of this shard.
+    pub fn part(&self, part: u32, parts: u32) -> LearnerSubset {
+        LearnerSubset { shard: (self.index, self.count), part: (part, parts) }
     }
 
     /// Whether this is the whole run.

@@ -59,8 +59,16 @@ enum Command {
 pub fn load_linked(
     paths: &[std::path::PathBuf],
 ) -> (xtranscript::ingest::Input, xtranscript::graph::CompetencyGraph, xtranscript::diag::Diagnostics) {
+    load_linked_subset(paths, &xtranscript::model::LearnerSubset::ALL)
+}
+
+/// [`load_linked`] for the learners of `subset` only.
+pub fn load_linked_subset(
+    paths: &[std::path::PathBuf],
+    subset: &xtranscript::model::LearnerSubset,
+) -> (xtranscript::ingest::Input, xtranscript::graph::CompetencyGraph, xtranscript::diag::Diagnostics) {
     let mut diags = xtranscript::diag::Diagnostics::new();
-    let input = xtranscript::ingest::load(paths, &mut diags);
+    let input = xtranscript::ingest::load_subset(paths, subset, &mut diags);
     let mastery = input.config.as_ref().map(|c| c.mastery.clone()).unwrap_or_default();
     let graph = xtranscript::graph::CompetencyGraph::build(&input.records, &input.frameworks, &mastery, &mut diags);
     diags.sort();

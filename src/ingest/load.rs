@@ -12,7 +12,7 @@ use super::csv::{self as tables, Layouts, ReadOptions, TABLES};
 use super::{case, pesc};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostics, Origin};
-use crate::model::{Framework, Records};
+use crate::model::{Framework, LearnerSubset, Records};
 
 /// The name of the institution's settings file in an input directory.
 pub const CONFIG_FILE: &str = "institution.toml";
@@ -86,12 +86,19 @@ impl Input {
 /// Loads every path: input directories (with `institution.toml`), directories of
 /// PESC / CASE files, or single `.xml` (PESC), `.json` (CASE) and `.csv` (OpenSALT) files.
 pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Input {
+    load_subset(paths, &LearnerSubset::ALL, diags)
+}
+
+/// [`load`], keeping only the learners of `subset` (and their records): one shard or part of a large run,
+/// so that memory is bounded by the subset, not the run. Everything else (settings, catalog, frameworks)
+/// is read whole; problems are reported for what is read.
+pub fn load_subset(paths: &[PathBuf], subset: &LearnerSubset, diags: &mut Diagnostics) -> Input {
     let mut input = Input::default();
     let mut layouts = Layouts::new();
     let mut failed = Failed::new();
     for path in paths {
         if path.join(CONFIG_FILE).is_file() {
-            load_input_dir(path, &mut input, &mut layouts, &mut failed, diags);
+            load_input_dir(path, subset, &mut input, &mut layouts, &mut failed, diags);
         } else if path.is_dir() {
             for file in files_below(path, diags) {
                 load_file(&file, &mut input, diags);
@@ -104,13 +111,23 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Input {
                 .help("name an input directory (with institution.toml), or PESC .xml / CASE .json files");
         }
     }
+    if !subset.is_all() {
+        input.records.retain_learners(|id| subset.contains(id));
+    }
     let scale = input.config.as_ref().map(|c| &c.grading);
     tables::links::check(&mut input.records, scale, &layouts, &failed, diags);
     input
 }
 
 /// An input directory: institution.toml, the registrar CSVs, frameworks/ and pesc/.
-fn load_input_dir(dir: &Path, input: &mut Input, layouts: &mut Layouts, failed: &mut Failed, diags: &mut Diagnostics) {
+fn load_input_dir(
+    dir: &Path,
+    subset: &LearnerSubset,
+    input: &mut Input,
+    layouts: &mut Layouts,
+    failed: &mut Failed,
+    diags: &mut Diagnostics,
+) {
     let config_path = dir.join(CONFIG_FILE);
     let Some(text) = read_text(&config_path, input, diags) else { return };
     let Some(config) = Config::parse(&text, &config_path, diags) else { return };
@@ -139,7 +156,7 @@ fn load_input_dir(dir: &Path, input: &mut Input, layouts: &mut Layouts, failed: 
             date_format: config.input.date_format,
             mapping: config.columns.get(spec.name),
         };
-        match tables::read_into(spec, &bytes, &path, &options, &mut input.records, diags) {
+        match tables::read_into(spec, &bytes, &path, &options, subset, &mut input.records, diags) {
             Some(index) => {
                 layouts.insert(path, index);
             }

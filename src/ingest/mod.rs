@@ -8,4 +8,4 @@ mod load;
 pub mod pesc;
 pub mod text;
 
-pub use load::{CONFIG_FILE, Input, Summary, load};
+pub use load::{CONFIG_FILE, Input, Summary, load, load_subset};

@@ -4,6 +4,7 @@
 mod competency;
 mod date;
 mod records;
+mod subset;
 mod timestamp;
 
 pub use competency::{
@@ -15,4 +16,5 @@ pub use records::{
     Achievement, AchievementKind, Alignment, AlignmentSource, Award, Course, CourseRecord, Evidence, Key, Learner,
     Records, Term,
 };
+pub use subset::{LearnerSubset, learner_bucket};
 pub use timestamp::Timestamp;

@@ -275,6 +275,14 @@ pub struct Records {
 }
 
 impl Records {
+    /// Keeps only the learners for which `keep(id)` holds, with their records, awards and rejections.
+    pub fn retain_learners(&mut self, keep: impl Fn(&str) -> bool) {
+        self.learners.retain(|id, _| keep(id));
+        self.course_records.retain(|r| keep(&r.learner_id));
+        self.awards.retain(|a| keep(&a.learner_id));
+        self.rejected.retain(|id, _| keep(id));
+    }
+
     /// Notes that a row of `learner_id`'s, at `origin`, was rejected.
     pub fn reject(&mut self, learner_id: &str, origin: Origin) {
         self.rejected.entry(learner_id.to_string()).or_default().push(origin);

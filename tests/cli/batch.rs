@@ -1,5 +1,5 @@
 //! Term-end batch runs with the real binary: resume, `--force`, bad learners skipped and reported,
-//! `--shard K/N` with `merge-manifests`, and a run killed midway that resumes without loss or duplication.
+//! `--shard K/N` with `merge-manifests`, `--parts`, and a run killed midway that resumes without loss or duplication.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -143,6 +143,18 @@ fn shards_build_disjoint_parts_that_merge_into_the_whole_run() {
     for (path, bytes) in &a {
         assert!(b.get(path) == Some(bytes), "{} differs", path.display());
     }
+
+    // Loading in parts (bounded memory) changes nothing either, with or without shards.
+    let in_parts = temp_dir("shard-in-parts");
+    assert_eq!(build(&in_parts, &["-q", "--parts", "3"]).status.code(), Some(0));
+    assert_eq!(outputs(&in_parts), a);
+    let sharded_parts = build(&in_parts, &["-q", "--parts", "2", "--shard", "2/3", "--force"]);
+    assert_eq!(sharded_parts.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(in_parts.join("manifest-shard-2-of-3.json")).unwrap(),
+        std::fs::read(parts.join("manifest-shard-2-of-3.json")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(in_parts);
 
     let incomplete = xtranscript(&["merge-manifests", "--out", merged.to_str().unwrap(), &manifests[0], &manifests[2]]);
     assert_eq!(incomplete.status.code(), Some(1));

@@ -6,8 +6,9 @@ mod progress;
 mod setup;
 mod state;
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -17,14 +18,18 @@ use clap::Args;
 use rayon::prelude::*;
 use xtranscript::assemble::Assembler;
 use xtranscript::batch::Shard;
-use xtranscript::export::{self, Failure, Manifest};
+use xtranscript::config::Config;
+use xtranscript::diag::{Diagnostics, Severity};
+use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Manifest};
+use xtranscript::ingest::Input;
+use xtranscript::issuer::Signer;
+use xtranscript::model::{Records, Timestamp};
 
 use self::learner::{Outcome, Worker};
 use self::progress::Progress;
-use self::setup::Shared;
+use self::setup::{Rendering, Shared};
 use self::state::RunFiles;
-use super::report::print_diagnostics;
-use super::{EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, load_linked};
+use super::{EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, load_linked_subset};
 
 /// Arguments of `build`.
 #[derive(Debug, Args)]
@@ -65,6 +70,10 @@ pub struct BuildArgs {
     /// Rebuild every learner, even those an earlier run built from the same inputs and settings.
     #[arg(long)]
     force: bool,
+    /// Load and build the learners in this many parts, to bound memory (default: one part per 32 MB of
+    /// learner records in the input).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    parts: Option<u16>,
     /// No progress on stderr (problems are still reported).
     #[arg(long, short)]
     quiet: bool,
@@ -85,108 +94,236 @@ pub enum SuiteArg {
     Both,
 }
 
-/// Runs `build`.
+/// Input bytes of learner records (CSV rows, PESC transcripts) loaded at a time: a larger run is loaded and
+/// built in parts of about this size, so memory stays bounded whatever the size of the run.
+const PART_INPUT_BYTES: u64 = 32 << 20;
+
+/// Runs `build`: the input is loaded in parts (one unless it is large, or `--parts`), each part's learners
+/// built in parallel; the manifest is written once all are done.
 pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let (input, graph, diags) = load_linked(std::slice::from_ref(&args.input));
-    print_diagnostics(&diags)?;
-    let Some(config) = input.config.as_ref() else {
-        bail!("{} is not an input directory with a valid institution.toml", args.input.display());
-    };
-    let signer = setup::signer(args, config)?;
-    let rendering = setup::rendering(args)?;
-    let salt_secret = setup::salt_secret(config);
-    let issued_at = setup::issue_date(args, config)?;
-    let shared =
-        Shared { input: &input, config, signer: &signer, issued_at, salt_secret: &salt_secret, rendering: &rendering };
-    let fingerprint = setup::run_fingerprint(&shared);
     let shard = args.shard.unwrap_or(Shard::ALL);
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-    let files = RunFiles::new(&args.out, shard);
-    let _lock = state::lock(&files)?;
-    let earlier = if args.force { BTreeMap::new() } else { state::earlier(&files, &fingerprint, shard) };
-    let (todo, mut failures) = learners_to_build(&input.records, shard);
-    let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
-    let assembler = Assembler::new(
-        config,
-        &input.records,
-        &input.frameworks,
-        &graph,
-        signer.issuer_id.clone(),
-        issued_at,
-        salt_secret.clone(),
-    );
-    let worker = Worker {
-        out: &args.out,
-        assembler: &assembler,
-        signer: &signer,
-        rendering: &rendering,
-        earlier: &earlier,
-        force: args.force,
-        journal: &journal,
-    };
+    let parts = args.parts.map_or_else(|| auto_parts(&args.input, shard), u32::from);
     let interrupted = interrupt_flag();
-    let progress = Progress::new(todo.len() as u64, args.quiet);
-    let outcomes = build_all(&worker, &todo, args.jobs, &progress, interrupted)?;
-    progress.finish();
-    let tally = Tally::of(&outcomes);
-    let mut learners = Vec::new();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Built(entry) | Outcome::Kept(entry) => learners.push(entry),
-            Outcome::Failed(failure) => failures.push(failure),
+    let mut reported = Reported::default();
+    let mut run: Option<RunState> = None;
+    let (mut outcomes, mut failures) = (Vec::new(), Vec::new());
+    let mut taken = BTreeMap::new();
+    for part in 1..=parts {
+        let (input, graph, diags) = load_linked_subset(std::slice::from_ref(&args.input), &shard.part(part, parts));
+        reported.print_new(&diags)?;
+        let Some(config) = input.config.as_ref() else {
+            bail!("{} is not an input directory with a valid institution.toml", args.input.display());
+        };
+        if run.is_none() {
+            run = Some(RunState::start(args, &input, config, shard)?);
+        }
+        let state = run.as_ref().expect("started");
+        let assembler = Assembler::new(
+            config,
+            &input.records,
+            &input.frameworks,
+            &graph,
+            state.signer.issuer_id.clone(),
+            state.issued_at,
+            state.salt_secret.clone(),
+        );
+        let (todo, collisions) = learners_to_build(&input.records, &mut taken);
+        failures.extend(collisions);
+        let worker = state.worker(args, &assembler);
+        let label = (parts > 1).then(|| format!("part {part}/{parts}: "));
+        let progress = Progress::new(todo.len() as u64, args.quiet, label.unwrap_or_default());
+        outcomes.extend(build_all(&worker, &todo, args.jobs, &progress, interrupted)?);
+        progress.finish();
+        if interrupted.load(Ordering::SeqCst) {
+            break;
         }
     }
-    for f in &failures {
-        eprintln!("xtranscript: error: learner {:?} not built: {}", f.id, f.reason);
-    }
-    if interrupted.load(Ordering::SeqCst) {
-        eprintln!(
-            "xtranscript: interrupted: {} learner(s) built and recorded in {}; run the same command again to resume",
-            tally.built + tally.kept,
-            files.journal.display()
-        );
-        return Ok(EXIT_INTERRUPTED);
-    }
-    let manifest = Manifest {
-        generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
-        issued_at,
-        issuer: signer.issuer_id.clone(),
-        verification_method: signer.verification_method.clone(),
-        cryptosuites: signer.suites.iter().map(|s| s.cryptosuite().to_string()).collect(),
-        demo_key: args.demo_key,
-        fingerprint,
-        shard: (!shard.is_all()).then(|| shard.to_string()),
-        inputs: setup::input_entries(&args.input, &input.files)?,
-        learners,
-        failures,
-    };
-    export::write_atomic(&files.manifest, &manifest.to_bytes())
-        .with_context(|| format!("writing {}", files.manifest.display()))?;
-    let _ = std::fs::remove_file(&files.journal);
-    eprintln!("xtranscript: {}", summary(&tally, &manifest, &files, started));
-    Ok(if diags.has_errors() || !manifest.failures.is_empty() { EXIT_PROBLEMS } else { EXIT_OK })
+    reported.print_count();
+    let Some(state) = run else { bail!("nothing was loaded from {}", args.input.display()) };
+    state.finish(args, outcomes, failures, interrupted.load(Ordering::SeqCst), reported.errors > 0, started)
 }
 
-/// The learners of `shard` to build, in id order (with their directory names), and those that cannot be:
-/// a directory name that collides with another learner's on a case-insensitive file system.
-/// Learners with rejected rows are listed too: the worker reports them.
-fn learners_to_build(records: &xtranscript::model::Records, shard: Shard) -> (Vec<(String, String)>, Vec<Failure>) {
+/// The number of parts to load a run in: the size of the learner record files (everything in the input
+/// directory but frameworks), for this shard, over [`PART_INPUT_BYTES`].
+fn auto_parts(input: &Path, shard: Shard) -> u32 {
+    fn size_below(path: &Path) -> u64 {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => std::fs::read_dir(path)
+                .map(|entries| entries.flatten().map(|e| size_below(&e.path())).sum())
+                .unwrap_or(0),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        }
+    }
+    let bytes: u64 = std::fs::read_dir(input)
+        .map(|entries| entries.flatten().filter(|e| e.file_name() != "frameworks").map(|e| size_below(&e.path())).sum())
+        .unwrap_or(0);
+    let per_shard = bytes / u64::from(shard.count.max(1));
+    u32::try_from(per_shard.div_ceil(PART_INPUT_BYTES).max(1)).unwrap_or(u32::MAX)
+}
+
+/// Diagnostics printed so far: each part of a run reports the shared tables again; they are printed once.
+#[derive(Default)]
+struct Reported {
+    seen: HashSet<String>,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Reported {
+    fn print_new(&mut self, diags: &Diagnostics) -> std::io::Result<()> {
+        let mut err = std::io::stderr().lock();
+        for d in diags.iter() {
+            let text = d.to_string();
+            if self.seen.insert(text.clone()) {
+                writeln!(err, "{text}")?;
+                match d.severity {
+                    Severity::Error => self.errors += 1,
+                    Severity::Warning => self.warnings += 1,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn print_count(&self) {
+        if self.errors + self.warnings > 0 {
+            eprintln!("{} error(s), {} warning(s)", self.errors, self.warnings);
+        }
+    }
+}
+
+/// What a run sets up once, from its first part: signer, rendering, dates, the lock, earlier results and
+/// the journal.
+struct RunState {
+    signer: Signer,
+    rendering: Rendering,
+    salt_secret: Vec<u8>,
+    issued_at: Timestamp,
+    fingerprint: String,
+    shard: Shard,
+    files: RunFiles,
+    _lock: std::fs::File,
+    earlier: BTreeMap<String, LearnerEntry>,
+    journal: Mutex<std::fs::File>,
+    inputs: Vec<FileEntry>,
+}
+
+impl RunState {
+    fn start(args: &BuildArgs, input: &Input, config: &Config, shard: Shard) -> anyhow::Result<RunState> {
+        let signer = setup::signer(args, config)?;
+        let rendering = setup::rendering(args)?;
+        let salt_secret = setup::salt_secret(config);
+        let issued_at = setup::issue_date(args, config)?;
+        let shared =
+            Shared { input, config, signer: &signer, issued_at, salt_secret: &salt_secret, rendering: &rendering };
+        let fingerprint = setup::run_fingerprint(&shared);
+        std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+        let files = RunFiles::new(&args.out, shard);
+        let lock = state::lock(&files)?;
+        let earlier = if args.force { BTreeMap::new() } else { state::earlier(&files, &fingerprint, shard) };
+        let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
+        let inputs = setup::input_entries(&args.input, &input.files)?;
+        Ok(RunState {
+            signer,
+            rendering,
+            salt_secret,
+            issued_at,
+            fingerprint,
+            shard,
+            files,
+            _lock: lock,
+            earlier,
+            journal,
+            inputs,
+        })
+    }
+
+    fn worker<'a>(&'a self, args: &'a BuildArgs, assembler: &'a Assembler<'a>) -> Worker<'a> {
+        Worker {
+            out: &args.out,
+            assembler,
+            signer: &self.signer,
+            rendering: &self.rendering,
+            earlier: &self.earlier,
+            force: args.force,
+            journal: &self.journal,
+        }
+    }
+
+    /// Reports failures, then writes the manifest (unless interrupted) and returns the exit status.
+    fn finish(
+        self,
+        args: &BuildArgs,
+        outcomes: Vec<Outcome>,
+        mut failures: Vec<Failure>,
+        interrupted: bool,
+        input_errors: bool,
+        started: Instant,
+    ) -> anyhow::Result<u8> {
+        let tally = Tally::of(&outcomes);
+        let mut learners = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Built(entry) | Outcome::Kept(entry) => learners.push(entry),
+                Outcome::Failed(failure) => failures.push(failure),
+            }
+        }
+        failures.sort_by(|a, b| a.id.cmp(&b.id));
+        for f in &failures {
+            eprintln!("xtranscript: error: learner {:?} not built: {}", f.id, f.reason);
+        }
+        if interrupted {
+            eprintln!(
+                "xtranscript: interrupted: {} learner(s) done and recorded in {}; run the same command again to resume",
+                tally.built + tally.kept,
+                self.files.journal.display()
+            );
+            return Ok(EXIT_INTERRUPTED);
+        }
+        let manifest = Manifest {
+            generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
+            issued_at: self.issued_at,
+            issuer: self.signer.issuer_id.clone(),
+            verification_method: self.signer.verification_method.clone(),
+            cryptosuites: self.signer.suites.iter().map(|s| s.cryptosuite().to_string()).collect(),
+            demo_key: args.demo_key,
+            fingerprint: self.fingerprint,
+            shard: (!self.shard.is_all()).then(|| self.shard.to_string()),
+            inputs: self.inputs,
+            learners,
+            failures,
+        };
+        export::write_atomic(&self.files.manifest, &manifest.to_bytes())
+            .with_context(|| format!("writing {}", self.files.manifest.display()))?;
+        let _ = std::fs::remove_file(&self.files.journal);
+        eprintln!("xtranscript: {}", summary(&tally, &manifest, &self.files, started));
+        Ok(if input_errors || !manifest.failures.is_empty() { EXIT_PROBLEMS } else { EXIT_OK })
+    }
+}
+
+/// The learners of a loaded part to build, in id order (with their directory names), and those that
+/// cannot be: a directory name that collides, on case-insensitive file systems, with another learner's of
+/// the run (`taken`, kept across parts). Learners with rejected rows are listed too: the worker reports them.
+fn learners_to_build(records: &Records, taken: &mut BTreeMap<String, String>) -> (Vec<(String, String)>, Vec<Failure>) {
     let mut ids: Vec<&String> = records.learners.keys().chain(records.rejected.keys()).collect();
     ids.sort();
     ids.dedup();
-    let mut taken: BTreeMap<String, &str> = BTreeMap::new();
     let (mut todo, mut failures) = (Vec::new(), Vec::new());
-    for id in ids.into_iter().filter(|id| shard.contains(id)) {
+    for id in ids {
         let directory = export::safe_dir_name(id);
-        match taken.insert(directory.to_lowercase(), id) {
+        match taken.get(&directory.to_lowercase()) {
             Some(other) => failures.push(Failure {
                 id: id.clone(),
                 reason: format!(
                     "its directory name {directory:?} collides with learner {other:?}'s on case-insensitive file systems"
                 ),
             }),
-            None => todo.push((id.clone(), directory)),
+            None => {
+                taken.insert(directory.to_lowercase(), id.clone());
+                todo.push((id.clone(), directory));
+            }
         }
     }
     (todo, failures)

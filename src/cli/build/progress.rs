@@ -17,6 +17,8 @@ pub enum Progress {
     Bar(ProgressBar),
     /// Not a terminal: periodic lines.
     Lines {
+        /// Printed before each line (e.g. `part 2/4: `).
+        label: String,
         /// Learners to do.
         total: u64,
         /// Learners done.
@@ -30,7 +32,7 @@ pub enum Progress {
 
 impl Progress {
     /// Progress over `total` learners, chosen for where stderr goes.
-    pub fn new(total: u64, quiet: bool) -> Progress {
+    pub fn new(total: u64, quiet: bool, label: String) -> Progress {
         if quiet || total == 0 {
             return Progress::Quiet;
         }
@@ -39,23 +41,24 @@ impl Progress {
             let style = ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} learners  {per_sec}  eta {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
+            bar.set_prefix(label);
             return Progress::Bar(bar);
         }
         let now = Instant::now();
-        Progress::Lines { total, done: AtomicU64::new(0), times: Mutex::new((now, now)) }
+        Progress::Lines { label, total, done: AtomicU64::new(0), times: Mutex::new((now, now)) }
     }
 
     /// One more learner done.
     pub fn inc(&self) {
         match self {
             Progress::Bar(bar) => bar.inc(1),
-            Progress::Lines { total, done, times } => {
+            Progress::Lines { label, total, done, times } => {
                 let done = done.fetch_add(1, Ordering::Relaxed) + 1;
                 let Ok(mut times) = times.try_lock() else { return };
                 let (start, last) = *times;
                 if last.elapsed() >= LINE_EVERY {
                     times.1 = Instant::now();
-                    eprintln!("xtranscript: {}", line(done, *total, start.elapsed()));
+                    eprintln!("xtranscript: {label}{}", line(done, *total, start.elapsed()));
                 }
             }
             Progress::Quiet => {}

@@ -14,15 +14,17 @@ pub use reader::{ColumnIndex, ReadOptions, Row};
 pub use spec::{ColumnKind, ColumnSpec, TABLES, TableSpec};
 
 use crate::diag::Diagnostics;
-use crate::model::Records;
+use crate::model::{LearnerSubset, Records};
 
-/// Reads one table's bytes into `records`. Returns where its columns are, or
-/// `None` when it could not be read at all.
+/// Reads one table's bytes into `records`, keeping of the learner tables (learners, course records,
+/// awards) only the rows of learners in `subset` (rows that name no learner are always read, so their
+/// problems are reported). Returns where its columns are, or `None` when it could not be read at all.
 pub fn read_into(
     spec: &TableSpec,
     bytes: &[u8],
     file: &Path,
     options: &ReadOptions<'_>,
+    subset: &LearnerSubset,
     records: &mut Records,
     diags: &mut Diagnostics,
 ) -> Option<ColumnIndex> {
@@ -37,6 +39,9 @@ pub fn read_into(
     };
     let learner_scoped = matches!(spec.name, "learners" | "course_records" | "awards");
     reader::read_table(spec, bytes, file, options, diags, |row, diags| {
+        if learner_scoped && !subset.is_all() && row.text("learner_id").is_some_and(|id| !subset.contains(&id)) {
+            return;
+        }
         let before = diags.len();
         convert(row, records, diags);
         if learner_scoped

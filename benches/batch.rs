@@ -1,0 +1,189 @@
+//! Term-end scale (issue #7): the full `build` of synthetic inputs — rdfc-signed CLR with every nested
+//! credential, PDF and HTML per learner — with the real binary on all cores, and the stages one by one on
+//! one thread; next to Digital Bazaar's JavaScript stack (`node sign.mjs` in `../shared/tools/refverify`)
+//! run in the same session, when node and its modules are there.
+//!
+//! `cargo bench --bench batch [-- SIZES…]` (default: 1000 10000 learners). Prints a Markdown table.
+//! Target: ≥ 200 learners/s on this 2-core machine; peak RSS reported (target < 1 GB at 100k learners).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use xtranscript::assemble::Assembler;
+use xtranscript::diag::Diagnostics;
+use xtranscript::issuer::{Signer, read_key_file};
+use xtranscript::render::{self, Templates, Verification, load_fonts, transcript_view};
+use xtranscript::sign::Suite;
+
+const KEY: &str = "tests/fixtures/test-issuer.key";
+/// Learners timed stage by stage.
+const STAGE_SAMPLE: usize = 40;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_xtranscript")
+}
+
+fn run(args: &[&str]) -> (String, f64) {
+    let start = Instant::now();
+    let out = Command::new(bin()).args(args).current_dir(root()).output().expect("runs xtranscript");
+    let seconds = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "xtranscript {args:?} failed:\n{stderr}");
+    (stderr, seconds)
+}
+
+/// The number after `label` in `text` (e.g. `peak RSS 123 MB`).
+fn number_after(text: &str, label: &str) -> Option<f64> {
+    let rest = &text[text.find(label)? + label.len()..];
+    rest.split_whitespace().next()?.trim_end_matches([',', ';']).parse().ok()
+}
+
+/// One end-to-end row: gen, then build with every core.
+fn end_to_end(learners: usize, dir: &Path) {
+    let input = dir.join(format!("in-{learners}"));
+    let out = dir.join(format!("out-{learners}"));
+    let _ = std::fs::remove_dir_all(&out);
+    run(&["gen", "--learners", &learners.to_string(), "--out", input.to_str().unwrap(), "--seed", "1"]);
+    let (stderr, seconds) =
+        run(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", KEY, "-q"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let entries = manifest["learners"].as_array().unwrap();
+    let credentials: u64 = entries.iter().map(|e| e["counts"]["credentials"].as_u64().unwrap()).sum();
+    let bytes: u64 =
+        entries.iter().flat_map(|e| e["files"].as_array().unwrap()).map(|f| f["bytes"].as_u64().unwrap()).sum();
+    let rss = number_after(&stderr, "peak RSS ").unwrap_or(f64::NAN);
+    let (_, resume_seconds) =
+        run(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", KEY, "-q"]);
+    println!(
+        "| {learners} | {seconds:.1} s | **{:.0}** | {:.1} | {:.0} | {rss:.0} MB | {:.0} KB | {resume_seconds:.1} s |",
+        learners as f64 / seconds,
+        credentials as f64 / learners as f64,
+        credentials as f64 / seconds,
+        bytes as f64 / learners as f64 / 1024.0,
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&input);
+}
+
+/// Per-stage cost on one thread, over the first learners of a synthetic input.
+fn stages(dir: &Path) {
+    let input = dir.join("in-stages");
+    run(&["gen", "--learners", &STAGE_SAMPLE.to_string(), "--out", input.to_str().unwrap(), "--seed", "2"]);
+    let mut diags = Diagnostics::new();
+    let loaded = xtranscript::ingest::load(&[input.clone()], &mut diags);
+    let config = loaded.config.as_ref().expect("synthetic input has a config");
+    let graph =
+        xtranscript::graph::CompetencyGraph::build(&loaded.records, &loaded.frameworks, &config.mastery, &mut diags);
+    let key_text = std::fs::read_to_string(root().join(KEY)).unwrap();
+    let signer = |suite| Signer::new(config, read_key_file(&key_text).unwrap(), vec![suite], false);
+    let (rdfc, jcs) = (signer(Suite::EddsaRdfc2022), signer(Suite::EddsaJcs2022));
+    let issued = xtranscript::model::Timestamp::from_unix(1_750_000_000);
+    let assembler = Assembler::new(
+        config,
+        &loaded.records,
+        &loaded.frameworks,
+        &graph,
+        rdfc.issuer_id.clone(),
+        issued,
+        b"s".to_vec(),
+    );
+    let (fonts, _) = load_fonts(&[], |p| std::fs::read(p)).expect("fonts");
+    let templates = Templates::embedded();
+    let created = issued.to_string();
+    let (mut t_assemble, mut t_rdfc, mut t_jcs, mut t_pdf, mut t_html, mut credentials) = (0.0, 0.0, 0.0, 0.0, 0.0, 0);
+    let ms = |start: Instant| start.elapsed().as_secs_f64() * 1e3;
+    for id in loaded.records.learners.keys() {
+        let start = Instant::now();
+        let assembled = assembler.learner(id).unwrap();
+        t_assemble += ms(start);
+        credentials += assembled.nested.len() + 1;
+        let nested = || assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap()).collect::<Vec<_>>();
+        let start = Instant::now();
+        let signed = rdfc.sign_transcript(nested(), |n| assembled.clr_with(n), &created).unwrap();
+        t_rdfc += ms(start);
+        let start = Instant::now();
+        std::hint::black_box(jcs.sign_transcript(nested(), |n| assembled.clr_with(n), &created).unwrap());
+        t_jcs += ms(start);
+        let sha = xtranscript::export::hex_sha256(&serde_json::to_vec(&signed).unwrap());
+        let view = transcript_view(&assembler, &assembled, templates.labels(), Verification { clr_sha256: &sha });
+        let start = Instant::now();
+        std::hint::black_box(render::pdf(&view, &fonts, templates.layout()).unwrap());
+        t_pdf += ms(start);
+        let start = Instant::now();
+        std::hint::black_box(render::html(&view, &templates).unwrap());
+        t_html += ms(start);
+    }
+    let n = loaded.records.learners.len() as f64;
+    let per_credential = |t: f64| t / credentials as f64;
+    println!(
+        "\nStages, one thread, mean over {n} synthetic learners ({:.1} credentials each):\n",
+        credentials as f64 / n
+    );
+    println!("| stage | ms per learner | ms per signed credential |\n| --- | --- | --- |");
+    println!("| assemble | {:.2} | |", t_assemble / n);
+    println!("| sign eddsa-rdfc-2022 (all proofs) | {:.2} | {:.3} |", t_rdfc / n, per_credential(t_rdfc));
+    println!("| sign eddsa-jcs-2022 (all proofs) | {:.2} | {:.3} |", t_jcs / n, per_credential(t_jcs));
+    println!("| PDF | {:.2} | |", t_pdf / n);
+    println!("| HTML | {:.2} | |", t_html / n);
+    let _ = std::fs::remove_dir_all(&input);
+}
+
+/// Digital Bazaar's stack on the reference CLR (40 nested) and badge, if node and refverify are installed.
+fn reference_peer(dir: &Path) {
+    let tool = root().join("../shared/tools/refverify");
+    if !tool.join("node_modules").is_dir() {
+        println!("\nReference peer: not run ({} has no node_modules; `npm ci` there)", tool.display());
+        return;
+    }
+    let json = dir.join("peer.json");
+    let status = Command::new("node")
+        .args(["sign.mjs", "30", "--clr", "3", "--no-verify", "--no-jwt", "--warmup", "2"])
+        .arg("--json")
+        .arg(&json)
+        .arg("--out")
+        .arg(dir.join("peer-out"))
+        .current_dir(&tool)
+        .output();
+    let Ok(output) = status.filter(|o| o.status.success()) else {
+        println!("\nReference peer: `node sign.mjs` did not run");
+        return;
+    };
+    let _ = output;
+    let figures: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    println!("\nReference peer, same session (`node sign.mjs 30 --clr 3`, one thread, p50):\n");
+    println!("| operation | Digital Bazaar ms |\n| --- | --- |");
+    for row in figures["rows"].as_array().unwrap() {
+        if ["ob3-sign", "clr-total-sign"].contains(&row["what"].as_str().unwrap_or("")) {
+            println!(
+                "| {} | {:.1} |",
+                row["label"].as_str().unwrap_or("?"),
+                row["ms"]["p50"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+    }
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![1000, 10_000] } else { sizes };
+    let dir = std::env::temp_dir().join(format!("xt-bench-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("xtranscript batch bench: full build (rdfc-signed CLR + nested, PDF, HTML), {cores} worker threads\n");
+    println!(
+        "| learners | wall | learners/s | credentials per learner | credentials/s | peak RSS | output per learner | re-run (all kept) |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for n in sizes {
+        end_to_end(n, &dir);
+    }
+    stages(&dir);
+    reference_peer(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+}
