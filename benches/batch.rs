@@ -150,11 +150,10 @@ fn reference_peer(dir: &Path) {
         .arg(dir.join("peer-out"))
         .current_dir(&tool)
         .output();
-    let Ok(output) = status.filter(|o| o.status.success()) else {
+    if !status.is_ok_and(|o| o.status.success()) {
         println!("\nReference peer: `node sign.mjs` did not run");
         return;
-    };
-    let _ = output;
+    }
     let figures: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     println!("\nReference peer, same session (`node sign.mjs 30 --clr 3`, one thread, p50):\n");
     println!("| operation | Digital Bazaar ms |\n| --- | --- |");
