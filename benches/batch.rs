@@ -76,7 +76,7 @@ fn stages(dir: &Path) {
     let input = dir.join("in-stages");
     run(&["gen", "--learners", &STAGE_SAMPLE.to_string(), "--out", input.to_str().unwrap(), "--seed", "2"]);
     let mut diags = Diagnostics::new();
-    let loaded = xtranscript::ingest::load(&[input.clone()], &mut diags);
+    let loaded = xtranscript::ingest::load(std::slice::from_ref(&input), &mut diags);
     let config = loaded.config.as_ref().expect("synthetic input has a config");
     let graph =
         xtranscript::graph::CompetencyGraph::build(&loaded.records, &loaded.frameworks, &config.mastery, &mut diags);
