@@ -271,7 +271,7 @@ fn read_bytes(path: &Path, input: &mut Input, diags: &mut Diagnostics) -> Option
 fn read_text(path: &Path, input: &mut Input, diags: &mut Diagnostics) -> Option<String> {
     let bytes = read_bytes(path, input, diags)?;
     match super::text::decode(&bytes, super::text::Encoding::Utf8) {
-        Ok(d) => Some(d.text),
+        Ok(d) => Some(d.text.into_owned()),
         Err(e) => {
             diags.error(Code::Encoding, Origin::line(path, e.line), e.to_string()).help("save the file as UTF-8");
             None

@@ -21,9 +21,9 @@ pub enum Encoding {
 
 /// The text of a file and how it was decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    /// The text, without a BOM.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The text, without a BOM: borrowed from the bytes when they are UTF-8 (large exports are not copied).
+    pub text: std::borrow::Cow<'a, str>,
     /// What it was decoded as.
     pub encoding: Encoding,
 }
@@ -41,18 +41,18 @@ pub struct DecodeError {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes `bytes` as `declared`, stripping a UTF-8 BOM.
-pub fn decode(bytes: &[u8], declared: Encoding) -> Result<Decoded, DecodeError> {
+pub fn decode(bytes: &[u8], declared: Encoding) -> Result<Decoded<'_>, DecodeError> {
     let (bytes, had_bom) = match bytes.strip_prefix(UTF8_BOM) {
         Some(rest) => (rest, true),
         None => (bytes, false),
     };
     match declared {
-        Encoding::Windows1252 if !had_bom => Ok(Decoded { text: decode_1252(bytes), encoding: Encoding::Windows1252 }),
+        Encoding::Windows1252 if !had_bom => Ok(Decoded { text: decode_1252(bytes).into(), encoding: Encoding::Windows1252 }),
         Encoding::Windows1252 | Encoding::Utf8 | Encoding::Auto => match std::str::from_utf8(bytes) {
-            Ok(text) => Ok(Decoded { text: text.to_string(), encoding: Encoding::Utf8 }),
+            Ok(text) => Ok(Decoded { text: text.into(), encoding: Encoding::Utf8 }),
             Err(e) if declared == Encoding::Auto && !had_bom => {
                 let _ = e;
-                Ok(Decoded { text: decode_1252(bytes), encoding: Encoding::Windows1252 })
+                Ok(Decoded { text: decode_1252(bytes).into(), encoding: Encoding::Windows1252 })
             }
             Err(e) => {
                 let offset = e.valid_up_to();
