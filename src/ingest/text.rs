@@ -47,7 +47,9 @@ pub fn decode(bytes: &[u8], declared: Encoding) -> Result<Decoded<'_>, DecodeErr
         None => (bytes, false),
     };
     match declared {
-        Encoding::Windows1252 if !had_bom => Ok(Decoded { text: decode_1252(bytes).into(), encoding: Encoding::Windows1252 }),
+        Encoding::Windows1252 if !had_bom => {
+            Ok(Decoded { text: decode_1252(bytes).into(), encoding: Encoding::Windows1252 })
+        }
         Encoding::Windows1252 | Encoding::Utf8 | Encoding::Auto => match std::str::from_utf8(bytes) {
             Ok(text) => Ok(Decoded { text: text.into(), encoding: Encoding::Utf8 }),
             Err(e) if declared == Encoding::Auto && !had_bom => {

@@ -38,8 +38,9 @@ impl Progress {
         }
         if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} learners  {per_sec}  eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style =
+                ProgressStyle::with_template("{prefix}{spinner} {bar:30} {pos}/{len} learners  {per_sec}  eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar.set_prefix(label);
             return Progress::Bar(bar);
