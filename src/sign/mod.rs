@@ -111,8 +111,9 @@ pub fn sign(
     Ok(secured)
 }
 
-/// [`sign`] in place: adds the proof to `doc` (on error `doc` may have lost its existing proofs).
-fn add_proof(
+/// [`sign`] in place, without copying the document: adds the proof to `doc` (on error `doc` may have lost its
+/// existing proofs).
+pub fn add_proof(
     doc: &mut Value,
     key: &SecretKey,
     verification_method: &str,
