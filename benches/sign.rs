@@ -5,7 +5,8 @@
 //! the reference verifier's, `shared/tools/refverify/fixtures`), with `{{ISSUER}}` set to the key's did:key;
 //! the synthetic learner comes from `xtranscript::synth` (seed 1, the median of 20 learners by nested count).
 //!
-//! `cargo bench --bench sign [-- N]` (N badge iterations, default 300; CLRs: N/10). Each iteration signs fresh
+//! `cargo bench --bench sign [-- N] [WORD]` (N badge iterations, default 300; CLRs: N/10; only the rows whose
+//! name contains WORD). Each iteration signs fresh
 //! copies (new `id`s); making the copies is not timed. Targets (issue #5): ≤ 0.3 ms per badge, ≤ 10 ms per
 //! 40-course CLR (all 41 proofs).
 
@@ -57,7 +58,13 @@ fn time<T>(n: usize, mut setup: impl FnMut(usize) -> T, mut f: impl FnMut(T)) ->
     (mean, ms[0], ms[n / 2], ms[(n * 95 / 100).min(n - 1)])
 }
 
-fn row(what: &str, n: usize, (mean, min, p50, p95): (f64, f64, f64, f64)) {
+/// Times `f` ([`time`]) and prints a table row, unless a filter word was given that `what` does not contain.
+fn bench<T>(what: &str, n: usize, setup: impl FnMut(usize) -> T, f: impl FnMut(T)) {
+    let filter = std::env::args().skip(1).find(|a| a.parse::<usize>().is_err() && !a.starts_with('-'));
+    if filter.is_some_and(|word| !what.contains(&word)) {
+        return;
+    }
+    let (mean, min, p50, p95) = time(n, setup, f);
     println!("| {what} | {n} | {mean:.3} | {min:.3} | {p50:.3} | {p95:.3} |");
 }
 
@@ -78,21 +85,17 @@ fn main() {
         let sign_badge = |doc: Value| {
             black_box(sign_one(&doc));
         };
-        row(&format!("{name}: sign OB 3.0 badge"), n, time(n, |i| fresh(&badge, i), sign_badge));
+        bench(&format!("{name}: sign OB 3.0 badge"), n, |i| fresh(&badge, i), sign_badge);
         let signed_badge = sign_one(&badge);
         let verify = |doc: &Value| sign::verify(doc, &sign::resolve_did_key).expect("verifies");
         let verify_badge = |()| {
             black_box(verify(&signed_badge));
         };
-        row(&format!("{name}: verify OB 3.0 badge"), n, time(n, |_| (), verify_badge));
+        bench(&format!("{name}: verify OB 3.0 badge"), n, |_| (), verify_badge);
         let sign_clr = |doc: Value| {
             black_box(sign_all(&doc));
         };
-        row(
-            &format!("{name}: sign CLR, 40 nested + outer (41 proofs)"),
-            n_clr,
-            time(n_clr, |i| fresh(&clr, i), sign_clr),
-        );
+        bench(&format!("{name}: sign CLR, 40 nested + outer (41 proofs)"), n_clr, |i| fresh(&clr, i), sign_clr);
         let signed_clr = sign_all(&clr);
         let verify_all = |()| {
             verify(&signed_clr);
@@ -100,7 +103,7 @@ fn main() {
                 verify(nested);
             }
         };
-        row(&format!("{name}: verify CLR + 40 nested (41 proofs)"), n_clr, time(n_clr, |_| (), verify_all));
+        bench(&format!("{name}: verify CLR + 40 nested (41 proofs)"), n_clr, |_| (), verify_all);
         let signer =
             Signer { key: key.clone(), issuer_id: key.did_key(), verification_method: vm.clone(), suites: vec![suite] };
         let sign_learner = |(outer, nested): (Value, Vec<Value>)| {
@@ -108,7 +111,7 @@ fn main() {
             black_box(signer.sign_transcript(nested, wrap, CREATED).expect("signs"));
         };
         let what = format!("{name}: sign synthetic learner CLR, {} nested + outer", learner.1.len());
-        row(&what, n_clr, time(n_clr, |i| fresh_learner(&learner, i), sign_learner));
+        bench(&what, n_clr, |i| fresh_learner(&learner, i), sign_learner);
         if suite == Suite::EddsaRdfc2022 {
             breakdown(&signed_clr, n_clr);
         }
@@ -130,25 +133,25 @@ fn breakdown(signed_clr: &Value, n: usize) {
     let to_rdf = |()| {
         black_box(PinnedJsonLd.to_rdf(&unsecured).expect("to RDF"));
     };
-    row("  JSON-LD → RDF (outer CLR document)", n, time(n, |_| (), to_rdf));
+    bench("  JSON-LD → RDF (outer CLR document)", n, |_| (), to_rdf);
     let rdfc = |()| {
         black_box(sign::rdfc_canonicalize(&quads).expect("canonical"));
     };
-    row("  RDFC-1.0 (outer CLR document)", n, time(n, |_| (), rdfc));
+    bench("  RDFC-1.0 (outer CLR document)", n, |_| (), rdfc);
     let sha = |()| {
         black_box(sign::proof::hash_data("", &canonical));
     };
-    row("  SHA-256 of the canonical N-Quads", n, time(n, |_| (), sha));
+    bench("  SHA-256 of the canonical N-Quads", n, |_| (), sha);
     let key = SecretKey::from_seed(&[7; 32]);
     let empty = serde_json::json!({});
     let fixed = |()| {
         black_box(sign::sign(&empty, &key, "did:key:x", CREATED, Suite::EddsaJcs2022).expect("signs"));
     };
-    row("  one proof over {} (JCS): Ed25519 + fixed cost", n, time(n, |_| (), fixed));
+    bench("  one proof over {} (JCS): Ed25519 + fixed cost", n, |_| (), fixed);
     let copy = |()| {
         black_box(fresh(signed_clr, 1));
     };
-    row("  (not timed above) copying the signed CLR", n, time(n, |_| (), copy));
+    bench("  (not timed above) copying the signed CLR", n, |_| (), copy);
     println!();
 }
 

@@ -130,9 +130,9 @@ pub fn add_proof(
     if suite == Suite::EddsaJcs2022 {
         proof::rdf_safe_check(doc)?;
     }
-    let prepared = proof::prepare(doc, &options, suite.canonicalization())?;
+    let hash_data = proof::prepare_hash_data(doc, &options, suite.canonicalization())?;
     let mut new_proof = options;
-    let signature = key.sign_bytes(&prepared.hash_data);
+    let signature = key.sign_bytes(&hash_data);
     new_proof.insert("proofValue".to_owned(), Value::String(encode_base58btc(&signature)));
     let proof = match existing {
         None => Value::Object(new_proof),

@@ -3,10 +3,13 @@
 //! test vectors can be reproduced step by step: canonical document, canonical proof configuration, hashes,
 //! combined hash, signature, `proofValue`.
 
+use std::sync::{Mutex, OnceLock};
+
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::error::{CanonError, SignError};
+use super::fasthash::FastMap;
 use super::jsonld::{PinnedJsonLd, ToRdf, is_absolute_iri};
 use super::rdfc;
 
@@ -84,6 +87,49 @@ pub fn prepare(
     Ok(Prepared { canonical_proof_config, canonical_document, hash_data })
 }
 
+/// §3.2.4 / §3.3.4 Hashing, first half: SHA-256 of the canonical proof configuration (§3.2.5 / §3.3.5) made of
+/// `proof_options` and `document_context`.
+///
+/// Every credential a run signs with the same options (suite, `created`, verification method) and the same
+/// `@context` has the same proof configuration, so the hash is memoized process-wide, keyed by the exact JSON
+/// text of the configuration and the canonicalization: the canonical form is a function of that text alone.
+pub fn proof_config_hash(
+    proof_options: &Map<String, Value>,
+    document_context: Option<&Value>,
+    method: Canonicalization,
+) -> Result<[u8; 32], CanonError> {
+    const MAX_ENTRIES: usize = 256;
+    static MEMO: OnceLock<Mutex<FastMap<String, [u8; 32]>>> = OnceLock::new();
+    let config = proof_configuration(proof_options, document_context);
+    let mut key = format!("{method:?} ");
+    key.push_str(&config.to_string());
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(hash) = memo.lock().ok().and_then(|m| m.get(&key).copied()) {
+        return Ok(hash);
+    }
+    let hash: [u8; 32] = Sha256::digest(canonicalize(&config, method)?.as_bytes()).into();
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= MAX_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, hash);
+    }
+    Ok(hash)
+}
+
+/// What [`prepare`] computes, without keeping the canonical forms: the 64 bytes to sign (§3.2.4 / §3.3.4), with
+/// the proof configuration's hash memoized ([`proof_config_hash`]).
+pub fn prepare_hash_data(
+    unsecured: &Value,
+    proof_options: &Map<String, Value>,
+    method: Canonicalization,
+) -> Result<[u8; 64], CanonError> {
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&proof_config_hash(proof_options, unsecured.get("@context"), method)?);
+    out[32..].copy_from_slice(&Sha256::digest(canonicalize(unsecured, method)?.as_bytes()));
+    Ok(out)
+}
+
 /// VC Data Integrity 1.0 §2.1 `created`: an XML Schema 1.1 dateTimeStamp, i.e.
 /// `YYYY-MM-DDThh:mm:ss[.s+](Z|±hh:mm)` (a time zone is required).
 pub fn check_date_time_stamp(value: &str) -> Result<(), SignError> {
@@ -142,6 +188,27 @@ mod tests {
         }
         for bad in ["2024-01-02", "2024-01-02T03:04:05", "2024-13-02T03:04:05Z", "2024-01-02T03:04:05.Z", "x"] {
             assert!(check_date_time_stamp(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn memoized_hash_data_is_the_prepared_one() {
+        let doc = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:issuer",
+            "credentialSubject": {"id": "did:example:learner", "alumniOf": "Example University"}
+        });
+        let mut options = Map::new();
+        options.insert("type".into(), "DataIntegrityProof".into());
+        options.insert("created".into(), "2025-01-01T00:00:00Z".into());
+        options.insert("verificationMethod".into(), "did:example:issuer#key-1".into());
+        options.insert("proofPurpose".into(), "assertionMethod".into());
+        for method in [Canonicalization::Rdfc, Canonicalization::Jcs] {
+            let prepared = prepare(&doc, &options, method).unwrap();
+            for _ in 0..2 {
+                assert_eq!(prepare_hash_data(&doc, &options, method).unwrap(), prepared.hash_data);
+            }
         }
     }
 
