@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::{CanonError, SignError};
 use super::fasthash::FastMap;
-use super::jsonld::{PinnedJsonLd, ToRdf, is_absolute_iri};
+use super::jsonld::{self, is_absolute_iri, to_dataset};
 use super::rdfc;
 
 /// How a document and a proof configuration are canonicalized.
@@ -30,7 +30,7 @@ pub enum Canonicalization {
 /// JSON-LD, which reference verifiers reject.
 pub fn canonicalize(doc: &Value, method: Canonicalization) -> Result<String, CanonError> {
     match method {
-        Canonicalization::Rdfc => rdfc::canonicalize(&PinnedJsonLd.to_rdf(doc)?),
+        Canonicalization::Rdfc => rdfc::canonicalize_dataset(&to_dataset(doc)?),
         Canonicalization::Jcs => serde_json_canonicalizer::to_string(doc).map_err(|e| CanonError::Jcs(e.to_string())),
     }
 }
@@ -38,7 +38,7 @@ pub fn canonicalize(doc: &Value, method: Canonicalization) -> Result<String, Can
 /// JSON-LD safe-mode check only (pinned contexts, no undefined term, no relative identifier), without
 /// canonicalizing.
 pub fn rdf_safe_check(doc: &Value) -> Result<(), CanonError> {
-    PinnedJsonLd.to_rdf(doc).map(|_| ())
+    jsonld::check(doc)
 }
 
 /// vc-di-eddsa §3.2.5 / §3.3.5 Proof Configuration, steps 1–4: the proof options (the proof without
@@ -126,7 +126,11 @@ pub fn prepare_hash_data(
 ) -> Result<[u8; 64], CanonError> {
     let mut out = [0u8; 64];
     out[..32].copy_from_slice(&proof_config_hash(proof_options, unsecured.get("@context"), method)?);
-    out[32..].copy_from_slice(&Sha256::digest(canonicalize(unsecured, method)?.as_bytes()));
+    let document_hash: [u8; 32] = match method {
+        Canonicalization::Rdfc => rdfc::hash_dataset(&to_dataset(unsecured)?, &[])?.0,
+        Canonicalization::Jcs => Sha256::digest(canonicalize(unsecured, method)?.as_bytes()).into(),
+    };
+    out[32..].copy_from_slice(&document_hash);
     Ok(out)
 }
 

@@ -1,6 +1,7 @@
 //! Unit tests of RDFC-1.0 (the W3C and 1EdTech vectors are in `tests/vectors.rs`).
 
 use super::*;
+use crate::sign::rdf::Term;
 
 fn q(s: &str, p: &str, o: &str) -> Quad {
     let term = |t: &str| match t.strip_prefix("_:") {
