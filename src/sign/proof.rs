@@ -3,6 +3,7 @@
 //! test vectors can be reproduced step by step: canonical document, canonical proof configuration, hashes,
 //! combined hash, signature, `proofValue`.
 
+use std::cell::RefCell;
 use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Value};
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::error::{CanonError, SignError};
 use super::fasthash::FastMap;
 use super::jsonld::{self, is_absolute_iri, to_dataset};
+use super::rdf::Dataset;
 use super::rdfc;
 
 /// How a document and a proof configuration are canonicalized.
@@ -127,11 +129,29 @@ pub fn prepare_hash_data(
     let mut out = [0u8; 64];
     out[..32].copy_from_slice(&proof_config_hash(proof_options, unsecured.get("@context"), method)?);
     let document_hash: [u8; 32] = match method {
-        Canonicalization::Rdfc => rdfc::hash_dataset(&to_dataset(unsecured)?, &[])?.0,
+        Canonicalization::Rdfc => rdfc_document_hash(unsecured)?,
         Canonicalization::Jcs => Sha256::digest(canonicalize(unsecured, method)?.as_bytes()).into(),
     };
     out[32..].copy_from_slice(&document_hash);
     Ok(out)
+}
+
+/// vc-di-eddsa §3.2.3 Transformation and §3.2.4 Hashing of the document: SHA-256 of its RDFC-1.0 canonical
+/// N-Quads. The dataset is written into a buffer kept per thread: a large credential's megabytes of N-Quads are
+/// then not allocated (and page-faulted in) again for every credential.
+pub fn rdfc_document_hash(unsecured: &Value) -> Result<[u8; 32], CanonError> {
+    const KEEP_AT_MOST: usize = 64 << 20;
+    thread_local! {
+        static DATASET: RefCell<Dataset> = RefCell::new(Dataset::default());
+    }
+    DATASET.with_borrow_mut(|data| {
+        data.clear();
+        let hash = jsonld::write_dataset(unsecured, data).and_then(|()| rdfc::hash_dataset(data, &[]));
+        if data.text.capacity() > KEEP_AT_MOST {
+            *data = Dataset::default();
+        }
+        hash.map(|(hash, _)| hash)
+    })
 }
 
 /// VC Data Integrity 1.0 §2.1 `created`: an XML Schema 1.1 dateTimeStamp, i.e.

@@ -70,32 +70,14 @@ fn write_term(out: &mut String, term: &Term, blank: &mut impl FnMut(&mut String,
     }
 }
 
-const LITERAL: u8 = 1;
-const IRI: u8 = 2;
-
-/// For each byte: whether it needs an escape in a literal (`LITERAL`) and in an IRI (`IRI`).
-static ESCAPE: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c < 0x20 || c == 0x7f || c == b'"' || c == b'\\' {
-            table[b] |= LITERAL;
-        }
-        if c <= b' ' || matches!(c, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\') {
-            table[b] |= IRI;
-        }
-        b += 1;
-    }
-    table
-};
-
 /// Escapes a literal's lexical form as canonical N-Quads (RDF 1.2 N-Triples §"Canonical form", used by
 /// RDFC-1.0): `"` and `\` and the controls BS, TAB, LF, FF, CR as `\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`;
 /// the other controls U+0000–U+001F and U+007F as `\uXXXX` (uppercase hex); everything else as is. This is
 /// what rdf-canonize 5 (jsonld.js) writes.
 fn escape_literal(out: &mut String, value: &str) {
-    if !value.bytes().any(|b| ESCAPE[usize::from(b)] & LITERAL != 0) {
+    // A reduction without early exit, so that the compiler can compare many bytes at once.
+    let needs_escape = value.bytes().fold(false, |acc, b| acc | (b < 0x20) | (b == 0x7f) | (b == b'"') | (b == b'\\'));
+    if !needs_escape {
         out.push_str(value);
         return;
     }
@@ -121,7 +103,19 @@ fn escape_literal(out: &mut String, value: &str) {
 /// none of these; the escape keeps the output parseable.
 fn write_iri(out: &mut String, iri: &str) {
     out.push('<');
-    if !iri.bytes().any(|b| ESCAPE[usize::from(b)] & IRI != 0) {
+    let needs_escape = iri.bytes().fold(false, |acc, b| {
+        acc | (b <= b' ')
+            | (b == b'<')
+            | (b == b'>')
+            | (b == b'"')
+            | (b == b'{')
+            | (b == b'}')
+            | (b == b'|')
+            | (b == b'^')
+            | (b == b'`')
+            | (b == b'\\')
+    });
+    if !needs_escape {
         out.push_str(iri);
         out.push('>');
         return;
@@ -266,6 +260,13 @@ impl Dataset {
     /// An empty dataset with room for about `quads` quads.
     pub fn with_capacity(quads: usize) -> Self {
         Dataset { text: String::with_capacity(quads * 110), lines: Vec::with_capacity(quads), node_bound: 0 }
+    }
+
+    /// Empties the dataset, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.lines.clear();
+        self.node_bound = 0;
     }
 
     /// Appends `term` in N-Quads form at `position`, recording a hole for a blank node.

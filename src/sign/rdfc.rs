@@ -10,12 +10,15 @@
 //! hashes are kept as raw SHA-256 digests (their byte order is the code point order of their hex form).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::hash::Hasher;
 
 use sha2::{Digest, Sha256};
 
 use super::error::CanonError;
-use super::fasthash::FastSet;
+use super::fasthash::{FastHasher, FastMap};
 use super::rdf::{Dataset, Line, Quad, dataset_of};
 
 /// Work budget: a fixed base plus this many units per blank node. Real credentials need a few units per
@@ -37,10 +40,13 @@ pub fn canonicalize(quads: &[Quad]) -> Result<String, CanonError> {
 
 /// [`canonicalize`] for a [`Dataset`].
 pub fn canonicalize_dataset(data: &Dataset) -> Result<String, CanonError> {
-    let state = State::run(data, &[])?;
-    let mut out = String::with_capacity(data.text.len() + data.lines.len() * 8);
-    state.serialize(|line| out.push_str(line));
-    Ok(out)
+    with_buffers(|buffers| {
+        let state = State::run(data, &[], buffers)?;
+        let mut out = String::with_capacity(data.text.len() + data.lines.len() * 8);
+        state.serialize(buffers, |line| out.push_str(line));
+        state.give_back(buffers);
+        Ok(out)
+    })
 }
 
 /// SHA-256 of the canonical N-Quads of `data` (what vc-di-eddsa §3.2.4 hashes), without keeping them; also
@@ -52,14 +58,62 @@ pub fn hash_dataset(
     data: &Dataset,
     known: &[Option<Digest32>],
 ) -> Result<(Digest32, Vec<Option<Digest32>>), CanonError> {
-    let state = State::run(data, known)?;
-    let mut hasher = Sha256::new();
-    state.serialize(|line| hasher.update(line.as_bytes()));
-    let mut first = vec![None; data.node_bound as usize];
-    for (dense, &id) in state.node_ids.iter().enumerate() {
-        first[id as usize] = Some(state.first_hash[dense]);
+    with_buffers(|buffers| {
+        let state = State::run(data, known, buffers)?;
+        let mut hasher = Sha256::new();
+        state.serialize(buffers, |line| hasher.update(line.as_bytes()));
+        let mut first = vec![None; data.node_bound as usize];
+        for (dense, &id) in state.node_ids.iter().enumerate() {
+            first[id as usize] = Some(state.first_hash[dense]);
+        }
+        state.give_back(buffers);
+        Ok((hasher.finalize().into(), first))
+    })
+}
+
+/// Working memory kept per thread between canonicalizations, so that a large dataset's buffers are not
+/// allocated (and page-faulted in) again for every credential.
+#[derive(Default)]
+struct Buffers {
+    /// Line hash → index of the first kept line with that hash (duplicate removal).
+    seen: FastMap<u64, u32>,
+    /// Kept lines whose hash another kept line already had.
+    collided: Vec<u32>,
+    lines: Vec<Line>,
+    dense: Vec<u32>,
+    text: String,
+    ranges: Vec<(u32, u32)>,
+}
+
+/// Runs `f` with this thread's [`Buffers`].
+fn with_buffers<T>(f: impl FnOnce(&mut Buffers) -> T) -> T {
+    const KEEP_AT_MOST: usize = 64 << 20;
+    thread_local! {
+        static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
     }
-    Ok((hasher.finalize().into(), first))
+    let mut buffers = BUFFERS.with_borrow_mut(std::mem::take);
+    let out = f(&mut buffers);
+    if buffers.text.capacity() <= KEEP_AT_MOST {
+        BUFFERS.with_borrow_mut(|slot| *slot = buffers);
+    }
+    out
+}
+
+/// A hash of a line's text and blank nodes: equal for equal quads.
+fn line_hash(text: &str, line: &Line) -> u64 {
+    let mut hasher = FastHasher::default();
+    hasher.write(&text.as_bytes()[line.start as usize..line.end as usize]);
+    for hole in line.holes() {
+        hasher.write_u32(hole.node);
+    }
+    hasher.finish()
+}
+
+/// Whether two lines are the same quad (same text and blank nodes).
+fn same_quad(text: &str, a: &Line, b: &Line) -> bool {
+    let t = text.as_bytes();
+    t[a.start as usize..a.end as usize] == t[b.start as usize..b.end as usize]
+        && a.holes().iter().map(|h| h.node).eq(b.holes().iter().map(|h| h.node))
 }
 
 /// The canonicalization state (§4.2), with blank nodes numbered densely for speed.
@@ -105,8 +159,8 @@ impl Issuer {
 
 impl<'a> State<'a> {
     /// Runs §4.4.3 steps 1–5; the state then holds the canonical identifiers for step 6.
-    fn run(data: &'a Dataset, known: &[Option<Digest32>]) -> Result<Self, CanonError> {
-        let mut state = State::new(data);
+    fn run(data: &'a Dataset, known: &[Option<Digest32>], buffers: &mut Buffers) -> Result<Self, CanonError> {
+        let mut state = State::new(data, buffers);
         state.first_hash = state.first_degree_hashes(known);
         let shared = state.issue_unique_first_degree();
         state.issue_n_degree(shared)?;
@@ -115,21 +169,34 @@ impl<'a> State<'a> {
 
     /// §4.4.3 steps 1–2: create the state and the blank node to quads map (duplicate quads removed first:
     /// the input is a dataset).
-    fn new(data: &'a Dataset) -> Self {
+    fn new(data: &'a Dataset, buffers: &mut Buffers) -> Self {
         let text = data.text.as_str();
-        let mut seen = FastSet::with_capacity_and_hasher(data.lines.len(), Default::default());
-        let mut dense = vec![NONE; data.node_bound as usize];
-        let mut node_ids = Vec::new();
-        let mut lines = Vec::with_capacity(data.lines.len());
+        let mut lines = std::mem::take(&mut buffers.lines);
+        lines.clear();
+        let (seen, collided) = (&mut buffers.seen, &mut buffers.collided);
+        seen.clear();
+        collided.clear();
         for line in &data.lines {
-            let mut nodes = [NONE; 3];
-            for (slot, hole) in nodes.iter_mut().zip(line.holes()) {
-                *slot = hole.node;
+            let kept = lines.len() as u32;
+            match seen.entry(line_hash(text, line)) {
+                Entry::Vacant(slot) => {
+                    slot.insert(kept);
+                }
+                Entry::Occupied(first) => {
+                    let duplicate = |&k: &u32| same_quad(text, &lines[k as usize], line);
+                    if duplicate(first.get()) || collided.iter().any(duplicate) {
+                        continue;
+                    }
+                    collided.push(kept);
+                }
             }
-            if !seen.insert((&text[line.start as usize..line.end as usize], nodes)) {
-                continue;
-            }
-            let mut line = *line;
+            lines.push(*line);
+        }
+        let mut dense = std::mem::take(&mut buffers.dense);
+        dense.clear();
+        dense.resize(data.node_bound as usize, NONE);
+        let mut node_ids = Vec::new();
+        for line in &mut lines {
             for hole in &mut line.holes[..usize::from(line.hole_count)] {
                 let d = &mut dense[hole.node as usize];
                 if *d == NONE {
@@ -138,8 +205,8 @@ impl<'a> State<'a> {
                 }
                 hole.node = *d;
             }
-            lines.push(line);
         }
+        buffers.dense = dense;
         let (node_start, node_lines) = node_to_lines(&lines, node_ids.len());
         let node_count = node_ids.len();
         State {
@@ -153,6 +220,11 @@ impl<'a> State<'a> {
             issued: 0,
             work_left: WORK_BASE + WORK_PER_BLANK_NODE * node_count as u64,
         }
+    }
+
+    /// Returns the buffers borrowed by [`State::new`].
+    fn give_back(self, buffers: &mut Buffers) {
+        buffers.lines = self.lines;
     }
 
     /// The lines that mention dense node `n`.
@@ -364,7 +436,7 @@ impl<'a> State<'a> {
     }
 
     /// §4.4.3 step 6: every quad with canonical blank node labels, as sorted N-Quads lines, each given to `out`.
-    fn serialize(&self, mut out: impl FnMut(&str)) {
+    fn serialize(&self, buffers: &mut Buffers, mut out: impl FnMut(&str)) {
         let mut labels = String::with_capacity(self.canonical.len() * 8);
         let mut label_end = Vec::with_capacity(self.canonical.len() + 1);
         label_end.push(0);
@@ -373,13 +445,12 @@ impl<'a> State<'a> {
             push_number(&mut labels, c);
             label_end.push(labels.len());
         }
-        let mut buffer = String::with_capacity(self.text.len() + self.lines.len() * 8);
-        let mut ranges = Vec::with_capacity(self.lines.len());
+        let (buffer, ranges) = (&mut buffers.text, &mut buffers.ranges);
         let label =
             |node: u32, o: &mut String| o.push_str(&labels[label_end[node as usize]..label_end[node as usize + 1]]);
-        self.sorted_lines(&mut buffer, &mut ranges, 0..self.lines.len(), label);
+        self.sorted_lines(buffer, ranges, 0..self.lines.len(), label);
         let mut last = None;
-        for &(start, end) in &ranges {
+        for &(start, end) in ranges.iter() {
             let line = &buffer[start as usize..end as usize];
             if last != Some(line) {
                 out(line);

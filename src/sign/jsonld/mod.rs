@@ -48,6 +48,11 @@ pub fn to_dataset(doc: &Value) -> Result<Dataset, CanonError> {
     Ok(data)
 }
 
+/// Writes the dataset of `doc` into `data` (which should be empty: blank nodes are numbered from 0).
+pub fn write_dataset(doc: &Value, data: &mut Dataset) -> Result<(), CanonError> {
+    to_rdf::to_rdf(doc, data, 0).map(|_| ())
+}
+
 /// JSON-LD safe-mode check of `doc` (pinned contexts, no undefined term, no relative identifier), making no quads.
 pub fn check(doc: &Value) -> Result<(), CanonError> {
     to_rdf::to_rdf(doc, &mut Discard, 0).map(|_| ())
