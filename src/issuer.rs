@@ -97,8 +97,7 @@ impl Signer {
         wrap: impl FnOnce(Vec<Value>) -> Value,
         created: &str,
     ) -> Result<Value, sign::SignError> {
-        let signed = nested.into_iter().map(|c| self.sign_owned(c, created)).collect::<Result<Vec<_>, _>>()?;
-        self.sign_owned(wrap(signed), created)
+        sign::sign_transcript(nested, wrap, &self.key, &self.verification_method, created, &self.suites)
     }
 }
 

@@ -42,6 +42,7 @@ mod keys;
 pub mod proof;
 mod rdf;
 mod rdfc;
+mod session;
 mod verify;
 
 pub use ed25519_dalek::VerifyingKey;
@@ -58,6 +59,7 @@ pub use rdfc::canonicalize as rdfc_canonicalize;
 pub use verify::{ProofCheck, VerifyFailure, embedded_credentials, verify, verify_proofs};
 
 use proof::Canonicalization;
+use session::Session;
 
 /// The cryptosuite of a new `DataIntegrityProof`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -120,6 +122,18 @@ pub fn add_proof(
     created: &str,
     suite: Suite,
 ) -> Result<(), SignError> {
+    add_proof_with(doc, key, verification_method, created, suite, &mut proof::rdfc_document_hash)
+}
+
+/// [`add_proof`], with the eddsa-rdfc-2022 document hash (§3.2.3 + §3.2.4) computed by `rdfc_hash`.
+fn add_proof_with(
+    doc: &mut Value,
+    key: &SecretKey,
+    verification_method: &str,
+    created: &str,
+    suite: Suite,
+    rdfc_hash: &mut dyn FnMut(&Value) -> Result<[u8; 32], CanonError>,
+) -> Result<(), SignError> {
     proof::check_date_time_stamp(created)?;
     proof::check_verification_method(verification_method)?;
     let Value::Object(map) = doc else {
@@ -127,10 +141,14 @@ pub fn add_proof(
     };
     let existing = take_proofs(map)?;
     let options = proof_options(doc, verification_method, created, suite);
-    if suite == Suite::EddsaJcs2022 {
-        proof::rdf_safe_check(doc)?;
-    }
-    let hash_data = proof::prepare_hash_data(doc, &options, suite.canonicalization())?;
+    let method = suite.canonicalization();
+    let mut hash_data = [0u8; 64];
+    hash_data[..32].copy_from_slice(&proof::proof_config_hash(&options, doc.get("@context"), method)?);
+    let document_hash = match suite {
+        Suite::EddsaRdfc2022 => rdfc_hash(doc)?,
+        Suite::EddsaJcs2022 => proof::document_hash(doc, method)?,
+    };
+    hash_data[32..].copy_from_slice(&document_hash);
     let mut new_proof = options;
     let signature = key.sign_bytes(&hash_data);
     new_proof.insert("proofValue".to_owned(), Value::String(encode_base58btc(&signature)));
@@ -159,9 +177,43 @@ pub fn sign_nested(
     suite: Suite,
 ) -> Result<Value, SignError> {
     let mut secured = doc.clone();
-    sign_children(&mut secured, &mut |child| add_proof(child, key, verification_method, created, suite))?;
-    add_proof(&mut secured, key, verification_method, created, suite)?;
+    let mut session = Session::default();
+    sign_children(&mut secured, &mut |child| {
+        add_proof_with(child, key, verification_method, created, suite, &mut |d| session.embedded_hash(d))
+    })?;
+    add_proof_with(&mut secured, key, verification_method, created, suite, &mut |d| session.outer_hash(d))?;
     Ok(secured)
+}
+
+/// Signs a transcript: each credential of `nested` (with every suite of `suites`, in order: more than one makes
+/// proof sets), then the document `wrap` makes of the signed credentials, which it returns signed the same way.
+///
+/// The result is the same as signing each credential with [`add_proof`], but faster: the outer document's
+/// eddsa-rdfc-2022 proof reuses RDFC-1.0 work done for the nested credentials where their quads in it are
+/// byte for byte the ones they were signed with (see `session.rs`). `wrap` may embed the signed credentials
+/// anywhere, change or copy them: only what is found unchanged is reused.
+pub fn sign_transcript(
+    nested: Vec<Value>,
+    wrap: impl FnOnce(Vec<Value>) -> Value,
+    key: &SecretKey,
+    verification_method: &str,
+    created: &str,
+    suites: &[Suite],
+) -> Result<Value, SignError> {
+    let mut session = Session::default();
+    let mut signed = Vec::with_capacity(nested.len());
+    for mut credential in nested {
+        for &suite in suites {
+            let hash = &mut |d: &Value| session.embedded_hash(d);
+            add_proof_with(&mut credential, key, verification_method, created, suite, hash)?;
+        }
+        signed.push(credential);
+    }
+    let mut outer = wrap(signed);
+    for &suite in suites {
+        add_proof_with(&mut outer, key, verification_method, created, suite, &mut |d| session.outer_hash(d))?;
+    }
+    Ok(outer)
 }
 
 /// Signs, with `sign_one`, every unsigned embedded credential below `value` (not `value` itself), innermost

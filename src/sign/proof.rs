@@ -140,18 +140,37 @@ pub fn prepare_hash_data(
 /// N-Quads. The dataset is written into a buffer kept per thread: a large credential's megabytes of N-Quads are
 /// then not allocated (and page-faulted in) again for every credential.
 pub fn rdfc_document_hash(unsecured: &Value) -> Result<[u8; 32], CanonError> {
+    with_dataset(|data| {
+        jsonld::write_dataset(unsecured, data)?;
+        Ok(rdfc::hash_dataset(data, &[])?.0)
+    })
+}
+
+/// vc-di-eddsa §3.2.3 / §3.3.3 Transformation and §3.2.4 / §3.3.4 Hashing of the document: SHA-256 of its
+/// canonical form, the JCS form after a JSON-LD safe-mode check ([`rdf_safe_check`]).
+pub fn document_hash(unsecured: &Value, method: Canonicalization) -> Result<[u8; 32], CanonError> {
+    match method {
+        Canonicalization::Rdfc => rdfc_document_hash(unsecured),
+        Canonicalization::Jcs => {
+            rdf_safe_check(unsecured)?;
+            Ok(Sha256::digest(canonicalize(unsecured, method)?.as_bytes()).into())
+        }
+    }
+}
+
+/// Runs `f` with this thread's (emptied) dataset buffer.
+pub(super) fn with_dataset<T>(f: impl FnOnce(&mut Dataset) -> T) -> T {
     const KEEP_AT_MOST: usize = 64 << 20;
     thread_local! {
         static DATASET: RefCell<Dataset> = RefCell::new(Dataset::default());
     }
-    DATASET.with_borrow_mut(|data| {
-        data.clear();
-        let hash = jsonld::write_dataset(unsecured, data).and_then(|()| rdfc::hash_dataset(data, &[]));
-        if data.text.capacity() > KEEP_AT_MOST {
-            *data = Dataset::default();
-        }
-        hash.map(|(hash, _)| hash)
-    })
+    let mut data = DATASET.with_borrow_mut(std::mem::take);
+    data.clear();
+    let out = f(&mut data);
+    if data.text.capacity() <= KEEP_AT_MOST {
+        DATASET.with_borrow_mut(|slot| *slot = data);
+    }
+    out
 }
 
 /// VC Data Integrity 1.0 §2.1 `created`: an XML Schema 1.1 dateTimeStamp, i.e.

@@ -178,6 +178,11 @@ pub enum TermRef<'a> {
 pub trait Sink {
     /// Adds one quad (`graph` `None`: the default graph).
     fn quad(&mut self, subject: TermRef<'_>, predicate: &str, object: TermRef<'_>, graph: Option<TermRef<'_>>);
+
+    /// How many quads were added so far (0 for a sink that keeps none).
+    fn quad_count(&self) -> usize {
+        0
+    }
 }
 
 /// Quads as owned values; blank node `n` is labelled `b{n}`.
@@ -198,6 +203,10 @@ impl Sink for Vec<Quad> {
             object: owned(object),
             graph: graph.map(owned),
         });
+    }
+
+    fn quad_count(&self) -> usize {
+        self.len()
     }
 }
 
@@ -314,6 +323,10 @@ impl Sink for Dataset {
         self.text.push_str(" .\n");
         line.end = self.text.len() as u32;
         self.lines.push(line);
+    }
+
+    fn quad_count(&self) -> usize {
+        self.lines.len()
     }
 }
 

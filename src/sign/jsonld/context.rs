@@ -142,11 +142,14 @@ impl Context {
 
     /// The keyword that `term` is an alias of (§4.2.2: a term whose IRI mapping is a keyword), if any.
     pub fn keyword_alias(&self, term: &str) -> Option<&'static str> {
-        let aliases = self.aliases.get_or_init(|| {
+        self.aliases().iter().find(|(t, _)| t == term).map(|(_, k)| *k)
+    }
+
+    fn aliases(&self) -> &[(String, &'static str)] {
+        self.aliases.get_or_init(|| {
             let keyword = |d: &TermDef| d.iri.as_deref().and_then(super::iri::keyword);
             self.terms.iter().filter_map(|(t, d)| Some((t.clone(), keyword(d)?))).collect()
-        });
-        aliases.iter().find(|(t, _)| t == term).map(|(_, k)| *k)
+        })
     }
 }
 

@@ -18,6 +18,8 @@ mod iri;
 mod literal;
 mod to_rdf;
 
+pub use to_rdf::Segment;
+
 use serde_json::Value;
 
 use super::error::CanonError;
@@ -48,9 +50,10 @@ pub fn to_dataset(doc: &Value) -> Result<Dataset, CanonError> {
     Ok(data)
 }
 
-/// Writes the dataset of `doc` into `data` (which should be empty: blank nodes are numbered from 0).
-pub fn write_dataset(doc: &Value, data: &mut Dataset) -> Result<(), CanonError> {
-    to_rdf::to_rdf(doc, data, 0).map(|_| ())
+/// Writes the dataset of `doc` into `data` (which should be empty: blank nodes are numbered from 0); returns
+/// where the quads of each embedded credential are.
+pub fn write_dataset(doc: &Value, data: &mut Dataset) -> Result<Vec<Segment>, CanonError> {
+    to_rdf::to_rdf(doc, data, 0).map(|emitted| emitted.segments)
 }
 
 /// JSON-LD safe-mode check of `doc` (pinned contexts, no undefined term, no relative identifier), making no quads.
@@ -61,6 +64,10 @@ pub fn check(doc: &Value) -> Result<(), CanonError> {
 /// Appends a JSON pointer segment (RFC 6901 escaping) to `path`.
 fn push_segment(path: &mut String, segment: &str) {
     path.push('/');
+    if !segment.contains(['~', '/']) {
+        path.push_str(segment);
+        return;
+    }
     for c in segment.chars() {
         match c {
             '~' => path.push_str("~0"),

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use super::super::error::CanonError;
 use super::super::fasthash::FastMap;
 use super::super::rdf::{Sink, TermRef};
-use super::context::{self, Container, Context, Local, TermDef};
+use super::context::{self, Container, Context, Local, Scoped, TermDef};
 use super::iri;
 use super::literal::{IRIS, Literal, datatype_or, json_literal, literal, number};
 use super::{is_absolute_iri, push_segment};
@@ -28,16 +28,35 @@ fn keyword_of<'a>(ctx: &'a Context, key: &'a str) -> Option<&'a str> {
     ctx.keyword_alias(key)
 }
 
-/// Writes the dataset of `doc` into `sink`; returns the next unused blank node number. Blank nodes are
-/// numbered from `first_blank` on.
-pub fn to_rdf(doc: &Value, sink: &mut impl Sink, first_blank: u32) -> Result<u32, CanonError> {
-    let mut emitter = Emitter { sink, blank: FastMap::default(), next_blank: first_blank, path: String::new() };
+/// Writes the dataset of `doc` into `sink`, blank nodes numbered from `first_blank` on.
+pub fn to_rdf(doc: &Value, sink: &mut impl Sink, first_blank: u32) -> Result<Emitted, CanonError> {
+    let mut emitter =
+        Emitter { sink, blank: FastMap::default(), next_blank: first_blank, path: String::new(), segments: Vec::new() };
     let initial = Context::initial();
     match doc {
         Value::Array(items) => emitter.each(items, |e, item| e.top(&initial, item))?,
         _ => emitter.top(&initial, doc)?,
     }
-    Ok(emitter.next_blank)
+    Ok(Emitted { segments: emitter.segments })
+}
+
+/// What [`to_rdf`] tells besides the quads.
+#[derive(Debug, Default)]
+pub struct Emitted {
+    /// Where each embedded credential's quads are, in the order its expansion finished.
+    pub segments: Vec<Segment>,
+}
+
+/// The quads and blank nodes of an embedded credential (a node object below the top with its own `@context`),
+/// without its `proof`: the quads `lines.0..lines.1` of the sink, made with blank nodes `nodes.0..nodes.1`.
+/// Those are the quads the credential had when it was signed on its own, unless its expansion here differs
+/// (which the caller checks by comparing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// First quad and end of its quads.
+    pub lines: (u32, u32),
+    /// First blank node and end of its blank nodes.
+    pub nodes: (u32, u32),
 }
 
 /// Text of a term: borrowed from the document, shared with a context, or made here.
@@ -86,6 +105,7 @@ struct Emitter<'s, S: Sink> {
     next_blank: u32,
     /// JSON pointer of the value being expanded.
     path: String,
+    segments: Vec<Segment>,
 }
 
 impl<S: Sink> Emitter<'_, S> {
@@ -173,16 +193,19 @@ impl<S: Sink> Emitter<'_, S> {
             ctx = self.with_path("@context", |_| context::process(&ctx, Local::Inline(local), false, true))?;
         }
         let type_scoped = Arc::clone(&ctx);
-        let mut type_keys: Vec<&String> = map.keys().filter(|k| keyword_of(&type_scoped, k) == Some("@type")).collect();
-        type_keys.sort();
-        for key in type_keys {
-            let mut types: Vec<&str> = as_slice(&map[key]).iter().filter_map(Value::as_str).collect();
-            types.sort_unstable();
-            for t in types {
-                if let Some(scoped) = type_scoped.terms.get(t).and_then(|d| d.context.as_ref()) {
-                    ctx = context::process(&ctx, scoped.local(), false, false)?;
+        // §5.1.2 step 11: the type-scoped contexts, by type key and type in code point order. Only the types
+        // that have one are collected (usually none or one), so that most nodes allocate nothing here.
+        let mut scoped: Vec<(&String, &str, &Scoped)> = Vec::new();
+        for (key, value) in map.iter().filter(|(k, _)| keyword_of(&type_scoped, k) == Some("@type")) {
+            for t in as_slice(value).iter().filter_map(Value::as_str) {
+                if let Some(context) = type_scoped.terms.get(t).and_then(|d| d.context.as_ref()) {
+                    scoped.push((key, t, context));
                 }
             }
+        }
+        scoped.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, _, context) in scoped {
+            ctx = context::process(&ctx, context.local(), false, false)?;
         }
         Ok((ctx, type_scoped))
     }
@@ -195,6 +218,8 @@ impl<S: Sink> Emitter<'_, S> {
         property: Option<&TermDef>,
         graph: Option<&Term<'_>>,
     ) -> Result<Term<'v>, CanonError> {
+        let start = (self.sink.quad_count() as u32, self.next_blank);
+        let embedded = !self.path.is_empty() && map.contains_key("@context");
         let (ctx, type_scoped) = self.node_context(ctx, map, property)?;
         let mut subject = None;
         let (mut types, mut graphs) = (Vec::new(), Vec::new());
@@ -240,7 +265,20 @@ impl<S: Sink> Emitter<'_, S> {
                 e.each(as_slice(value), |e, item| e.value(&ctx, None, item, Some(&subject)).map(|_| ()))
             })?;
         }
+        // An embedded credential's `proof` comes last, so that its other quads are together (a [`Segment`]).
+        let mut proof = None;
         for (key, predicate, def, value) in properties {
+            if embedded && key == "proof" {
+                proof = Some((key, predicate, def, value));
+                continue;
+            }
+            self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
+        }
+        if embedded {
+            let lines = (start.0, self.sink.quad_count() as u32);
+            self.segments.push(Segment { lines, nodes: (start.1, self.next_blank) });
+        }
+        if let Some((key, predicate, def, value)) = proof {
             self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
         }
         Ok(subject)
@@ -348,12 +386,18 @@ impl<S: Sink> Emitter<'_, S> {
         match item {
             Value::Null => Ok(None),
             Value::Object(map) => {
-                if map.keys().any(|k| keyword_of(ctx, k) == Some("@value")) {
-                    return self.value_object(ctx, map).map(|l| Some(Term::Literal(l)));
+                let (mut is_value, mut list) = (false, None);
+                for key in map.keys() {
+                    match keyword_of(ctx, key) {
+                        Some("@value") => is_value = true,
+                        Some("@list") => list = list.or(Some(key)),
+                        _ => {}
+                    }
                 }
-                match map.keys().find(|k| keyword_of(ctx, k) == Some("@list")) {
-                    Some(key) => self.with_path(key, |e| e.list(ctx, def, &map[key], graph)).map(Some),
-                    None => self.node(ctx, map, def, graph).map(Some),
+                match (is_value, list) {
+                    (true, _) => self.value_object(ctx, map).map(|l| Some(Term::Literal(l))),
+                    (false, Some(key)) => self.with_path(key, |e| e.list(ctx, def, &map[key], graph)).map(Some),
+                    (false, None) => self.node(ctx, map, def, graph).map(Some),
                 }
             }
             Value::Array(_) => {
@@ -448,8 +492,19 @@ impl<S: Sink> Emitter<'_, S> {
 
 /// Appends a JSON pointer segment for an array index.
 fn push_index(path: &mut String, index: usize) {
-    use std::fmt::Write as _;
-    let _ = write!(path, "/{index}");
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = index;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('/');
+    path.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 /// An array's items, or the value itself as a one-item slice.
