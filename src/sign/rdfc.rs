@@ -82,7 +82,7 @@ struct Buffers {
     lines: Vec<Line>,
     dense: Vec<u32>,
     text: String,
-    ranges: Vec<(u32, u32)>,
+    ranges: Vec<Range>,
 }
 
 /// Runs `f` with this thread's [`Buffers`].
@@ -246,12 +246,12 @@ impl<'a> State<'a> {
 
     /// §4.6.3 Hash First Degree Quads: hash the node's quads, sorted, with itself as `_:a` and other blank nodes
     /// as `_:z`.
-    fn hash_first_degree(&self, node: usize, buffer: &mut String, ranges: &mut Vec<(u32, u32)>) -> Digest32 {
+    fn hash_first_degree(&self, node: usize, buffer: &mut String, ranges: &mut Vec<Range>) -> Digest32 {
         let lines = self.lines_of(node).iter().map(|&l| l as usize);
         let mut hasher = Sha256::new();
         let node = node as u32;
         self.sorted_lines(buffer, ranges, lines, |other, out| out.push(if other == node { 'a' } else { 'z' }));
-        for &(start, end) in ranges.iter() {
+        for &Range { start, end, .. } in ranges.iter() {
             hasher.update(&buffer.as_bytes()[start as usize..end as usize]);
         }
         hasher.finalize().into()
@@ -450,7 +450,7 @@ impl<'a> State<'a> {
             |node: u32, o: &mut String| o.push_str(&labels[label_end[node as usize]..label_end[node as usize + 1]]);
         self.sorted_lines(buffer, ranges, 0..self.lines.len(), label);
         let mut last = None;
-        for &(start, end) in ranges.iter() {
+        for &Range { start, end, .. } in ranges.iter() {
             let line = &buffer[start as usize..end as usize];
             if last != Some(line) {
                 out(line);
@@ -464,7 +464,7 @@ impl<'a> State<'a> {
     fn sorted_lines(
         &self,
         buffer: &mut String,
-        ranges: &mut Vec<(u32, u32)>,
+        ranges: &mut Vec<Range>,
         lines: impl Iterator<Item = usize>,
         mut label: impl FnMut(u32, &mut String),
     ) {
@@ -480,10 +480,33 @@ impl<'a> State<'a> {
                 cursor = hole.offset as usize;
             }
             buffer.push_str(&self.text[cursor..line.end as usize]);
-            ranges.push((start as u32, buffer.len() as u32));
+            ranges.push(Range::new(buffer.as_bytes(), start, buffer.len()));
         }
         let bytes = buffer.as_bytes();
-        ranges.sort_unstable_by(|a, b| bytes[a.0 as usize..a.1 as usize].cmp(&bytes[b.0 as usize..b.1 as usize]));
+        ranges.sort_unstable_by(|a, b| {
+            a.prefix
+                .cmp(&b.prefix)
+                .then_with(|| bytes[a.start as usize..a.end as usize].cmp(&bytes[b.start as usize..b.end as usize]))
+        });
+    }
+}
+
+/// A line written into a buffer: its byte range, and its first 16 bytes as a big-endian number (zero-padded)
+/// so that most comparisons of the sort need no memory comparison. Lines contain no NUL byte (N-Quads
+/// escapes it), so the padding orders a shorter line first, as code point order does.
+#[derive(Clone, Copy)]
+struct Range {
+    prefix: u128,
+    start: u32,
+    end: u32,
+}
+
+impl Range {
+    fn new(buffer: &[u8], start: usize, end: usize) -> Range {
+        let mut head = [0u8; 16];
+        let n = (end - start).min(16);
+        head[..n].copy_from_slice(&buffer[start..start + n]);
+        Range { prefix: u128::from_be_bytes(head), start: start as u32, end: end as u32 }
     }
 }
 

@@ -40,9 +40,12 @@ impl Session {
     /// vc-di-eddsa §3.2.3 Transformation + §3.2.4 Hashing (document half) of an embedded credential: SHA-256 of
     /// its canonical N-Quads. Its dataset is kept for [`Session::outer_hash`].
     pub fn embedded_hash(&mut self, unsecured: &Value) -> Result<Digest32, CanonError> {
-        let mut data = Dataset::default();
-        jsonld::write_dataset(unsecured, &mut data)?;
-        let (hash, first_degree) = rdfc::hash_dataset(&data, &[])?;
+        // Written into the thread's buffer, then kept as an exact-size copy.
+        let (hash, first_degree, data) = proof::with_dataset(|data| {
+            jsonld::write_dataset(unsecured, data)?;
+            let (hash, first_degree) = rdfc::hash_dataset(data, &[])?;
+            Ok::<_, CanonError>((hash, first_degree, data.clone()))
+        })?;
         self.by_text.entry(text_hash(&data.text)).or_default().push(self.signed.len());
         self.signed.push(Signed { data, first_degree });
         Ok(hash)
