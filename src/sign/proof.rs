@@ -100,16 +100,32 @@ pub fn proof_config_hash(
     document_context: Option<&Value>,
     method: Canonicalization,
 ) -> Result<[u8; 32], CanonError> {
+    thread_local! {
+        /// The last configuration this thread hashed: consecutive proofs usually share it.
+        static LAST: RefCell<Option<(Value, Canonicalization, [u8; 32])>> = const { RefCell::new(None) };
+    }
+    let config = proof_configuration(proof_options, document_context);
+    let last =
+        LAST.with_borrow(|last| last.as_ref().filter(|(c, m, _)| *m == method && same_json(c, &config)).map(|l| l.2));
+    if let Some(hash) = last {
+        return Ok(hash);
+    }
+    let hash = memoized_config_hash(&config, method)?;
+    LAST.set(Some((config, method, hash)));
+    Ok(hash)
+}
+
+/// The process-wide memo of [`proof_config_hash`], keyed by the configuration's exact JSON text.
+fn memoized_config_hash(config: &Value, method: Canonicalization) -> Result<[u8; 32], CanonError> {
     const MAX_ENTRIES: usize = 256;
     static MEMO: OnceLock<Mutex<FastMap<String, [u8; 32]>>> = OnceLock::new();
-    let config = proof_configuration(proof_options, document_context);
     let mut key = format!("{method:?} ");
     key.push_str(&config.to_string());
     let memo = MEMO.get_or_init(Mutex::default);
     if let Some(hash) = memo.lock().ok().and_then(|m| m.get(&key).copied()) {
         return Ok(hash);
     }
-    let hash: [u8; 32] = Sha256::digest(canonicalize(&config, method)?.as_bytes()).into();
+    let hash: [u8; 32] = Sha256::digest(canonicalize(config, method)?.as_bytes()).into();
     if let Ok(mut m) = memo.lock() {
         if m.len() >= MAX_ENTRIES {
             m.clear();
@@ -117,6 +133,17 @@ pub fn proof_config_hash(
         m.insert(key, hash);
     }
     Ok(hash)
+}
+
+/// Equal JSON values with object members in the same order (serde_json's `==` ignores their order).
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((kx, vx), (ky, vy))| kx == ky && same_json(vx, vy))
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_json(p, q)),
+        _ => a == b,
+    }
 }
 
 /// What [`prepare`] computes, without keeping the canonical forms: the 64 bytes to sign (§3.2.4 / §3.3.4), with

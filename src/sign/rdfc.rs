@@ -257,18 +257,24 @@ impl<'a> State<'a> {
         hasher.finalize().into()
     }
 
-    /// §4.4.3 step 3: the blank nodes grouped by first-degree hash, groups in hash (code point) order.
-    fn groups_by_first_hash(&self) -> Vec<Vec<u32>> {
-        let mut order: Vec<u32> = (0..self.node_ids.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.first_hash[a as usize].cmp(&self.first_hash[b as usize]).then(a.cmp(&b)));
-        let mut groups: Vec<Vec<u32>> = Vec::new();
-        for n in order {
-            match groups.last_mut() {
-                Some(group) if self.first_hash[group[0] as usize] == self.first_hash[n as usize] => group.push(n),
-                _ => groups.push(vec![n]),
+    /// §4.4.3 step 3: the blank nodes grouped by first-degree hash, in hash (code point) order: the nodes whose
+    /// hash is unique, and the groups of nodes that share one. (Hashes are compared as two big-endian numbers:
+    /// the same order as their bytes, without `memcmp`.)
+    fn groups_by_first_hash(&self) -> (Vec<u32>, Vec<Vec<u32>>) {
+        let mut order: Vec<((u128, u128), u32)> =
+            self.first_hash.iter().enumerate().map(|(n, h)| (digest_key(h), n as u32)).collect();
+        order.sort_unstable();
+        let (mut unique, mut shared) = (Vec::with_capacity(order.len()), Vec::new());
+        let mut run = 0;
+        while run < order.len() {
+            let end = run + order[run..].iter().take_while(|(h, _)| *h == order[run].0).count();
+            match end - run {
+                1 => unique.push(order[run].1),
+                _ => shared.push(order[run..end].iter().map(|&(_, n)| n).collect()),
             }
+            run = end;
         }
-        groups
+        (unique, shared)
     }
 
     /// §4.5.2 Issue Identifier Algorithm for the canonical issuer (prefix `c14n`).
@@ -282,9 +288,9 @@ impl<'a> State<'a> {
     /// §4.4.3 step 4: issue canonical identifiers, in hash order, to the nodes whose first-degree hash is
     /// unique. Returns the other groups, for step 5.
     fn issue_unique_first_degree(&mut self) -> Vec<Vec<u32>> {
-        let (unique, shared): (Vec<_>, Vec<_>) = self.groups_by_first_hash().into_iter().partition(|g| g.len() == 1);
-        for group in unique {
-            self.issue_canonical(group[0]);
+        let (unique, shared) = self.groups_by_first_hash();
+        for node in unique {
+            self.issue_canonical(node);
         }
         shared
     }
@@ -530,6 +536,12 @@ fn node_to_lines(lines: &[Line], node_count: usize) -> (Vec<u32>, Vec<u32>) {
         }
     }
     (start, node_lines)
+}
+
+/// A digest as two big-endian numbers, which order like its bytes.
+fn digest_key(digest: &Digest32) -> (u128, u128) {
+    let (high, low) = digest.split_at(16);
+    (u128::from_be_bytes(high.try_into().expect("16 bytes")), u128::from_be_bytes(low.try_into().expect("16 bytes")))
 }
 
 /// The distinct blank nodes of a line.
