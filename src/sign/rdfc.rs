@@ -307,7 +307,7 @@ impl<'a> State<'a> {
                 let temporary = Issuer { order: vec![n] };
                 results.push(self.hash_n_degree(n, temporary)?);
             }
-            results.sort_by(|a, b| a.0.cmp(&b.0));
+            results.sort_by_key(|r| r.0);
             for (_, issuer) in results {
                 for &node in &issuer.order {
                     self.issue_canonical(node);
