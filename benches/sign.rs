@@ -110,7 +110,13 @@ fn main() {
             let wrap = |signed| with_nested(outer, signed);
             black_box(signer.sign_transcript(nested, wrap, CREATED).expect("signs"));
         };
-        let learner = || synthetic.get_or_init(|| synthetic_learner(&key.did_key()));
+        let learner = || {
+            synthetic.get_or_init(|| {
+                let learner = synthetic_learner(&key.did_key());
+                check_transcript_signing(&learner);
+                learner
+            })
+        };
         let what = format!("{name}: sign synthetic learner CLR, all nested + outer");
         bench(&what, n_clr, |i| fresh_learner(learner(), i), sign_learner);
         if suite == Suite::EddsaRdfc2022 {
@@ -192,6 +198,27 @@ fn synthetic_learner(issuer: &str) -> (Value, Vec<Value>) {
     let median = &learners[learners.len() / 2];
     let nested = median.nested.iter().map(|c| serde_json::to_value(c).expect("JSON")).collect();
     (median.clr_with(Vec::new()), nested)
+}
+
+/// Checks, before timing, that [`Signer::sign_transcript`] gives exactly what signing each credential on its
+/// own gives (its shortcuts must not change a byte), for one suite, the other, and both.
+fn check_transcript_signing((outer, nested): &(Value, Vec<Value>)) {
+    let key = SecretKey::from_seed(&[9; 32]);
+    for suites in
+        [vec![Suite::EddsaRdfc2022], vec![Suite::EddsaJcs2022], vec![Suite::EddsaRdfc2022, Suite::EddsaJcs2022]]
+    {
+        let signer = Signer {
+            issuer_id: key.did_key(),
+            verification_method: key.did_key_verification_method(),
+            key: key.clone(),
+            suites,
+        };
+        let one_by_one = nested.iter().map(|c| signer.sign_credential(c, CREATED).expect("signs")).collect();
+        let expected = signer.sign_credential(&with_nested(outer.clone(), one_by_one), CREATED).expect("signs");
+        let wrap = |signed| with_nested(outer.clone(), signed);
+        let signed = signer.sign_transcript(nested.clone(), wrap, CREATED).expect("signs");
+        assert!(signed == expected, "sign_transcript differs from signing one by one");
+    }
 }
 
 /// `outer` with `nested` as its `credentialSubject.verifiableCredential`.

@@ -6,7 +6,9 @@
 //! - [`sign`] adds one `DataIntegrityProof` — [`Suite::EddsaRdfc2022`] (RDFC-1.0 canonical N-Quads, the 1EdTech
 //!   requirement) or [`Suite::EddsaJcs2022`] (RFC 8785 JCS) — to a credential; signing a document that already
 //!   has a proof makes a proof set (`proof` becomes an array). [`sign_nested`] signs every unsigned embedded
-//!   credential (e.g. the AchievementCredentials inside a ClrCredential) first, innermost first, then the outer.
+//!   credential (e.g. the AchievementCredentials inside a ClrCredential) first, innermost first, then the outer;
+//!   [`sign_transcript`] signs given credentials, then the document made of them. Both share RDFC-1.0 work between
+//!   the inner and the outer proofs (`session.rs`); [`add_proof`] signs in place, without copying.
 //! - [`verify_proofs`] checks every proof of a document: `eddsa-rdfc-2022` (also its draft name `eddsa-2022`),
 //!   `eddsa-jcs-2022`, legacy `Ed25519Signature2020`, proof chains (`previousProof`). Keys come from a resolver
 //!   the caller passes ([`resolve_did_key`] for did:key; a DID document lookup for did:web). Embedded
