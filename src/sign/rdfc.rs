@@ -120,7 +120,8 @@ fn same_quad(text: &str, a: &Line, b: &Line) -> bool {
 struct State<'a> {
     /// The text the lines point into.
     text: &'a str,
-    /// The dataset: the input without duplicate quads; hole nodes are dense indices.
+    /// The dataset: the input without duplicate quads that have blank nodes (duplicates without any are dropped
+    /// when serializing); hole nodes are dense indices.
     lines: Vec<Line>,
     /// Dense index → node number in the input.
     node_ids: Vec<u32>,
@@ -178,6 +179,12 @@ impl<'a> State<'a> {
         collided.clear();
         for line in &data.lines {
             let kept = lines.len() as u32;
+            // A quad without blank nodes takes no part in hashing (§4.6, §4.8); its duplicates are adjacent once
+            // sorted and are dropped when serializing (step 6).
+            if line.hole_count == 0 {
+                lines.push(*line);
+                continue;
+            }
             match seen.entry(line_hash(text, line)) {
                 Entry::Vacant(slot) => {
                     slot.insert(kept);

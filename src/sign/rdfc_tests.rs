@@ -50,3 +50,14 @@ fn permutations_are_lexicographic() {
     assert_eq!(seen.len(), 6);
     assert_eq!(seen[5], vec![3, 2, 1]);
 }
+
+#[test]
+fn duplicate_quads_appear_once() {
+    let quads = [
+        q("urn:s", "urn:p", "urn:o"),
+        q("_:x", "urn:p", "urn:o"),
+        q("urn:s", "urn:p", "urn:o"),
+        q("_:x", "urn:p", "urn:o"),
+    ];
+    assert_eq!(canonicalize(&quads).unwrap(), "<urn:s> <urn:p> <urn:o> .\n_:c14n0 <urn:p> <urn:o> .\n");
+}
