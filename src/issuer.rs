@@ -73,14 +73,31 @@ impl Signer {
         Signer { key, issuer_id, verification_method, suites }
     }
 
-    /// Signs every nested credential, then the outer one, with every suite
-    /// (VC Data Integrity §4.2 Add Proof; a second suite makes a proof set).
+    /// Signs `doc` with every suite (VC Data Integrity §4.2 Add Proof; a second suite makes a proof set).
+    /// Credentials nested in `doc` are not signed here: see [`Signer::sign_transcript`].
     pub fn sign_credential(&self, doc: &Value, created: &str) -> Result<Value, sign::SignError> {
-        let mut signed = doc.clone();
+        self.sign_owned(doc.clone(), created)
+    }
+
+    /// [`Signer::sign_credential`] by value: the proofs are added to `doc` itself, without a copy.
+    pub fn sign_owned(&self, mut doc: Value, created: &str) -> Result<Value, sign::SignError> {
         for &suite in &self.suites {
-            signed = sign::sign(&signed, &self.key, &self.verification_method, created, suite)?;
+            sign::add_proof(&mut doc, &self.key, &self.verification_method, created, suite)?;
         }
-        Ok(signed)
+        Ok(doc)
+    }
+
+    /// Signs a transcript: each credential of `nested` (with every suite), then the document `wrap` makes of
+    /// the signed nested credentials (the ClrCredential around them), which it returns signed.
+    ///
+    /// `wrap` should embed the signed credentials it is given as they are (moving them is fine).
+    pub fn sign_transcript(
+        &self,
+        nested: Vec<Value>,
+        wrap: impl FnOnce(Vec<Value>) -> Value,
+        created: &str,
+    ) -> Result<Value, sign::SignError> {
+        sign::sign_transcript(nested, wrap, &self.key, &self.verification_method, created, &self.suites)
     }
 
     /// Signs each credential of `nested`, then the document `wrap` makes of them (the ClrCredential).
@@ -94,6 +111,12 @@ impl Signer {
         self.sign_credential(&wrap(signed), created)
     }
 }
+
+/// A `Signer` is shared by the threads of a parallel build.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Signer>();
+};
 
 /// The current key's fragment for did:web.
 pub fn key_id(config: &Config) -> &str {
@@ -156,5 +179,39 @@ mod tests {
         assert!(err.contains("no key line"));
         let err = read_key_file("zNotAKey\n").unwrap_err().to_string();
         assert!(!err.contains("zNotAKey"), "the bad secret must not be echoed: {err}");
+    }
+
+    /// The bench's 40-course CLR with its nested credentials taken out, and the signer for it.
+    fn clr_fixture(suites: Vec<Suite>) -> (Signer, Value, Vec<Value>) {
+        let key = SecretKey::from_seed(&[11; 32]);
+        let text = include_str!("../benches/fixtures/clr2-clr-credential.json").replace("{{ISSUER}}", &key.did_key());
+        let mut clr: Value = serde_json::from_str(&text).unwrap();
+        let nested = clr["credentialSubject"]["verifiableCredential"].take();
+        let nested = nested.as_array().unwrap().clone();
+        let signer =
+            Signer { issuer_id: key.did_key(), verification_method: key.did_key_verification_method(), key, suites };
+        (signer, clr, nested)
+    }
+
+    #[test]
+    fn sign_transcript_signs_the_nested_credentials_then_the_outer_one() {
+        for suites in
+            [vec![Suite::EddsaRdfc2022], vec![Suite::EddsaJcs2022], vec![Suite::EddsaRdfc2022, Suite::EddsaJcs2022]]
+        {
+            let (signer, clr, nested) = clr_fixture(suites);
+            let created = "2025-06-15T00:00:00Z";
+            let wrap = |clr: &Value, signed: Vec<Value>| {
+                let mut clr = clr.clone();
+                clr["credentialSubject"]["verifiableCredential"] = Value::Array(signed);
+                clr
+            };
+            let one_by_one: Vec<Value> = nested.iter().map(|c| signer.sign_credential(c, created).unwrap()).collect();
+            let expected = signer.sign_credential(&wrap(&clr, one_by_one), created).unwrap();
+            let signed = signer.sign_transcript(nested, |signed| wrap(&clr, signed), created).unwrap();
+            assert_eq!(signed, expected);
+            let checks = sign::verify_proofs(&signed, &sign::resolve_did_key);
+            assert_eq!(checks.len(), signer.suites.len());
+            assert!(checks.iter().all(|c| c.result.is_ok()), "{checks:?}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! The keys come from one document at a time and the maps never leave the module, so hash flooding is not a
 //! concern here; SipHash (the std default) was a tenth of the canonicalization time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Multiply-rotate hashing of 8-byte words (the scheme of the Firefox/rustc "Fx" hasher).
@@ -56,5 +56,3 @@ impl Hasher for FastHasher {
 
 /// `HashMap` with [`FastHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
-/// `HashSet` with [`FastHasher`].
-pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;

@@ -6,7 +6,9 @@
 //! - [`sign`] adds one `DataIntegrityProof` — [`Suite::EddsaRdfc2022`] (RDFC-1.0 canonical N-Quads, the 1EdTech
 //!   requirement) or [`Suite::EddsaJcs2022`] (RFC 8785 JCS) — to a credential; signing a document that already
 //!   has a proof makes a proof set (`proof` becomes an array). [`sign_nested`] signs every unsigned embedded
-//!   credential (e.g. the AchievementCredentials inside a ClrCredential) first, innermost first, then the outer.
+//!   credential (e.g. the AchievementCredentials inside a ClrCredential) first, innermost first, then the outer;
+//!   [`sign_transcript`] signs given credentials, then the document made of them. Both share RDFC-1.0 work between
+//!   the inner and the outer proofs (`session.rs`); [`add_proof`] signs in place, without copying.
 //! - [`verify_proofs`] checks every proof of a document: `eddsa-rdfc-2022` (also its draft name `eddsa-2022`),
 //!   `eddsa-jcs-2022`, legacy `Ed25519Signature2020`, proof chains (`previousProof`). Keys come from a resolver
 //!   the caller passes ([`resolve_did_key`] for did:key; a DID document lookup for did:web). Embedded
@@ -42,6 +44,7 @@ mod keys;
 pub mod proof;
 mod rdf;
 mod rdfc;
+mod session;
 mod verify;
 
 pub use ed25519_dalek::VerifyingKey;
@@ -58,6 +61,7 @@ pub use rdfc::canonicalize as rdfc_canonicalize;
 pub use verify::{ProofCheck, VerifyFailure, embedded_credentials, verify, verify_proofs};
 
 use proof::Canonicalization;
+use session::Session;
 
 /// The cryptosuite of a new `DataIntegrityProof`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -111,13 +115,26 @@ pub fn sign(
     Ok(secured)
 }
 
-/// [`sign`] in place: adds the proof to `doc` (on error `doc` may have lost its existing proofs).
-fn add_proof(
+/// [`sign`] in place, without copying the document: adds the proof to `doc` (on error `doc` may have lost its
+/// existing proofs).
+pub fn add_proof(
     doc: &mut Value,
     key: &SecretKey,
     verification_method: &str,
     created: &str,
     suite: Suite,
+) -> Result<(), SignError> {
+    add_proof_with(doc, key, verification_method, created, suite, &mut proof::rdfc_document_hash)
+}
+
+/// [`add_proof`], with the eddsa-rdfc-2022 document hash (§3.2.3 + §3.2.4) computed by `rdfc_hash`.
+fn add_proof_with(
+    doc: &mut Value,
+    key: &SecretKey,
+    verification_method: &str,
+    created: &str,
+    suite: Suite,
+    rdfc_hash: &mut dyn FnMut(&Value) -> Result<[u8; 32], CanonError>,
 ) -> Result<(), SignError> {
     proof::check_date_time_stamp(created)?;
     proof::check_verification_method(verification_method)?;
@@ -126,12 +143,16 @@ fn add_proof(
     };
     let existing = take_proofs(map)?;
     let options = proof_options(doc, verification_method, created, suite);
-    if suite == Suite::EddsaJcs2022 {
-        proof::rdf_safe_check(doc)?;
-    }
-    let prepared = proof::prepare(doc, &options, suite.canonicalization())?;
+    let method = suite.canonicalization();
+    let mut hash_data = [0u8; 64];
+    hash_data[..32].copy_from_slice(&proof::proof_config_hash(&options, doc.get("@context"), method)?);
+    let document_hash = match suite {
+        Suite::EddsaRdfc2022 => rdfc_hash(doc)?,
+        Suite::EddsaJcs2022 => proof::document_hash(doc, method)?,
+    };
+    hash_data[32..].copy_from_slice(&document_hash);
     let mut new_proof = options;
-    let signature = key.sign_bytes(&prepared.hash_data);
+    let signature = key.sign_bytes(&hash_data);
     new_proof.insert("proofValue".to_owned(), Value::String(encode_base58btc(&signature)));
     let proof = match existing {
         None => Value::Object(new_proof),
@@ -158,9 +179,43 @@ pub fn sign_nested(
     suite: Suite,
 ) -> Result<Value, SignError> {
     let mut secured = doc.clone();
-    sign_children(&mut secured, &mut |child| add_proof(child, key, verification_method, created, suite))?;
-    add_proof(&mut secured, key, verification_method, created, suite)?;
+    let mut session = Session::default();
+    sign_children(&mut secured, &mut |child| {
+        add_proof_with(child, key, verification_method, created, suite, &mut |d| session.embedded_hash(d))
+    })?;
+    add_proof_with(&mut secured, key, verification_method, created, suite, &mut |d| session.outer_hash(d))?;
     Ok(secured)
+}
+
+/// Signs a transcript: each credential of `nested` (with every suite of `suites`, in order: more than one makes
+/// proof sets), then the document `wrap` makes of the signed credentials, which it returns signed the same way.
+///
+/// The result is the same as signing each credential with [`add_proof`], but faster: the outer document's
+/// eddsa-rdfc-2022 proof reuses RDFC-1.0 work done for the nested credentials where their quads in it are
+/// byte for byte the ones they were signed with (see `session.rs`). `wrap` may embed the signed credentials
+/// anywhere, change or copy them: only what is found unchanged is reused.
+pub fn sign_transcript(
+    nested: Vec<Value>,
+    wrap: impl FnOnce(Vec<Value>) -> Value,
+    key: &SecretKey,
+    verification_method: &str,
+    created: &str,
+    suites: &[Suite],
+) -> Result<Value, SignError> {
+    let mut session = Session::default();
+    let mut signed = Vec::with_capacity(nested.len());
+    for mut credential in nested {
+        for &suite in suites {
+            let hash = &mut |d: &Value| session.embedded_hash(d);
+            add_proof_with(&mut credential, key, verification_method, created, suite, hash)?;
+        }
+        signed.push(credential);
+    }
+    let mut outer = wrap(signed);
+    for &suite in suites {
+        add_proof_with(&mut outer, key, verification_method, created, suite, &mut |d| session.outer_hash(d))?;
+    }
+    Ok(outer)
 }
 
 /// Signs, with `sign_one`, every unsigned embedded credential below `value` (not `value` itself), innermost

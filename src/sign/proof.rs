@@ -3,11 +3,16 @@
 //! test vectors can be reproduced step by step: canonical document, canonical proof configuration, hashes,
 //! combined hash, signature, `proofValue`.
 
+use std::cell::RefCell;
+use std::sync::{Mutex, OnceLock};
+
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::error::{CanonError, SignError};
-use super::jsonld::{PinnedJsonLd, ToRdf, is_absolute_iri};
+use super::fasthash::FastMap;
+use super::jsonld::{self, is_absolute_iri, to_dataset};
+use super::rdf::Dataset;
 use super::rdfc;
 
 /// How a document and a proof configuration are canonicalized.
@@ -27,7 +32,7 @@ pub enum Canonicalization {
 /// JSON-LD, which reference verifiers reject.
 pub fn canonicalize(doc: &Value, method: Canonicalization) -> Result<String, CanonError> {
     match method {
-        Canonicalization::Rdfc => rdfc::canonicalize(&PinnedJsonLd.to_rdf(doc)?),
+        Canonicalization::Rdfc => rdfc::canonicalize_dataset(&to_dataset(doc)?),
         Canonicalization::Jcs => serde_json_canonicalizer::to_string(doc).map_err(|e| CanonError::Jcs(e.to_string())),
     }
 }
@@ -35,7 +40,7 @@ pub fn canonicalize(doc: &Value, method: Canonicalization) -> Result<String, Can
 /// JSON-LD safe-mode check only (pinned contexts, no undefined term, no relative identifier), without
 /// canonicalizing.
 pub fn rdf_safe_check(doc: &Value) -> Result<(), CanonError> {
-    PinnedJsonLd.to_rdf(doc).map(|_| ())
+    jsonld::check(doc)
 }
 
 /// vc-di-eddsa §3.2.5 / §3.3.5 Proof Configuration, steps 1–4: the proof options (the proof without
@@ -82,6 +87,117 @@ pub fn prepare(
     let canonical_document = canonicalize(unsecured, method)?;
     let hash_data = hash_data(&canonical_proof_config, &canonical_document);
     Ok(Prepared { canonical_proof_config, canonical_document, hash_data })
+}
+
+/// §3.2.4 / §3.3.4 Hashing, first half: SHA-256 of the canonical proof configuration (§3.2.5 / §3.3.5) made of
+/// `proof_options` and `document_context`.
+///
+/// Every credential a run signs with the same options (suite, `created`, verification method) and the same
+/// `@context` has the same proof configuration, so the hash is memoized process-wide, keyed by the exact JSON
+/// text of the configuration and the canonicalization: the canonical form is a function of that text alone.
+pub fn proof_config_hash(
+    proof_options: &Map<String, Value>,
+    document_context: Option<&Value>,
+    method: Canonicalization,
+) -> Result<[u8; 32], CanonError> {
+    thread_local! {
+        /// The last configuration this thread hashed: consecutive proofs usually share it.
+        static LAST: RefCell<Option<(Value, Canonicalization, [u8; 32])>> = const { RefCell::new(None) };
+    }
+    let config = proof_configuration(proof_options, document_context);
+    let last =
+        LAST.with_borrow(|last| last.as_ref().filter(|(c, m, _)| *m == method && same_json(c, &config)).map(|l| l.2));
+    if let Some(hash) = last {
+        return Ok(hash);
+    }
+    let hash = memoized_config_hash(&config, method)?;
+    LAST.set(Some((config, method, hash)));
+    Ok(hash)
+}
+
+/// The process-wide memo of [`proof_config_hash`], keyed by the configuration's exact JSON text.
+fn memoized_config_hash(config: &Value, method: Canonicalization) -> Result<[u8; 32], CanonError> {
+    const MAX_ENTRIES: usize = 256;
+    static MEMO: OnceLock<Mutex<FastMap<String, [u8; 32]>>> = OnceLock::new();
+    let mut key = format!("{method:?} ");
+    key.push_str(&config.to_string());
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(hash) = memo.lock().ok().and_then(|m| m.get(&key).copied()) {
+        return Ok(hash);
+    }
+    let hash: [u8; 32] = Sha256::digest(canonicalize(config, method)?.as_bytes()).into();
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= MAX_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, hash);
+    }
+    Ok(hash)
+}
+
+/// Equal JSON values with object members in the same order (serde_json's `==` ignores their order).
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((kx, vx), (ky, vy))| kx == ky && same_json(vx, vy))
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_json(p, q)),
+        _ => a == b,
+    }
+}
+
+/// What [`prepare`] computes, without keeping the canonical forms: the 64 bytes to sign (§3.2.4 / §3.3.4), with
+/// the proof configuration's hash memoized ([`proof_config_hash`]).
+pub fn prepare_hash_data(
+    unsecured: &Value,
+    proof_options: &Map<String, Value>,
+    method: Canonicalization,
+) -> Result<[u8; 64], CanonError> {
+    let mut out = [0u8; 64];
+    out[..32].copy_from_slice(&proof_config_hash(proof_options, unsecured.get("@context"), method)?);
+    let document_hash: [u8; 32] = match method {
+        Canonicalization::Rdfc => rdfc_document_hash(unsecured)?,
+        Canonicalization::Jcs => Sha256::digest(canonicalize(unsecured, method)?.as_bytes()).into(),
+    };
+    out[32..].copy_from_slice(&document_hash);
+    Ok(out)
+}
+
+/// vc-di-eddsa §3.2.3 Transformation and §3.2.4 Hashing of the document: SHA-256 of its RDFC-1.0 canonical
+/// N-Quads. The dataset is written into a buffer kept per thread: a large credential's megabytes of N-Quads are
+/// then not allocated (and page-faulted in) again for every credential.
+pub fn rdfc_document_hash(unsecured: &Value) -> Result<[u8; 32], CanonError> {
+    with_dataset(|data| {
+        jsonld::write_dataset(unsecured, data)?;
+        Ok(rdfc::hash_dataset(data, &[])?.0)
+    })
+}
+
+/// vc-di-eddsa §3.2.3 / §3.3.3 Transformation and §3.2.4 / §3.3.4 Hashing of the document: SHA-256 of its
+/// canonical form, the JCS form after a JSON-LD safe-mode check ([`rdf_safe_check`]).
+pub fn document_hash(unsecured: &Value, method: Canonicalization) -> Result<[u8; 32], CanonError> {
+    match method {
+        Canonicalization::Rdfc => rdfc_document_hash(unsecured),
+        Canonicalization::Jcs => {
+            rdf_safe_check(unsecured)?;
+            Ok(Sha256::digest(canonicalize(unsecured, method)?.as_bytes()).into())
+        }
+    }
+}
+
+/// Runs `f` with this thread's (emptied) dataset buffer.
+pub(super) fn with_dataset<T>(f: impl FnOnce(&mut Dataset) -> T) -> T {
+    const KEEP_AT_MOST: usize = 64 << 20;
+    thread_local! {
+        static DATASET: RefCell<Dataset> = RefCell::new(Dataset::default());
+    }
+    let mut data = DATASET.with_borrow_mut(std::mem::take);
+    data.clear();
+    let out = f(&mut data);
+    if data.text.capacity() <= KEEP_AT_MOST {
+        DATASET.with_borrow_mut(|slot| *slot = data);
+    }
+    out
 }
 
 /// VC Data Integrity 1.0 §2.1 `created`: an XML Schema 1.1 dateTimeStamp, i.e.
@@ -142,6 +258,27 @@ mod tests {
         }
         for bad in ["2024-01-02", "2024-01-02T03:04:05", "2024-13-02T03:04:05Z", "2024-01-02T03:04:05.Z", "x"] {
             assert!(check_date_time_stamp(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn memoized_hash_data_is_the_prepared_one() {
+        let doc = serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:issuer",
+            "credentialSubject": {"id": "did:example:learner", "alumniOf": "Example University"}
+        });
+        let mut options = Map::new();
+        options.insert("type".into(), "DataIntegrityProof".into());
+        options.insert("created".into(), "2025-01-01T00:00:00Z".into());
+        options.insert("verificationMethod".into(), "did:example:issuer#key-1".into());
+        options.insert("proofPurpose".into(), "assertionMethod".into());
+        for method in [Canonicalization::Rdfc, Canonicalization::Jcs] {
+            let prepared = prepare(&doc, &options, method).unwrap();
+            for _ in 0..2 {
+                assert_eq!(prepare_hash_data(&doc, &options, method).unwrap(), prepared.hash_data);
+            }
         }
     }
 

@@ -70,32 +70,14 @@ fn write_term(out: &mut String, term: &Term, blank: &mut impl FnMut(&mut String,
     }
 }
 
-const LITERAL: u8 = 1;
-const IRI: u8 = 2;
-
-/// For each byte: whether it needs an escape in a literal (`LITERAL`) and in an IRI (`IRI`).
-static ESCAPE: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c < 0x20 || c == 0x7f || c == b'"' || c == b'\\' {
-            table[b] |= LITERAL;
-        }
-        if c <= b' ' || matches!(c, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\') {
-            table[b] |= IRI;
-        }
-        b += 1;
-    }
-    table
-};
-
 /// Escapes a literal's lexical form as canonical N-Quads (RDF 1.2 N-Triples §"Canonical form", used by
 /// RDFC-1.0): `"` and `\` and the controls BS, TAB, LF, FF, CR as `\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`;
 /// the other controls U+0000–U+001F and U+007F as `\uXXXX` (uppercase hex); everything else as is. This is
 /// what rdf-canonize 5 (jsonld.js) writes.
 fn escape_literal(out: &mut String, value: &str) {
-    if !value.bytes().any(|b| ESCAPE[usize::from(b)] & LITERAL != 0) {
+    // A reduction without early exit, so that the compiler can compare many bytes at once.
+    let needs_escape = value.bytes().fold(false, |acc, b| acc | (b < 0x20) | (b == 0x7f) | (b == b'"') | (b == b'\\'));
+    if !needs_escape {
         out.push_str(value);
         return;
     }
@@ -121,7 +103,19 @@ fn escape_literal(out: &mut String, value: &str) {
 /// none of these; the escape keeps the output parseable.
 fn write_iri(out: &mut String, iri: &str) {
     out.push('<');
-    if !iri.bytes().any(|b| ESCAPE[usize::from(b)] & IRI != 0) {
+    let needs_escape = iri.bytes().fold(false, |acc, b| {
+        acc | (b <= b' ')
+            | (b == b'<')
+            | (b == b'>')
+            | (b == b'"')
+            | (b == b'{')
+            | (b == b'}')
+            | (b == b'|')
+            | (b == b'^')
+            | (b == b'`')
+            | (b == b'\\')
+    });
+    if !needs_escape {
         out.push_str(iri);
         out.push('>');
         return;
@@ -160,6 +154,207 @@ pub fn to_nquads(quads: &[Quad]) -> String {
         write_quad(&mut out, quad, &mut |o, _, label| o.push_str(label));
     }
     out
+}
+
+/// A borrowed RDF term, as the JSON-LD → RDF stage emits it: blank nodes are numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermRef<'a> {
+    /// An IRI.
+    Iri(&'a str),
+    /// A blank node.
+    Blank(u32),
+    /// A literal: lexical form, datatype IRI, language tag (for `rdf:langString`).
+    Literal {
+        /// The lexical form.
+        value: &'a str,
+        /// The datatype IRI.
+        datatype: &'a str,
+        /// The language tag.
+        language: Option<&'a str>,
+    },
+}
+
+/// Where the JSON-LD → RDF stage puts its quads.
+pub trait Sink {
+    /// Adds one quad (`graph` `None`: the default graph).
+    fn quad(&mut self, subject: TermRef<'_>, predicate: &str, object: TermRef<'_>, graph: Option<TermRef<'_>>);
+
+    /// How many quads were added so far (0 for a sink that keeps none).
+    fn quad_count(&self) -> usize {
+        0
+    }
+}
+
+/// Quads as owned values; blank node `n` is labelled `b{n}`.
+impl Sink for Vec<Quad> {
+    fn quad(&mut self, subject: TermRef<'_>, predicate: &str, object: TermRef<'_>, graph: Option<TermRef<'_>>) {
+        let owned = |t: TermRef<'_>| match t {
+            TermRef::Iri(iri) => Term::Iri(Arc::from(iri)),
+            TermRef::Blank(n) => Term::Blank(Arc::from(format!("b{n}"))),
+            TermRef::Literal { value, datatype, language } => Term::Literal(Literal {
+                value: value.to_owned(),
+                datatype: Arc::from(datatype),
+                language: language.map(str::to_owned),
+            }),
+        };
+        self.push(Quad {
+            subject: owned(subject),
+            predicate: Arc::from(predicate),
+            object: owned(object),
+            graph: graph.map(owned),
+        });
+    }
+
+    fn quad_count(&self) -> usize {
+        self.len()
+    }
+}
+
+/// Drops every quad (JSON-LD safe-mode checks only).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn quad(&mut self, _: TermRef<'_>, _: &str, _: TermRef<'_>, _: Option<TermRef<'_>>) {}
+}
+
+/// Where a blank node label goes in a [`Line`]: byte offset in [`Dataset::text`] (just after `_:`), the node,
+/// and its position (0 subject, 1 object, 2 graph name).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Hole {
+    /// Byte offset of the label in the dataset's text.
+    pub offset: u32,
+    /// The blank node.
+    pub node: u32,
+    /// 0 subject, 1 object, 2 graph name.
+    pub position: u8,
+}
+
+/// One quad of a [`Dataset`]: its canonical N-Quads line (RDFC-1.0 §4.3 step 6 form) in the dataset's text, with
+/// the blank node labels left out (holes), so that a line is escaped once and then only copied with labels
+/// (`a`/`z`, temporary or canonical) filled in.
+#[derive(Clone, Copy, Debug)]
+pub struct Line {
+    /// Byte range of the whole line (with its final `\n`) in the dataset's text.
+    pub start: u32,
+    /// End of the line.
+    pub end: u32,
+    /// Byte range of the predicate IRI as written (between the angle brackets).
+    pub predicate: (u32, u32),
+    /// The blank node holes, in order.
+    pub holes: [Hole; 3],
+    /// How many of `holes` are used.
+    pub hole_count: u8,
+}
+
+impl Line {
+    /// The used holes.
+    pub fn holes(&self) -> &[Hole] {
+        &self.holes[..usize::from(self.hole_count)]
+    }
+}
+
+/// An RDF dataset as canonical N-Quads lines with blank node holes: what JSON-LD → RDF writes directly and
+/// RDFC-1.0 works on. Blank nodes are numbers below [`Dataset::node_bound`]; quads may repeat.
+#[derive(Debug, Default, Clone)]
+pub struct Dataset {
+    /// The lines, one after the other.
+    pub text: String,
+    /// Each quad's line.
+    pub lines: Vec<Line>,
+    /// One more than the largest blank node number used.
+    pub node_bound: u32,
+}
+
+impl Dataset {
+    /// An empty dataset with room for about `quads` quads.
+    pub fn with_capacity(quads: usize) -> Self {
+        Dataset { text: String::with_capacity(quads * 110), lines: Vec::with_capacity(quads), node_bound: 0 }
+    }
+
+    /// Empties the dataset, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.lines.clear();
+        self.node_bound = 0;
+    }
+
+    /// Appends `term` in N-Quads form at `position`, recording a hole for a blank node.
+    fn term(&mut self, term: TermRef<'_>, position: u8, line: &mut Line) {
+        match term {
+            TermRef::Iri(iri) => write_iri(&mut self.text, iri),
+            TermRef::Blank(node) => {
+                self.text.push_str("_:");
+                line.holes[usize::from(line.hole_count)] = Hole { offset: self.text.len() as u32, node, position };
+                line.hole_count += 1;
+                self.node_bound = self.node_bound.max(node + 1);
+            }
+            TermRef::Literal { value, datatype, language } => {
+                self.text.push('"');
+                escape_literal(&mut self.text, value);
+                self.text.push('"');
+                if let Some(lang) = language {
+                    self.text.push('@');
+                    self.text.push_str(lang);
+                } else if datatype != XSD_STRING {
+                    self.text.push_str("^^");
+                    write_iri(&mut self.text, datatype);
+                }
+            }
+        }
+    }
+}
+
+impl Sink for Dataset {
+    /// Writes the quad's canonical N-Quads line (as [`write_quad`] does).
+    fn quad(&mut self, subject: TermRef<'_>, predicate: &str, object: TermRef<'_>, graph: Option<TermRef<'_>>) {
+        let start = self.text.len() as u32;
+        let mut line = Line { start, end: start, predicate: (0, 0), holes: [Hole::default(); 3], hole_count: 0 };
+        self.term(subject, 0, &mut line);
+        self.text.push(' ');
+        let predicate_start = self.text.len() as u32 + 1;
+        write_iri(&mut self.text, predicate);
+        line.predicate = (predicate_start, self.text.len() as u32 - 1);
+        self.text.push(' ');
+        self.term(object, 1, &mut line);
+        if let Some(graph) = graph {
+            self.text.push(' ');
+            self.term(graph, 2, &mut line);
+        }
+        self.text.push_str(" .\n");
+        line.end = self.text.len() as u32;
+        self.lines.push(line);
+    }
+
+    fn quad_count(&self) -> usize {
+        self.lines.len()
+    }
+}
+
+/// The dataset of owned quads; blank node labels are numbered in order of appearance.
+pub fn dataset_of(quads: &[Quad]) -> Dataset {
+    let mut labels: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    let mut data = Dataset::with_capacity(quads.len());
+    for quad in quads {
+        let subject = borrowed(&quad.subject, &mut labels);
+        let object = borrowed(&quad.object, &mut labels);
+        let graph = quad.graph.as_ref().map(|g| borrowed(g, &mut labels));
+        data.quad(subject, &quad.predicate, object, graph);
+    }
+    data
+}
+
+/// `term` as a [`TermRef`], blank node labels numbered through `labels`.
+fn borrowed<'a>(term: &'a Term, labels: &mut std::collections::HashMap<&'a str, u32>) -> TermRef<'a> {
+    match term {
+        Term::Iri(iri) => TermRef::Iri(iri),
+        Term::Blank(label) => {
+            let next = labels.len() as u32;
+            TermRef::Blank(*labels.entry(&**label).or_insert(next))
+        }
+        Term::Literal(l) => {
+            TermRef::Literal { value: &l.value, datatype: &l.datatype, language: l.language.as_deref() }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Unit tests of RDFC-1.0 (the W3C and 1EdTech vectors are in `tests/vectors.rs`).
 
 use super::*;
+use crate::sign::rdf::Term;
 
 fn q(s: &str, p: &str, o: &str) -> Quad {
     let term = |t: &str| match t.strip_prefix("_:") {
@@ -48,4 +49,15 @@ fn permutations_are_lexicographic() {
     }
     assert_eq!(seen.len(), 6);
     assert_eq!(seen[5], vec![3, 2, 1]);
+}
+
+#[test]
+fn duplicate_quads_appear_once() {
+    let quads = [
+        q("urn:s", "urn:p", "urn:o"),
+        q("_:x", "urn:p", "urn:o"),
+        q("urn:s", "urn:p", "urn:o"),
+        q("_:x", "urn:p", "urn:o"),
+    ];
+    assert_eq!(canonicalize(&quads).unwrap(), "<urn:s> <urn:p> <urn:o> .\n_:c14n0 <urn:p> <urn:o> .\n");
 }

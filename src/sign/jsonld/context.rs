@@ -86,6 +86,9 @@ pub struct Context {
     pub terms: FastMap<String, Arc<TermDef>>,
     pub vocab: Option<String>,
     pub previous: Option<Arc<Context>>,
+    /// The terms that map to a keyword (`id` → `@id`), found on first use: a short list to scan, so that
+    /// telling keywords from properties needs no hash lookup.
+    aliases: OnceLock<Vec<(String, &'static str)>>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -115,7 +118,14 @@ impl Context {
     pub fn initial() -> Arc<Context> {
         static INITIAL: OnceLock<Arc<Context>> = OnceLock::new();
         Arc::clone(INITIAL.get_or_init(|| {
-            Arc::new(Context { id: 0, pinned: true, terms: FastMap::default(), vocab: None, previous: None })
+            Arc::new(Context {
+                id: 0,
+                pinned: true,
+                terms: FastMap::default(),
+                vocab: None,
+                previous: None,
+                aliases: OnceLock::new(),
+            })
         }))
     }
 
@@ -126,7 +136,20 @@ impl Context {
             terms: self.terms.clone(),
             vocab: self.vocab.clone(),
             previous: self.previous.clone(),
+            aliases: OnceLock::new(),
         }
+    }
+
+    /// The keyword that `term` is an alias of (§4.2.2: a term whose IRI mapping is a keyword), if any.
+    pub fn keyword_alias(&self, term: &str) -> Option<&'static str> {
+        self.aliases().iter().find(|(t, _)| t == term).map(|(_, k)| *k)
+    }
+
+    fn aliases(&self) -> &[(String, &'static str)] {
+        self.aliases.get_or_init(|| {
+            let keyword = |d: &TermDef| d.iri.as_deref().and_then(super::iri::keyword);
+            self.terms.iter().filter_map(|(t, d)| Some((t.clone(), keyword(d)?))).collect()
+        })
     }
 }
 

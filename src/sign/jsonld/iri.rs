@@ -8,6 +8,38 @@ use super::super::error::CanonError;
 use super::context::{Context, Definer};
 
 /// The JSON-LD keywords.
+const KEYWORDS: [&str; 23] = [
+    "@base",
+    "@container",
+    "@context",
+    "@direction",
+    "@graph",
+    "@id",
+    "@import",
+    "@included",
+    "@index",
+    "@json",
+    "@language",
+    "@list",
+    "@nest",
+    "@none",
+    "@prefix",
+    "@propagate",
+    "@protected",
+    "@reverse",
+    "@set",
+    "@type",
+    "@value",
+    "@version",
+    "@vocab",
+];
+
+/// `value` as a `'static` keyword, if it is one.
+pub fn keyword(value: &str) -> Option<&'static str> {
+    KEYWORDS.iter().find(|k| **k == value).copied()
+}
+
+/// The JSON-LD keywords.
 pub fn is_keyword(value: &str) -> bool {
     matches!(
         value,

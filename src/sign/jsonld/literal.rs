@@ -1,12 +1,13 @@
 //! RDF literals for JSON values (JSON-LD 1.1 Processing Algorithms §8.2 Object to RDF, steps 7–13), written
 //! exactly as jsonld.js writes them, and the IRIs every document uses.
 
+use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 
 use serde_json::Value;
 
 use super::super::error::CanonError;
-use super::super::rdf::{Literal, RDF_LANG_STRING, Term, XSD_STRING};
+use super::super::rdf::{RDF_LANG_STRING, XSD_STRING};
 
 const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
@@ -38,8 +39,20 @@ pub static IRIS: LazyLock<Iris> = LazyLock::new(|| Iris {
     double: Arc::from(format!("{XSD}double")),
 });
 
-pub fn literal(value: String, datatype: &Arc<str>) -> Term {
-    Term::Literal(Literal { value, datatype: Arc::clone(datatype), language: None })
+/// An RDF literal while expanding: the lexical form borrowed from the document when it can be.
+#[derive(Debug, Clone)]
+pub struct Literal<'v> {
+    /// The lexical form.
+    pub value: Cow<'v, str>,
+    /// The datatype IRI.
+    pub datatype: Arc<str>,
+    /// The language tag, for `rdf:langString`.
+    pub language: Option<Cow<'v, str>>,
+}
+
+/// A literal without a language tag.
+pub fn literal<'v>(value: Cow<'v, str>, datatype: &Arc<str>) -> Literal<'v> {
+    Literal { value, datatype: Arc::clone(datatype), language: None }
 }
 
 /// The coerced datatype, unless it is a keyword (`@id`, `@vocab`, …), else `default`.
@@ -52,13 +65,13 @@ pub fn datatype_or<'a>(coerce: Option<&'a Arc<str>>, default: &'a Arc<str>) -> &
 /// double exactly when jsonld.js says so: its JavaScript string form has a `.`, or it is ≥ 1e21, or it is
 /// coerced to `xsd:double` (so `1e-7` is the integer `0`, and `12345678901234567890` is written
 /// `12345678901234567168`, as jsonld.js and pyld do).
-pub fn number(n: &serde_json::Number, datatype: Option<&Arc<str>>) -> Term {
+pub fn number(n: &serde_json::Number, datatype: Option<&Arc<str>>) -> Literal<'static> {
     let f = n.as_f64().unwrap_or(0.0);
     let js_has_point = if f != 0.0 && f.abs() < 1e-6 { format!("{f:e}").contains('.') } else { f.fract() != 0.0 };
     if datatype.is_some_and(|d| **d == *IRIS.double) || js_has_point || f.abs() >= 1e21 {
-        return literal(canonical_double(f), datatype.unwrap_or(&IRIS.double));
+        return literal(Cow::Owned(canonical_double(f)), datatype.unwrap_or(&IRIS.double));
     }
-    literal(format!("{f:.0}"), datatype.unwrap_or(&IRIS.integer))
+    literal(Cow::Owned(format!("{f:.0}")), datatype.unwrap_or(&IRIS.integer))
 }
 
 /// The canonical xsd:double form jsonld.js writes: `toExponential(15)` with trailing zeros of the mantissa
@@ -74,9 +87,9 @@ fn canonical_double(f: f64) -> String {
 }
 
 /// An `rdf:JSON` literal: the JCS canonical form of the value (JSON-LD 1.1 §8.2 step 7).
-pub fn json_literal(value: &Value) -> Result<Term, CanonError> {
+pub fn json_literal(value: &Value) -> Result<Literal<'static>, CanonError> {
     let text = serde_json_canonicalizer::to_string(value).map_err(|e| CanonError::Jcs(e.to_string()))?;
-    Ok(literal(text, &IRIS.json))
+    Ok(literal(Cow::Owned(text), &IRIS.json))
 }
 
 #[cfg(test)]

@@ -18,10 +18,12 @@ mod iri;
 mod literal;
 mod to_rdf;
 
+pub use to_rdf::Segment;
+
 use serde_json::Value;
 
 use super::error::CanonError;
-use super::rdf::Quad;
+use super::rdf::{Dataset, Discard, Quad};
 
 /// Turns a JSON-LD document into an RDF dataset, with pinned contexts and safe mode.
 pub trait ToRdf {
@@ -35,13 +37,37 @@ pub struct PinnedJsonLd;
 
 impl ToRdf for PinnedJsonLd {
     fn to_rdf(&self, doc: &Value) -> Result<Vec<Quad>, CanonError> {
-        to_rdf::to_rdf(doc)
+        let mut quads = Vec::new();
+        to_rdf::to_rdf(doc, &mut quads, 0)?;
+        Ok(quads)
     }
+}
+
+/// The dataset of `doc` as canonical N-Quads lines ([`Dataset`]), for RDFC-1.0.
+pub fn to_dataset(doc: &Value) -> Result<Dataset, CanonError> {
+    let mut data = Dataset::with_capacity(64);
+    to_rdf::to_rdf(doc, &mut data, 0)?;
+    Ok(data)
+}
+
+/// Writes the dataset of `doc` into `data` (which should be empty: blank nodes are numbered from 0); returns
+/// where the quads of each embedded credential are.
+pub fn write_dataset(doc: &Value, data: &mut Dataset) -> Result<Vec<Segment>, CanonError> {
+    to_rdf::to_rdf(doc, data, 0).map(|emitted| emitted.segments)
+}
+
+/// JSON-LD safe-mode check of `doc` (pinned contexts, no undefined term, no relative identifier), making no quads.
+pub fn check(doc: &Value) -> Result<(), CanonError> {
+    to_rdf::to_rdf(doc, &mut Discard, 0).map(|_| ())
 }
 
 /// Appends a JSON pointer segment (RFC 6901 escaping) to `path`.
 fn push_segment(path: &mut String, segment: &str) {
     path.push('/');
+    if !segment.contains(['~', '/']) {
+        path.push_str(segment);
+        return;
+    }
     for c in segment.chars() {
         match c {
             '~' => path.push_str("~0"),

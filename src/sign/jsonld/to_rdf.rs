@@ -6,16 +6,17 @@
 //! Safe mode (as jsonld.js `safe: true`): a property or `type` that does not expand to an absolute IRI, a
 //! relative `@id`, or a reserved `@…` key is an error with the term and its JSON pointer.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::super::error::CanonError;
 use super::super::fasthash::FastMap;
-use super::super::rdf::{Literal, Quad, Term};
-use super::context::{self, Container, Context, Local, TermDef};
+use super::super::rdf::{Sink, TermRef};
+use super::context::{self, Container, Context, Local, Scoped, TermDef};
 use super::iri;
-use super::literal::{IRIS, datatype_or, json_literal, literal, number};
+use super::literal::{IRIS, Literal, datatype_or, json_literal, literal, number};
 use super::{is_absolute_iri, push_segment};
 
 /// The keyword `key` stands for (itself, or through an alias such as `id` → `@id`), without allocating.
@@ -24,33 +25,93 @@ fn keyword_of<'a>(ctx: &'a Context, key: &'a str) -> Option<&'a str> {
     if key.starts_with('@') {
         return Some(key);
     }
-    ctx.terms.get(key).and_then(|d| d.iri.as_deref()).filter(|iri| iri.starts_with('@'))
+    ctx.keyword_alias(key)
 }
 
-/// The dataset of `doc`.
-pub fn to_rdf(doc: &Value) -> Result<Vec<Quad>, CanonError> {
-    let mut emitter = Emitter { quads: Vec::new(), blank: FastMap::default(), next_blank: 0, path: String::new() };
+/// Writes the dataset of `doc` into `sink`, blank nodes numbered from `first_blank` on.
+pub fn to_rdf(doc: &Value, sink: &mut impl Sink, first_blank: u32) -> Result<Emitted, CanonError> {
+    let mut emitter =
+        Emitter { sink, blank: FastMap::default(), next_blank: first_blank, path: String::new(), segments: Vec::new() };
     let initial = Context::initial();
     match doc {
         Value::Array(items) => emitter.each(items, |e, item| e.top(&initial, item))?,
         _ => emitter.top(&initial, doc)?,
     }
-    Ok(emitter.quads)
+    Ok(Emitted { segments: emitter.segments })
 }
 
-struct Emitter {
-    quads: Vec<Quad>,
-    /// Blank node identifiers of the document → our labels.
-    blank: FastMap<String, String>,
-    next_blank: usize,
+/// What [`to_rdf`] tells besides the quads.
+#[derive(Debug, Default)]
+pub struct Emitted {
+    /// Where each embedded credential's quads are, in the order its expansion finished.
+    pub segments: Vec<Segment>,
+}
+
+/// The quads and blank nodes of an embedded credential (a node object below the top with its own `@context`),
+/// without its `proof`: the quads `lines.0..lines.1` of the sink, made with blank nodes `nodes.0..nodes.1`.
+/// Those are the quads the credential had when it was signed on its own, unless its expansion here differs
+/// (which the caller checks by comparing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    /// First quad and end of its quads.
+    pub lines: (u32, u32),
+    /// First blank node and end of its blank nodes.
+    pub nodes: (u32, u32),
+}
+
+/// Text of a term: borrowed from the document, shared with a context, or made here.
+#[derive(Debug, Clone)]
+enum Text<'v> {
+    Doc(&'v str),
+    Shared(Arc<str>),
+    Owned(String),
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Text::Doc(s) => s,
+            Text::Shared(s) => s,
+            Text::Owned(s) => s,
+        }
+    }
+}
+
+/// An RDF term while expanding: an IRI, a blank node or a literal.
+#[derive(Debug, Clone)]
+enum Term<'v> {
+    Iri(Text<'v>),
+    Blank(u32),
+    Literal(Literal<'v>),
+}
+
+impl<'v> Term<'v> {
+    fn as_ref(&self) -> TermRef<'_> {
+        match self {
+            Term::Iri(iri) => TermRef::Iri(iri),
+            Term::Blank(n) => TermRef::Blank(*n),
+            Term::Literal(l) => {
+                TermRef::Literal { value: &l.value, datatype: &l.datatype, language: l.language.as_deref() }
+            }
+        }
+    }
+}
+
+struct Emitter<'s, S: Sink> {
+    sink: &'s mut S,
+    /// Blank node identifiers of the document → our numbers.
+    blank: FastMap<String, u32>,
+    next_blank: u32,
     /// JSON pointer of the value being expanded.
     path: String,
+    segments: Vec<Segment>,
 }
 
-impl Emitter {
-    fn new_blank(&mut self) -> Term {
+impl<S: Sink> Emitter<'_, S> {
+    fn new_blank<'v>(&mut self) -> Term<'v> {
         self.next_blank += 1;
-        Term::Blank(Arc::from(format!("b{}", self.next_blank)))
+        Term::Blank(self.next_blank - 1)
     }
 
     fn undefined(&self, term: &str) -> CanonError {
@@ -65,7 +126,7 @@ impl Emitter {
     ) -> Result<(), CanonError> {
         let len = self.path.len();
         for (i, item) in items.iter().enumerate() {
-            push_segment(&mut self.path, &i.to_string());
+            push_index(&mut self.path, i);
             f(self, item)?;
             self.path.truncate(len);
         }
@@ -118,10 +179,12 @@ impl Emitter {
         property: Option<&TermDef>,
     ) -> Result<(Arc<Context>, Arc<Context>), CanonError> {
         let mut ctx = Arc::clone(ctx);
-        let is_value = map.keys().any(|k| keyword_of(&ctx, k) == Some("@value"));
-        let is_reference = map.len() == 1 && map.keys().all(|k| keyword_of(&ctx, k) == Some("@id"));
-        if let (Some(previous), false, false) = (&ctx.previous, is_value, is_reference) {
-            ctx = Arc::clone(previous);
+        if ctx.previous.is_some() {
+            let is_value = map.keys().any(|k| keyword_of(&ctx, k) == Some("@value"));
+            let is_reference = map.len() == 1 && map.keys().all(|k| keyword_of(&ctx, k) == Some("@id"));
+            if let (Some(previous), false, false) = (&ctx.previous, is_value, is_reference) {
+                ctx = Arc::clone(previous);
+            }
         }
         if let Some(scoped) = property.and_then(|d| d.context.as_ref()) {
             ctx = context::process(&ctx, scoped.local(), true, true)?;
@@ -130,28 +193,33 @@ impl Emitter {
             ctx = self.with_path("@context", |_| context::process(&ctx, Local::Inline(local), false, true))?;
         }
         let type_scoped = Arc::clone(&ctx);
-        let mut type_keys: Vec<&String> = map.keys().filter(|k| keyword_of(&type_scoped, k) == Some("@type")).collect();
-        type_keys.sort();
-        for key in type_keys {
-            let mut types: Vec<&str> = as_slice(&map[key]).iter().filter_map(Value::as_str).collect();
-            types.sort_unstable();
-            for t in types {
-                if let Some(scoped) = type_scoped.terms.get(t).and_then(|d| d.context.as_ref()) {
-                    ctx = context::process(&ctx, scoped.local(), false, false)?;
+        // §5.1.2 step 11: the type-scoped contexts, by type key and type in code point order. Only the types
+        // that have one are collected (usually none or one), so that most nodes allocate nothing here.
+        let mut scoped: Vec<(&String, &str, &Scoped)> = Vec::new();
+        for (key, value) in map.iter().filter(|(k, _)| keyword_of(&type_scoped, k) == Some("@type")) {
+            for t in as_slice(value).iter().filter_map(Value::as_str) {
+                if let Some(context) = type_scoped.terms.get(t).and_then(|d| d.context.as_ref()) {
+                    scoped.push((key, t, context));
                 }
             }
+        }
+        scoped.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, _, context) in scoped {
+            ctx = context::process(&ctx, context.local(), false, false)?;
         }
         Ok((ctx, type_scoped))
     }
 
     /// Expands a node object and emits its quads into `graph`; returns its subject.
-    fn node(
+    fn node<'v>(
         &mut self,
         ctx: &Arc<Context>,
-        map: &Map<String, Value>,
+        map: &'v Map<String, Value>,
         property: Option<&TermDef>,
-        graph: Option<&Term>,
-    ) -> Result<Term, CanonError> {
+        graph: Option<&Term<'_>>,
+    ) -> Result<Term<'v>, CanonError> {
+        let start = (self.sink.quad_count() as u32, self.next_blank);
+        let embedded = !self.path.is_empty() && map.contains_key("@context");
         let (ctx, type_scoped) = self.node_context(ctx, map, property)?;
         let mut subject = None;
         let (mut types, mut graphs) = (Vec::new(), Vec::new());
@@ -172,10 +240,17 @@ impl Emitter {
                         .with_path(key, |e| Err(CanonError::JsonLd(format!("unsupported keyword {k} at {}", e.path))));
                 }
                 Some(_) => return self.with_path(key, |e| Err(e.undefined(key))),
-                None => match iri::expand_shared(&ctx, key, true) {
-                    Some(iri) if is_absolute_iri(&iri) => properties.push((key, iri, value)),
-                    _ => return self.with_path(key, |e| Err(e.undefined(key))),
-                },
+                None => {
+                    let def = ctx.terms.get(key.as_str());
+                    let iri = match def {
+                        Some(d) => d.iri.clone(),
+                        None => iri::expand_shared(&ctx, key, true),
+                    };
+                    match iri {
+                        Some(iri) if is_absolute_iri(&iri) => properties.push((key, iri, def, value)),
+                        _ => return self.with_path(key, |e| Err(e.undefined(key))),
+                    }
+                }
             }
         }
         let subject = match subject {
@@ -190,37 +265,62 @@ impl Emitter {
                 e.each(as_slice(value), |e, item| e.value(&ctx, None, item, Some(&subject)).map(|_| ()))
             })?;
         }
-        for (key, predicate, value) in properties {
-            let def = ctx.terms.get(key.as_str()).cloned();
-            self.with_path(key, |e| e.property(&ctx, def.as_deref(), &subject, predicate, value, graph))?;
+        // An embedded credential's `proof` comes last, so that its other quads are together (a [`Segment`]).
+        let mut proof = None;
+        for (key, predicate, def, value) in properties {
+            if embedded && key == "proof" {
+                proof = Some((key, predicate, def, value));
+                continue;
+            }
+            self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
+        }
+        if embedded {
+            let lines = (start.0, self.sink.quad_count() as u32);
+            self.segments.push(Segment { lines, nodes: (start.1, self.next_blank) });
+        }
+        if let Some((key, predicate, def, value)) = proof {
+            self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
         }
         Ok(subject)
     }
 
     /// A node identifier: an absolute IRI or a blank node identifier (safe mode rejects relative IRIs).
-    fn node_id(&mut self, ctx: &Context, id: &str) -> Result<Term, CanonError> {
-        let iri = iri::expand(ctx, id, false).unwrap_or_default();
+    fn node_id<'v>(&mut self, ctx: &Context, id: &'v str) -> Result<Term<'v>, CanonError> {
+        let iri = match iri::expand(ctx, id, false) {
+            Some(Cow::Owned(iri)) => Text::Owned(iri),
+            Some(Cow::Borrowed(_)) => Text::Doc(id),
+            None => Text::Doc(""),
+        };
         if let Some(label) = iri.strip_prefix("_:") {
-            let next = self.next_blank + 1;
-            let ours = self.blank.entry(label.to_owned()).or_insert_with(|| format!("d{next}")).clone();
-            self.next_blank = next;
-            return Ok(Term::Blank(Arc::from(ours)));
+            let next = self.next_blank;
+            let ours = *self.blank.entry(label.to_owned()).or_insert(next);
+            if ours == next {
+                self.next_blank += 1;
+            }
+            return Ok(Term::Blank(ours));
         }
         if is_absolute_iri(&iri) {
-            Ok(Term::Iri(Arc::from(&*iri)))
+            Ok(Term::Iri(iri))
         } else {
             Err(CanonError::RelativeIri { iri: id.to_owned(), path: self.path.clone() })
         }
     }
 
     /// `rdf:type` quads; each type must expand (with the type-scoped context) to an absolute IRI.
-    fn types(&mut self, ctx: &Context, subject: &Term, value: &Value, graph: Option<&Term>) -> Result<(), CanonError> {
+    fn types(
+        &mut self,
+        ctx: &Context,
+        subject: &Term<'_>,
+        value: &Value,
+        graph: Option<&Term<'_>>,
+    ) -> Result<(), CanonError> {
         let emit = |e: &mut Self, t: &Value| {
             let t = t.as_str().ok_or_else(|| CanonError::JsonLd(format!("type must be a string at {}", e.path)))?;
             match iri::expand_shared(ctx, t, true) {
                 Some(iri) if iri.starts_with("_:") || is_absolute_iri(&iri) => {
-                    let object = if iri.starts_with("_:") { e.node_id(ctx, &iri)? } else { Term::Iri(iri) };
-                    e.emit(subject, IRIS.rdf_type.clone(), object, graph);
+                    let object =
+                        if iri.starts_with("_:") { e.node_id(ctx, &iri)? } else { Term::Iri(Text::Shared(iri)) };
+                    e.emit(subject, &IRIS.rdf_type, &object, graph);
                     Ok(())
                 }
                 _ => Err(e.undefined(t)),
@@ -232,8 +332,8 @@ impl Emitter {
         }
     }
 
-    fn emit(&mut self, subject: &Term, predicate: Arc<str>, object: Term, graph: Option<&Term>) {
-        self.quads.push(Quad { subject: subject.clone(), predicate, object, graph: graph.cloned() });
+    fn emit(&mut self, subject: &Term<'_>, predicate: &str, object: &Term<'_>, graph: Option<&Term<'_>>) {
+        self.sink.quad(subject.as_ref(), predicate, object.as_ref(), graph.map(Term::as_ref));
     }
 
     /// The quads of one property: its values, as a list or as named graphs when the container says so.
@@ -241,60 +341,65 @@ impl Emitter {
         &mut self,
         ctx: &Arc<Context>,
         def: Option<&TermDef>,
-        subject: &Term,
-        predicate: Arc<str>,
+        subject: &Term<'_>,
+        predicate: &str,
         value: &Value,
-        graph: Option<&Term>,
+        graph: Option<&Term<'_>>,
     ) -> Result<(), CanonError> {
         if def.is_some_and(|d| d.type_mapping.as_deref() == Some("@json")) {
-            let object = json_literal(value)?;
-            self.emit(subject, predicate, object, graph);
+            let object = Term::Literal(json_literal(value)?);
+            self.emit(subject, predicate, &object, graph);
             return Ok(());
         }
         if def.is_some_and(|d| d.container == Container::List) {
             let head = self.list(ctx, def, value, graph)?;
-            self.emit(subject, predicate, head, graph);
+            self.emit(subject, predicate, &head, graph);
             return Ok(());
         }
         let in_graph = def.is_some_and(|d| d.container == Container::Graph);
-        let items = as_slice(value);
         let one = |e: &mut Self, item: &Value| {
             let name = if in_graph && item.is_object() { Some(e.new_blank()) } else { None };
             let object = e.value(ctx, def, item, name.as_ref().or(graph))?;
             match (name, object) {
-                (Some(name), Some(_)) => e.emit(subject, predicate.clone(), name, graph),
-                (None, Some(object)) => e.emit(subject, predicate.clone(), object, graph),
+                (Some(name), Some(_)) => e.emit(subject, predicate, &name, graph),
+                (None, Some(object)) => e.emit(subject, predicate, &object, graph),
                 _ => {}
             }
             Ok(())
         };
         match value {
-            Value::Array(_) => self.each(items, one),
+            Value::Array(items) => self.each(items, one),
             _ => one(self, value),
         }
     }
 
     /// One value (§5.1.2 step 13 / §5.3 Value Expansion / §8.2 Object to RDF): the RDF term it stands for,
     /// emitting the quads of a nested node into `graph`. `None` for `null`.
-    fn value(
+    fn value<'v>(
         &mut self,
         ctx: &Arc<Context>,
         def: Option<&TermDef>,
-        item: &Value,
-        graph: Option<&Term>,
-    ) -> Result<Option<Term>, CanonError> {
+        item: &'v Value,
+        graph: Option<&Term<'_>>,
+    ) -> Result<Option<Term<'v>>, CanonError> {
         let coerce = def.and_then(|d| d.type_mapping.as_ref());
         match item {
             Value::Null => Ok(None),
-            Value::Object(map) if map.keys().any(|k| keyword_of(ctx, k) == Some("@value")) => {
-                self.value_object(ctx, map).map(Some)
+            Value::Object(map) => {
+                let (mut is_value, mut list) = (false, None);
+                for key in map.keys() {
+                    match keyword_of(ctx, key) {
+                        Some("@value") => is_value = true,
+                        Some("@list") => list = list.or(Some(key)),
+                        _ => {}
+                    }
+                }
+                match (is_value, list) {
+                    (true, _) => self.value_object(ctx, map).map(|l| Some(Term::Literal(l))),
+                    (false, Some(key)) => self.with_path(key, |e| e.list(ctx, def, &map[key], graph)).map(Some),
+                    (false, None) => self.node(ctx, map, def, graph).map(Some),
+                }
             }
-            Value::Object(map) if map.keys().any(|k| keyword_of(ctx, k) == Some("@list")) => {
-                let key = map.keys().find(|k| keyword_of(ctx, k) == Some("@list")).expect("found");
-                let inner = map[key].clone();
-                self.with_path(key, |e| e.list(ctx, def, &inner, graph)).map(Some)
-            }
-            Value::Object(map) => self.node(ctx, map, def, graph).map(Some),
             Value::Array(_) => {
                 Err(CanonError::JsonLd(format!("unsupported JSON-LD feature: nested array at {}", self.path)))
             }
@@ -306,26 +411,29 @@ impl Emitter {
                         None => Arc::clone(ctx),
                     };
                     match iri::expand_shared(&scoped, s, true) {
-                        Some(iri) if is_absolute_iri(&iri) => Ok(Some(Term::Iri(iri))),
+                        Some(iri) if is_absolute_iri(&iri) => Ok(Some(Term::Iri(Text::Shared(iri)))),
                         _ => Err(self.undefined(s)),
                     }
                 }
-                _ => Ok(Some(literal(s.clone(), datatype_or(coerce, &IRIS.string)))),
+                _ => Ok(Some(Term::Literal(literal(Cow::Borrowed(s), datatype_or(coerce, &IRIS.string))))),
             },
-            Value::Bool(b) => Ok(Some(literal(b.to_string(), datatype_or(coerce, &IRIS.boolean)))),
-            Value::Number(n) => Ok(Some(number(n, coerce.filter(|c| !c.starts_with('@'))))),
+            Value::Bool(b) => {
+                let text = if *b { "true" } else { "false" };
+                Ok(Some(Term::Literal(literal(Cow::Borrowed(text), datatype_or(coerce, &IRIS.boolean)))))
+            }
+            Value::Number(n) => Ok(Some(Term::Literal(number(n, coerce.filter(|c| !c.starts_with('@')))))),
         }
     }
 
     /// A value object `{"@value": …, "@type": …, "@language": …}`.
-    fn value_object(&mut self, ctx: &Context, map: &Map<String, Value>) -> Result<Term, CanonError> {
+    fn value_object<'v>(&mut self, ctx: &Context, map: &'v Map<String, Value>) -> Result<Literal<'v>, CanonError> {
         let mut value = &Value::Null;
         let (mut datatype, mut language): (Option<Arc<str>>, _) = (None, None);
         for (key, v) in map {
             match keyword_of(ctx, key) {
                 Some("@value") => value = v,
                 Some("@type") => datatype = v.as_str().and_then(|t| iri::expand_shared(ctx, t, true)),
-                Some("@language") => language = v.as_str().map(str::to_owned),
+                Some("@language") => language = v.as_str(),
                 _ => {
                     return self
                         .with_path(key, |e| Err(CanonError::JsonLd(format!("invalid value object at {}", e.path))));
@@ -339,24 +447,29 @@ impl Emitter {
             return Err(self.undefined(dt));
         }
         Ok(match (value, language) {
-            (Value::String(s), Some(lang)) => {
-                Term::Literal(Literal { value: s.clone(), datatype: IRIS.lang_string.clone(), language: Some(lang) })
+            (Value::String(s), Some(lang)) => Literal {
+                value: Cow::Borrowed(s),
+                datatype: IRIS.lang_string.clone(),
+                language: Some(Cow::Borrowed(lang)),
+            },
+            (Value::String(s), None) => literal(Cow::Borrowed(s), datatype_or(datatype.as_ref(), &IRIS.string)),
+            (Value::Bool(b), _) => {
+                let text = if *b { "true" } else { "false" };
+                literal(Cow::Borrowed(text), datatype_or(datatype.as_ref(), &IRIS.boolean))
             }
-            (Value::String(s), None) => literal(s.clone(), datatype_or(datatype.as_ref(), &IRIS.string)),
-            (Value::Bool(b), _) => literal(b.to_string(), datatype_or(datatype.as_ref(), &IRIS.boolean)),
             (Value::Number(n), _) => number(n, datatype.as_ref()),
             _ => return Err(CanonError::JsonLd(format!("invalid @value at {}", self.path))),
         })
     }
 
     /// §8.3 List to RDF: `rdf:first`/`rdf:rest` blank nodes ending in `rdf:nil`; returns the head.
-    fn list(
+    fn list<'v>(
         &mut self,
         ctx: &Arc<Context>,
         def: Option<&TermDef>,
-        value: &Value,
-        graph: Option<&Term>,
-    ) -> Result<Term, CanonError> {
+        value: &'v Value,
+        graph: Option<&Term<'_>>,
+    ) -> Result<Term<'v>, CanonError> {
         let mut terms = Vec::new();
         let items = as_slice(value);
         self.each(items, |e, item| {
@@ -366,15 +479,32 @@ impl Emitter {
             terms.extend(e.value(ctx, def, item, graph)?);
             Ok(())
         })?;
-        let mut rest = Term::Iri(IRIS.nil.clone());
+        let mut rest = Term::Iri(Text::Shared(IRIS.nil.clone()));
         for term in terms.into_iter().rev() {
             let node = self.new_blank();
-            self.emit(&node, IRIS.first.clone(), term, graph);
-            self.emit(&node, IRIS.rest.clone(), rest, graph);
+            self.emit(&node, &IRIS.first, &term, graph);
+            self.emit(&node, &IRIS.rest, &rest, graph);
             rest = node;
         }
         Ok(rest)
     }
+}
+
+/// Appends a JSON pointer segment for an array index.
+fn push_index(path: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = index;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('/');
+    path.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 /// An array's items, or the value itself as a one-item slice.
