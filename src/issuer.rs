@@ -100,16 +100,6 @@ impl Signer {
         sign::sign_transcript(nested, wrap, &self.key, &self.verification_method, created, &self.suites)
     }
 
-    /// Signs each credential of `nested`, then the document `wrap` makes of them (the ClrCredential).
-    pub fn sign_transcript(
-        &self,
-        nested: Vec<Value>,
-        wrap: impl FnOnce(Vec<Value>) -> Value,
-        created: &str,
-    ) -> Result<Value, sign::SignError> {
-        let signed = nested.iter().map(|c| self.sign_credential(c, created)).collect::<Result<Vec<_>, _>>()?;
-        self.sign_credential(&wrap(signed), created)
-    }
 }
 
 /// A `Signer` is shared by the threads of a parallel build.
