@@ -99,7 +99,6 @@ impl Signer {
     ) -> Result<Value, sign::SignError> {
         sign::sign_transcript(nested, wrap, &self.key, &self.verification_method, created, &self.suites)
     }
-
 }
 
 /// A `Signer` is shared by the threads of a parallel build.

@@ -10,7 +10,7 @@
 //! each combination is processed once per process and every later credential reuses it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use serde_json::{Map, Value};
 
@@ -96,9 +96,11 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// Memo of (active context id, local context address, override protected, propagate) → result.
 type Memo = FastMap<(u64, usize, bool, bool), Arc<Context>>;
 
-fn memo() -> &'static Mutex<Memo> {
-    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
-    MEMO.get_or_init(|| Mutex::new(FastMap::default()))
+/// Shared by the worker threads of a build: after the first few credentials every lookup is a hit, so
+/// readers do not wait for each other.
+fn memo() -> &'static RwLock<Memo> {
+    static MEMO: OnceLock<RwLock<Memo>> = OnceLock::new();
+    MEMO.get_or_init(|| RwLock::new(FastMap::default()))
 }
 
 /// The pinned contexts, parsed once.
@@ -199,12 +201,12 @@ pub fn process(
         }
         _ => None,
     };
-    if let Some(hit) = key.and_then(|k| memo().lock().ok()?.get(&k).cloned()) {
+    if let Some(hit) = key.and_then(|k| memo().read().ok()?.get(&k).cloned()) {
         return Ok(hit);
     }
     let result = process_uncached(active, local, override_protected, propagate)?;
     if let Some(k) = key
-        && let Ok(mut memo) = memo().lock()
+        && let Ok(mut memo) = memo().write()
     {
         memo.insert(k, Arc::clone(&result));
     }
