@@ -357,9 +357,34 @@ fn borrowed<'a>(term: &'a Term, labels: &mut std::collections::HashMap<&'a str, 
     }
 }
 
+/// Appends the decimal digits of `n` (blank node labels and JSON pointer indexes, on hot paths: no
+/// formatting machinery).
+pub(crate) fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals() {
+        for n in [0u64, 7, 10, 409, u64::MAX] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
 
     #[test]
     fn writes_literals_iris_and_graphs() {

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::CanonError;
 use super::fasthash::{FastHasher, FastMap};
-use super::rdf::{Dataset, Line, Quad, dataset_of};
+use super::rdf::{Dataset, Line, Quad, dataset_of, push_decimal};
 
 /// Work budget: a fixed base plus this many units per blank node. Real credentials need a few units per
 /// blank node at most (a 40-course CLR with 2,700 blank nodes needs none beyond the first degree).
@@ -337,12 +337,12 @@ impl<'a> State<'a> {
             (NONE, None) => false,
             (NONE, Some(b)) => {
                 out.push_str("_:b");
-                push_number(out, b as u32);
+                push_decimal(out, b as u64);
                 true
             }
             (c, _) => {
                 out.push_str("_:c14n");
-                push_number(out, c);
+                push_decimal(out, u64::from(c));
                 true
             }
         }
@@ -436,7 +436,7 @@ impl<'a> State<'a> {
         for related in recursion {
             let (hash, result_issuer) = self.hash_n_degree(related, issuer_copy.clone())?;
             path.push_str("_:b");
-            push_number(&mut path, issuer_copy.issue(related) as u32);
+            push_decimal(&mut path, issuer_copy.issue(related) as u64);
             path.push('<');
             push_hex(&mut path, &hash);
             path.push('>');
@@ -455,7 +455,7 @@ impl<'a> State<'a> {
         label_end.push(0);
         for &c in &self.canonical {
             labels.push_str("c14n");
-            push_number(&mut labels, c);
+            push_decimal(&mut labels, u64::from(c));
             label_end.push(labels.len());
         }
         let (buffer, ranges) = (&mut buffers.text, &mut buffers.ranges);
@@ -581,22 +581,6 @@ fn raw_iri(written: &str) -> Cow<'_, str> {
     }
     out.push_str(rest);
     Cow::Owned(out)
-}
-
-/// Appends the decimal digits of `n`.
-fn push_number(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
 }
 
 /// Lexicographic next permutation; `false` when `items` was the last one.

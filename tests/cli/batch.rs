@@ -89,8 +89,10 @@ fn a_rerun_rebuilds_only_changed_learners_and_force_rebuilds_all() {
     // A setting shared by all (the issue date) rebuilds everyone; so does --force.
     let redated = build_from(&input, &out, &["-q", "--issued-at", "2027-01-01T00:00:00Z"]);
     assert!(text(&redated.stderr).contains("built 28 learner(s) (0 kept"), "{}", text(&redated.stderr));
+    let on_all_cores = outputs(&out);
     let forced = build_from(&input, &out, &["-q", "--issued-at", "2027-01-01T00:00:00Z", "--force", "--jobs", "1"]);
     assert!(text(&forced.stderr).contains("built 28 learner(s) (0 kept"), "{}", text(&forced.stderr));
+    assert!(outputs(&out) == on_all_cores, "one worker thread and all cores give different bytes");
     let _ = std::fs::remove_dir_all(input);
     let _ = std::fs::remove_dir_all(out);
 }

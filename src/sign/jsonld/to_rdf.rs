@@ -492,19 +492,8 @@ impl<S: Sink> Emitter<'_, S> {
 
 /// Appends a JSON pointer segment for an array index.
 fn push_index(path: &mut String, index: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = index;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
     path.push('/');
-    path.push_str(std::str::from_utf8(&digits[i..]).expect("ASCII digits"));
+    crate::sign::rdf::push_decimal(path, index as u64);
 }
 
 /// An array's items, or the value itself as a one-item slice.
