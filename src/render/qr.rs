@@ -37,8 +37,54 @@ fn masked(k: usize, x: usize, y: usize) -> bool {
     }
 }
 
+/// Rows and columns of a square of modules as bits: module `i` of a line is bit `i + 4`
+/// (four light modules pad each side).
+struct Lines {
+    rows: Vec<u128>,
+    columns: Vec<u128>,
+}
+
+impl Lines {
+    /// The lines of the `n` × `n` modules for which `dark(x, y)` holds.
+    fn pack(n: usize, dark: impl Fn(usize, usize) -> bool) -> Lines {
+        let mut lines = Lines { rows: vec![0; n], columns: vec![0; n] };
+        for y in 0..n {
+            for x in 0..n {
+                if dark(x, y) {
+                    lines.rows[y] |= 1 << (x + 4);
+                    lines.columns[x] |= 1 << (y + 4);
+                }
+            }
+        }
+        lines
+    }
+
+    /// These lines with mask `k` applied to the modules of `data`. A mask repeats every
+    /// twelve rows and columns, so only twelve of each are computed.
+    fn masked(&self, data: &Lines, k: usize) -> Lines {
+        let n = self.rows.len();
+        let period = |along_rows: bool| -> Vec<u128> {
+            (0..12.min(n))
+                .map(|i| {
+                    (0..n)
+                        .filter(|&j| if along_rows { masked(k, j, i) } else { masked(k, i, j) })
+                        .fold(0u128, |bits, j| bits | 1 << (j + 4))
+                })
+                .collect()
+        };
+        let (row_masks, column_masks) = (period(true), period(false));
+        let apply = |lines: &[u128], data: &[u128], masks: &[u128]| -> Vec<u128> {
+            lines.iter().zip(data).enumerate().map(|(i, (&l, &d))| l ^ (d & masks[i % 12])).collect()
+        };
+        Lines {
+            rows: apply(&self.rows, &data.rows, &row_masks),
+            columns: apply(&self.columns, &data.columns, &column_masks),
+        }
+    }
+}
+
 /// The modules of `text` (error correction M) as rows of dark (true) / light, with the
-/// mask of the lowest penalty. The masks are scored on plain bits (format information
+/// mask of the lowest penalty. The masks are scored on packed bits (format information
 /// left out, as it is the same size for every mask); only the chosen one goes through
 /// the encoder.
 fn modules(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
@@ -50,67 +96,62 @@ fn modules(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
     canvas.draw_all_functional_patterns();
     canvas.draw_data(&data, &ec);
     let n = usize::try_from(version.width()).unwrap_or(0);
-    let unmasked: Vec<bool> = canvas.clone().into_colors().into_iter().map(|m| m == Color::Dark).collect();
-    let data_module: Vec<bool> =
-        (0..n * n).map(|i| !qrcode::canvas::is_functional(version, n as i16, (i % n) as i16, (i / n) as i16)).collect();
-    let mut grid = vec![false; n * n];
-    let best = (0..MASKS.len())
-        .min_by_key(|&k| {
-            for y in 0..n {
-                for x in 0..n {
-                    let i = y * n + x;
-                    grid[i] = unmasked[i] ^ (data_module[i] && masked(k, x, y));
-                }
-            }
-            penalty(n, &grid).unwrap_or(0)
-        })
-        .unwrap_or(0);
+    let best = if n > 120 {
+        0
+    } else {
+        let colors = canvas.clone().into_colors();
+        let unmasked = Lines::pack(n, |x, y| colors[y * n + x] == Color::Dark);
+        let data_modules = Lines::pack(n, |x, y| !qrcode::canvas::is_functional(version, n as i16, x as i16, y as i16));
+        (0..MASKS.len()).min_by_key(|&k| penalty_of(n, &unmasked.masked(&data_modules, k))).unwrap_or(0)
+    };
     canvas.apply_mask(MASKS[best]);
     Ok((n, canvas.into_colors().into_iter().map(|m| m == Color::Dark).collect()))
 }
 
 /// The penalty score of ISO/IEC 18004 §7.8.3 (runs of five or more, 2×2 blocks,
-/// finder-like patterns, imbalance of dark and light), on rows and columns packed as
-/// bits (module `x` of a row is bit `x + 4`: four light modules pad each side).
-/// Symbols wider than 120 modules are not scored (`None`).
+/// finder-like patterns, imbalance of dark and light) of a symbol of `n` × `n` modules
+/// given as rows of dark (true) / light. Symbols wider than 120 modules are not scored
+/// (`None`).
+#[cfg(test)]
 fn penalty(n: usize, grid: &[bool]) -> Option<usize> {
     if n > 120 || grid.len() != n * n {
         return None;
     }
-    let mut rows = vec![0u128; n];
-    let mut columns = vec![0u128; n];
-    for (y, row) in grid.chunks_exact(n).enumerate() {
-        for (x, &dark) in row.iter().enumerate() {
-            if dark {
-                rows[y] |= 1 << (x + 4);
-                columns[x] |= 1 << (y + 4);
-            }
-        }
-    }
+    Some(penalty_of(n, &Lines::pack(n, |x, y| grid[y * n + x])))
+}
+
+/// The penalty score of packed lines (`n` ≤ 120).
+fn penalty_of(n: usize, lines: &Lines) -> usize {
     let inside = ((1u128 << n) - 1) << 4;
     let pairs = ((1u128 << (n - 1)) - 1) << 4; // x and x + 1 both inside
+    // Where a finder-like pattern may start: x from 0 to n - 7.
+    let starts = ((1u128 << (n - 6)) - 1) << 4;
     let mut score = 0;
-    for &line in rows.iter().chain(&columns) {
+    for &line in lines.rows.iter().chain(&lines.columns) {
         // Runs: `same` marks a module equal to the next; four in a row are a run of five.
         let same = !(line ^ (line >> 1)) & pairs;
         let five = same & (same >> 1) & (same >> 2) & (same >> 3);
         score += five.count_ones() as usize + 2 * (five & !(five << 1)).count_ones() as usize;
-        // 1:1:3:1:1, dark light dark dark dark light dark, with four light modules on one side.
-        for x in 0..=n.saturating_sub(7) {
-            let at = x + 4;
-            if (line >> at) & 0x7F == 0b101_1101 && ((line >> (at - 4)) & 0xF == 0 || (line >> (at + 7)) & 0xF == 0) {
-                score += 40;
-            }
-        }
+        score += 40 * finder_like(line, starts);
     }
-    for pair in rows.windows(2) {
+    for pair in lines.rows.windows(2) {
         let vertical = !(pair[0] ^ pair[1]);
         let blocks = vertical & (vertical >> 1) & !(pair[0] ^ (pair[0] >> 1)) & pairs;
         score += 3 * blocks.count_ones() as usize;
     }
-    let dark: usize = rows.iter().map(|r| (r & inside).count_ones() as usize).sum();
+    let dark: usize = lines.rows.iter().map(|r| (r & inside).count_ones() as usize).sum();
     let percent = dark * 100 / (n * n);
-    Some(score + 10 * (percent.abs_diff(50) / 5))
+    score + 10 * (percent.abs_diff(50) / 5)
+}
+
+/// How many times 1:1:3:1:1 (dark light dark dark dark light dark) starts at one of
+/// `starts` in `line`, with four light modules before or after it.
+fn finder_like(line: u128, starts: u128) -> usize {
+    let light = !line;
+    let pattern = line & (light >> 1) & (line >> 2) & (line >> 3) & (line >> 4) & (light >> 5) & (line >> 6);
+    let before = (light << 1) & (light << 2) & (light << 3) & (light << 4);
+    let after = (light >> 7) & (light >> 8) & (light >> 9) & (light >> 10);
+    (pattern & (before | after) & starts).count_ones() as usize
 }
 
 /// The QR code of `text` as a square 8-bit grayscale bitmap, one pixel a module, quiet
@@ -217,6 +258,19 @@ mod tests {
             }
         }
         assert_eq!(penalty(121, &vec![false; 121 * 121]), None);
+    }
+
+    #[test]
+    fn masks_applied_by_period_match_masks_applied_module_by_module() {
+        let n = 57;
+        let dark = |x: usize, y: usize| (x * 7 + y * 13) % 5 < 2;
+        let data = |x: usize, y: usize| x > 8 && y > 8;
+        let (unmasked, data_modules) = (Lines::pack(n, dark), Lines::pack(n, data));
+        for k in 0..MASKS.len() {
+            let expected = Lines::pack(n, |x, y| dark(x, y) ^ (data(x, y) && masked(k, x, y)));
+            let got = unmasked.masked(&data_modules, k);
+            assert!(got.rows == expected.rows && got.columns == expected.columns, "mask {k}");
+        }
     }
 
     #[test]
