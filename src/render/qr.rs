@@ -63,12 +63,18 @@ impl Lines {
     /// twelve rows and columns, so only twelve of each are computed.
     fn masked(&self, data: &Lines, k: usize) -> Lines {
         let n = self.rows.len();
+        let inside = ((1u128 << n) - 1) << 4;
+        // Along a line a mask repeats every twelve modules: twelve bits, doubled up to 128.
         let period = |along_rows: bool| -> Vec<u128> {
             (0..12.min(n))
                 .map(|i| {
-                    (0..n)
+                    let mut bits = (0..12)
                         .filter(|&j| if along_rows { masked(k, j, i) } else { masked(k, i, j) })
-                        .fold(0u128, |bits, j| bits | 1 << (j + 4))
+                        .fold(0u128, |bits, j| bits | 1 << j);
+                    for shift in [12, 24, 48, 96] {
+                        bits |= bits << shift;
+                    }
+                    (bits << 4) & inside
                 })
                 .collect()
         };
