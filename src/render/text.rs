@@ -339,13 +339,17 @@ mod tests {
     }
 
     #[test]
-    fn latin_greek_cyrillic_stay_in_the_first_face() {
+    fn latin_greek_cyrillic_stay_in_the_built_in_faces() {
         let fonts = Fonts::builtin();
         let s = shape(&fonts, Style::Regular, "José Αικατερίνη Олександр Adébáyọ̀").unwrap();
-        assert_eq!(s.runs.len(), 1);
-        assert_eq!(s.runs[0].face, 0);
-        assert!(s.runs[0].logical.is_none());
+        // Latin-1 words in the small face, the others in the full one: both DejaVu Sans.
+        let faces: Vec<usize> = s.runs.iter().map(|r| r.face).collect();
+        assert_eq!(faces, [0, 3], "{s:?}");
+        assert!(s.runs.iter().all(|r| r.logical.is_none()));
         assert!(s.width > 0.0);
+        let latin = shape(&fonts, Style::Regular, "José Muñoz-Ibáñez").unwrap();
+        assert_eq!(latin.runs.len(), 1);
+        assert_eq!(latin.runs[0].face, 0);
     }
 
     #[test]
