@@ -168,7 +168,15 @@ pub(crate) struct Face {
     pub font: ParsedFont,
     /// Font units per em.
     pub units_per_em: f32,
+    /// The glyph of each character below [`LOOKED_UP`] (0: none), looked up once per run.
+    low: Vec<u16>,
+    /// The advance of each glyph in thousandths of an em, computed once per run.
+    widths: Vec<f32>,
 }
+
+/// Characters below this (Latin, Greek, Cyrillic, Hebrew, Arabic) have their glyphs
+/// looked up when a face is loaded; others go to the font's character map each time.
+const LOOKED_UP: u32 = 0x800;
 
 /// The tables of an sfnt, tag and data, in directory order.
 type Tables = Vec<([u8; 4], Vec<u8>)>;
@@ -426,7 +434,10 @@ impl Face {
         let slim = slim_sfnt(bytes, name);
         let font = parse_font(name, slim.as_deref().unwrap_or(bytes))?;
         let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
-        Ok(Face { name: name.to_string(), font, units_per_em })
+        let low = (0..LOOKED_UP).map(|c| font.lookup_glyph_index(c).unwrap_or(0)).collect();
+        let widths =
+            (0..font.num_glyphs).map(|g| f32::from(font.get_horizontal_advance(g)) * 1000.0 / units_per_em).collect();
+        Ok(Face { name: name.to_string(), font, units_per_em, low, widths })
     }
 
     /// A built-in face, cut down to the characters of `ranges` (the whole face if
@@ -454,12 +465,18 @@ impl Face {
 
     /// The glyph of `c`, if the font has one.
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.font.lookup_glyph_index(u32::from(c)).filter(|&g| g != 0)
+        match self.low.get(c as usize) {
+            Some(&g) => (g != 0).then_some(g),
+            None => self.font.lookup_glyph_index(u32::from(c)).filter(|&g| g != 0),
+        }
     }
 
     /// A glyph's advance in thousandths of an em.
     pub fn advance(&self, gid: u16) -> f32 {
-        f32::from(self.font.get_horizontal_advance(gid)) * 1000.0 / self.units_per_em
+        match self.widths.get(usize::from(gid)) {
+            Some(&w) => w,
+            None => f32::from(self.font.get_horizontal_advance(gid)) * 1000.0 / self.units_per_em,
+        }
     }
 }
 
