@@ -1,6 +1,6 @@
 //! Transcript rendering: median time per PDF (one page, a typical two-page
-//! transcript, twelve terms, and synthetic learners as `build` sees them) and its
-//! size, and per HTML page.
+//! transcript, twelve terms, synthetic learners as `build` sees them, and the same
+//! without their competencies) and its size, and per HTML page.
 //! Run: `cargo bench --bench render` (prints its figures).
 //!
 //! `XT_BENCH_ONLY=N` renders only view N (0 one page, 1 typical, 2 twelve terms,
@@ -94,11 +94,15 @@ fn main() {
         }
         return;
     }
+    // The same learners without their competencies: what listing ~100 of them costs.
+    let without: Vec<TranscriptView> =
+        synthetic.iter().cloned().map(|v| TranscriptView { competencies: Vec::new(), ..v }).collect();
     let views = [
         ("one page", vec![TranscriptView::sample_one_page()]),
         ("typical", vec![TranscriptView::sample()]),
         ("12 terms", vec![TranscriptView::sample_twelve_terms()]),
         ("synthetic", synthetic),
+        ("synth -c", without),
     ];
     for (name, views) in &views {
         let pdfs: Vec<Vec<u8>> = views.iter().map(|v| render::pdf(v, &fonts, layout).expect("renders")).collect();

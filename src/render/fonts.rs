@@ -168,7 +168,15 @@ pub(crate) struct Face {
     pub font: ParsedFont,
     /// Font units per em.
     pub units_per_em: f32,
+    /// The glyph of each character below [`LOOKED_UP`] (0: none), looked up once per run.
+    low: Vec<u16>,
+    /// The advance of each glyph in thousandths of an em, computed once per run.
+    widths: Vec<f32>,
 }
+
+/// Characters below this (Latin, Greek, Cyrillic, Hebrew, Arabic) have their glyphs
+/// looked up when a face is loaded; others go to the font's character map each time.
+const LOOKED_UP: u32 = 0x800;
 
 /// The tables of an sfnt, tag and data, in directory order.
 type Tables = Vec<([u8; 4], Vec<u8>)>;
@@ -398,6 +406,18 @@ const REPERTOIRE: &[(u32, u32)] = &[
     (0xFFFD, 0xFFFD), // replacement character
 ];
 
+/// The characters of the small faces tried first: Latin-1 and common punctuation,
+/// nearly all a registrar's transcript prints. printpdf's subsetting reads every glyph
+/// of a face for each PDF, so a word set in one of these costs a tenth of one set in
+/// the [`REPERTOIRE`] face (same glyphs, same metrics).
+const COMMON: &[(u32, u32)] = &[
+    (0x0020, 0x007E), // ASCII
+    (0x00A0, 0x00FF), // Latin-1
+    (0x2010, 0x2027), // dashes, quotation marks, dagger, bullet, ellipsis
+    (0x2030, 0x203A), // per mille, primes, angle quotation marks
+    (0x20AC, 0x20AC), // euro sign
+];
+
 fn parse_font(name: &str, bytes: &[u8]) -> Result<ParsedFont, RenderError> {
     let mut warnings = Vec::new();
     ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| RenderError::Font {
@@ -414,14 +434,18 @@ impl Face {
         let slim = slim_sfnt(bytes, name);
         let font = parse_font(name, slim.as_deref().unwrap_or(bytes))?;
         let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
-        Ok(Face { name: name.to_string(), font, units_per_em })
+        let low = (0..LOOKED_UP).map(|c| font.lookup_glyph_index(c).unwrap_or(0)).collect();
+        let widths =
+            (0..font.num_glyphs).map(|g| f32::from(font.get_horizontal_advance(g)) * 1000.0 / units_per_em).collect();
+        Ok(Face { name: name.to_string(), font, units_per_em, low, widths })
     }
 
-    /// A built-in face, cut down to [`REPERTOIRE`] (the whole face if cutting fails).
-    fn builtin(name: &str, bytes: &[u8]) -> Result<Face, RenderError> {
+    /// A built-in face, cut down to the characters of `ranges` (the whole face if
+    /// cutting fails).
+    fn builtin(name: &str, bytes: &[u8], ranges: &[(u32, u32)]) -> Result<Face, RenderError> {
         let full = Face::parse(name, bytes)?;
         let mut glyphs = std::collections::BTreeMap::new();
-        for &(from, to) in REPERTOIRE {
+        for &(from, to) in ranges {
             for c in (from..=to).filter_map(char::from_u32) {
                 if let Some(g) = full.glyph(c) {
                     glyphs.entry(g).or_insert_with(|| c.to_string());
@@ -441,12 +465,18 @@ impl Face {
 
     /// The glyph of `c`, if the font has one.
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.font.lookup_glyph_index(u32::from(c)).filter(|&g| g != 0)
+        match self.low.get(c as usize) {
+            Some(&g) => (g != 0).then_some(g),
+            None => self.font.lookup_glyph_index(u32::from(c)).filter(|&g| g != 0),
+        }
     }
 
     /// A glyph's advance in thousandths of an em.
     pub fn advance(&self, gid: u16) -> f32 {
-        f32::from(self.font.get_horizontal_advance(gid)) * 1000.0 / self.units_per_em
+        match self.widths.get(usize::from(gid)) {
+            Some(&w) => w,
+            None => f32::from(self.font.get_horizontal_advance(gid)) * 1000.0 / self.units_per_em,
+        }
     }
 }
 
@@ -456,10 +486,14 @@ pub struct Fonts {
     pub(crate) faces: Vec<Face>,
 }
 
-const SANS: usize = 0;
-const SANS_BOLD: usize = 1;
-const SERIF_BOLD: usize = 2;
-const BUILTIN: usize = 3;
+// The small faces (Latin-1), then the same faces with their whole repertoire.
+const SANS_COMMON: usize = 0;
+const SANS_BOLD_COMMON: usize = 1;
+const SERIF_BOLD_COMMON: usize = 2;
+const SANS: usize = 3;
+const SANS_BOLD: usize = 4;
+const SERIF_BOLD: usize = 5;
+const BUILTIN: usize = 6;
 
 impl Fonts {
     /// The built-in DejaVu faces only (Latin, Greek, Cyrillic, Hebrew, Arabic).
@@ -469,11 +503,12 @@ impl Fonts {
             ("DejaVuSansCondensed-Bold", dejavu::sans_condensed::bold()),
             ("DejaVuSerif-Bold", dejavu::serif::bold()),
         ];
-        let faces = faces
+        let faces = [COMMON, REPERTOIRE]
             .iter()
-            .map(|(name, bytes)| {
+            .flat_map(|ranges| faces.iter().map(move |(name, bytes)| (name, bytes, ranges)))
+            .map(|(name, bytes, ranges)| {
                 #[allow(clippy::expect_used)]
-                Face::builtin(name, bytes).expect("the DejaVu fonts parse")
+                Face::builtin(name, bytes, ranges).expect("the DejaVu fonts parse")
             })
             .collect();
         Fonts { faces }
@@ -504,9 +539,9 @@ impl Fonts {
     /// The faces tried for a style, in order.
     pub(crate) fn chain(&self, style: Style) -> impl Iterator<Item = usize> + '_ {
         let first: &[usize] = match style {
-            Style::Regular => &[SANS],
-            Style::Bold => &[SANS_BOLD, SANS],
-            Style::Heading => &[SERIF_BOLD, SANS_BOLD, SANS],
+            Style::Regular => &[SANS_COMMON, SANS],
+            Style::Bold => &[SANS_BOLD_COMMON, SANS_BOLD, SANS_COMMON, SANS],
+            Style::Heading => &[SERIF_BOLD_COMMON, SERIF_BOLD, SANS_BOLD_COMMON, SANS_BOLD, SANS_COMMON, SANS],
         };
         first.iter().copied().chain(BUILTIN..self.faces.len())
     }

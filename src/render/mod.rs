@@ -36,6 +36,14 @@ pub use view::{
     IdentifierView, InstitutionView, LearnerView, Logo, TermView, Totals, TranscriptView, VerificationView,
 };
 
+/// Rendering shares these across threads (one copy per run, read by every worker).
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Fonts>();
+    shared::<Templates>();
+    shared::<Layout>();
+};
+
 /// Why a transcript could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenderError {

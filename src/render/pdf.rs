@@ -15,7 +15,7 @@ use super::RenderError;
 use super::fonts::{Fonts, Style};
 use super::labels::{Layout, Section};
 use super::qr::qr_pixels;
-use super::text::{Shaped, shape, wrap};
+use super::text::{Shaped, shape, wrap, wrap_shaped};
 use super::view::{CourseRow, Logo, Totals, TranscriptView};
 
 const MARGIN_X: f32 = 48.0;
@@ -57,7 +57,7 @@ struct Table {
 }
 
 /// The wrapped lines of a cell: its text, then its note.
-type CellLines = (Vec<String>, Vec<String>);
+type CellLines = (Vec<Shaped>, Vec<Shaped>);
 
 /// The text of a cell.
 #[derive(Debug, Clone)]
@@ -181,7 +181,7 @@ impl<'a> Writer<'a> {
     /// Draws one line of text aligned in the span from `x`, `w` wide.
     fn text_aligned(
         &mut self,
-        (x, w, align): (f32, f32, Align),
+        span: (f32, f32, Align),
         y: f32,
         size: f32,
         style: Style,
@@ -192,14 +192,22 @@ impl<'a> Writer<'a> {
             return Ok(());
         }
         let shaped = shape(self.fonts, style, text)?;
+        self.draw_aligned(span, y, size, color, &shaped);
+        Ok(())
+    }
+
+    /// Draws a shaped line aligned in the span from `x`, `w` wide.
+    fn draw_aligned(&mut self, (x, w, align): (f32, f32, Align), y: f32, size: f32, color: &Color, shaped: &Shaped) {
+        if shaped.runs.is_empty() {
+            return;
+        }
         let tw = shaped.width_pt(size);
         let x = match align {
             Align::Left => x,
             Align::Right => x + w - tw,
             Align::Center => x + (w - tw) / 2.0,
         };
-        self.draw(x, y, size, color, &shaped);
-        Ok(())
+        self.draw(x, y, size, color, shaped);
     }
 
     /// Draws shaped text: one text object, a font switch and a position per run.
@@ -490,10 +498,10 @@ impl<'a> Writer<'a> {
                 let lines = if cell.text.is_empty() {
                     Vec::new()
                 } else {
-                    wrap(self.fonts, cell.style, cell.size, &cell.text, w)?
+                    wrap_shaped(self.fonts, cell.style, cell.size, &cell.text, w)?
                 };
                 let notes = match &cell.note {
-                    Some(n) => wrap(self.fonts, Style::Regular, SMALL - 0.5, n, w)?,
+                    Some(n) => wrap_shaped(self.fonts, Style::Regular, SMALL - 0.5, n, w)?,
                     None => Vec::new(),
                 };
                 Ok((lines, notes))
@@ -525,12 +533,12 @@ impl<'a> Writer<'a> {
             let cx = x + 3.0 + cell.indent;
             let cw = col.width - 6.0 - cell.indent;
             for line in lines {
-                self.text_aligned((cx, cw, col.align), y, cell.size, cell.style, &cell.color, line)?;
+                self.draw_aligned((cx, cw, col.align), y, cell.size, &cell.color, line);
                 y -= cell.size * LEADING;
             }
             for line in notes {
                 y += (cell.size - SMALL) * LEADING * 0.5;
-                self.text_aligned((cx, cw, col.align), y, SMALL - 0.5, Style::Regular, &muted(), line)?;
+                self.draw_aligned((cx, cw, col.align), y, SMALL - 0.5, &muted(), line);
                 y -= (SMALL - 0.5) * LEADING;
             }
             x += col.width;

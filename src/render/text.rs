@@ -213,6 +213,9 @@ fn face_for(fonts: &Fonts, style: Style, chars: &[char]) -> Option<usize> {
 
 /// Shapes one line of text (no line breaks) into runs in visual order.
 pub(crate) fn shape(fonts: &Fonts, style: Style, text: &str) -> Result<Shaped, RenderError> {
+    if let Some(shaped) = shape_plain(fonts, style, text) {
+        return Ok(shaped);
+    }
     let mut shaped = Shaped::default();
     let mut missing = Vec::new();
     let primary = fonts.chain(style).next().unwrap_or(0);
@@ -280,9 +283,68 @@ fn push_run(fonts: &Fonts, shaped: &mut Shaped, face: usize, segment: &Segment, 
     }
 }
 
+/// Whether `text` needs no bidi reordering and no cleaning.
+fn is_plain(text: &str) -> bool {
+    text.is_ascii() || text.chars().all(|c| !is_rtl(c) && !is_invisible(c))
+}
+
+/// Walks a plain text set entirely in `face` as [`shape`] would, piece by piece (words
+/// and runs of spaces); returns the width, or `None` when the face lacks a character.
+fn walk_plain(fonts: &Fonts, face: usize, text: &str) -> Option<f32> {
+    let f = &fonts.faces[face];
+    let (mut total, mut piece, mut in_space) = (0.0f32, 0.0f32, None);
+    for c in text.chars() {
+        let g = f.glyph(c)?;
+        let space = c == ' ';
+        if in_space != Some(space) {
+            total += piece;
+            piece = 0.0;
+            in_space = Some(space);
+        }
+        piece += f.advance(g);
+    }
+    Some(total + piece)
+}
+
+/// [`shape`] for the common case: a left-to-right text the first face of its style
+/// has every character of, as one run.
+fn shape_plain(fonts: &Fonts, style: Style, text: &str) -> Option<Shaped> {
+    if !is_plain(text) {
+        return None;
+    }
+    let face = fonts.chain(style).next()?;
+    let width = walk_plain(fonts, face, text)?;
+    let runs =
+        if text.is_empty() { Vec::new() } else { vec![Run { face, drawn: text.to_string(), logical: None, width }] };
+    Some(Shaped { runs, width })
+}
+
 /// The width of `text` in points at `size` (as [`shape`] would set it).
 pub(crate) fn width(fonts: &Fonts, style: Style, size: f32, text: &str) -> Result<f32, RenderError> {
-    Ok(shape(fonts, style, text)?.width_pt(size))
+    let plain = match fonts.chain(style).next() {
+        Some(face) if is_plain(text) => walk_plain(fonts, face, text),
+        _ => None,
+    };
+    match plain {
+        Some(width) => Ok(width * size / 1000.0),
+        None => Ok(shape(fonts, style, text)?.width_pt(size)),
+    }
+}
+
+/// [`wrap`] with each line shaped: the common line that fits is shaped once, instead
+/// of measured and then shaped again to be drawn.
+pub(crate) fn wrap_shaped(
+    fonts: &Fonts,
+    style: Style,
+    size: f32,
+    text: &str,
+    max: f32,
+) -> Result<Vec<Shaped>, RenderError> {
+    let whole = shape(fonts, style, text.trim())?;
+    if whole.width_pt(size) <= max {
+        return Ok(vec![whole]);
+    }
+    wrap(fonts, style, size, text, max)?.iter().map(|line| shape(fonts, style, line)).collect()
 }
 
 /// Breaks `text` into lines no wider than `max` points at `size`: at spaces, and inside
@@ -339,13 +401,17 @@ mod tests {
     }
 
     #[test]
-    fn latin_greek_cyrillic_stay_in_the_first_face() {
+    fn latin_greek_cyrillic_stay_in_the_built_in_faces() {
         let fonts = Fonts::builtin();
         let s = shape(&fonts, Style::Regular, "José Αικατερίνη Олександр Adébáyọ̀").unwrap();
-        assert_eq!(s.runs.len(), 1);
-        assert_eq!(s.runs[0].face, 0);
-        assert!(s.runs[0].logical.is_none());
+        // Latin-1 words in the small face, the others in the full one: both DejaVu Sans.
+        let faces: Vec<usize> = s.runs.iter().map(|r| r.face).collect();
+        assert_eq!(faces, [0, 3], "{s:?}");
+        assert!(s.runs.iter().all(|r| r.logical.is_none()));
         assert!(s.width > 0.0);
+        let latin = shape(&fonts, Style::Regular, "José Muñoz-Ibáñez").unwrap();
+        assert_eq!(latin.runs.len(), 1);
+        assert_eq!(latin.runs[0].face, 0);
     }
 
     #[test]

@@ -41,8 +41,17 @@ impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Round half away from zero on the decimal value, not on its binary approximation.
         let scale = 10f64.powi(i32::from(self.places));
-        let rounded = (self.value * scale + self.value.signum() * 1e-9).round() / scale;
-        write!(f, "{:.*}", usize::from(self.places), rounded)
+        let rounded = (self.value * scale + self.value.signum() * 1e-9).round();
+        if !rounded.is_finite() || rounded.abs() >= 1e15 || self.places > 9 {
+            return write!(f, "{:.*}", usize::from(self.places), rounded / scale);
+        }
+        // Whole units of the last decimal, printed as digits (float formatting is slow).
+        let sign = if rounded.is_sign_negative() { "-" } else { "" };
+        let (units, one) = (rounded.abs() as u64, 10u64.pow(u32::from(self.places)));
+        match self.places {
+            0 => write!(f, "{sign}{units}"),
+            places => write!(f, "{sign}{}.{:0width$}", units / one, units % one, width = usize::from(places)),
+        }
     }
 }
 
@@ -355,6 +364,31 @@ impl From<&GradingScale> for GradingLegend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The printing of a fixed-point number through float formatting: the reference.
+    fn reference(value: f64, places: u8) -> String {
+        let scale = 10f64.powi(i32::from(places));
+        let rounded = (value * scale + value.signum() * 1e-9).round() / scale;
+        format!("{:.*}", usize::from(places), rounded)
+    }
+
+    #[test]
+    fn fixed_prints_as_float_formatting_would() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut values = vec![0.0, -0.0, 0.004, -0.004, 0.005, -0.005, 2.675, 1.005, 3.345, 120.0, -7.5, 1e6 + 0.125];
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            values.push((seed % 2_000_000) as f64 / 1000.0 - 1000.0);
+        }
+        for value in values {
+            for places in [0, 1, 2, 3] {
+                assert_eq!(Fixed::new(value, places).to_string(), reference(value, places), "{value} {places}");
+            }
+        }
+        assert_eq!(Fixed::new(f64::NAN, 2).to_string(), reference(f64::NAN, 2));
+    }
 
     #[test]
     fn fixed_prints_rounded_decimals() {
