@@ -99,24 +99,42 @@ fn a_rerun_rebuilds_only_changed_learners_and_force_rebuilds_all() {
 
 #[test]
 fn a_learner_with_a_rejected_record_is_skipped_and_reported() {
-    let (input, out) = (samples_copy("bad-learner-in"), temp_dir("bad-learner-out"));
+    let input = samples_copy("bad-learner-in");
     edit_line(&input.join("course_records.csv"), ",N2025003,", |l| {
         let mut fields: Vec<&str> = l.split(',').collect();
         fields[7] = "Q+";
         fields.join(",")
     });
+    only_the_learner_fails(input, "bad-learner-out", "XT0212", "N2025003");
+}
+
+#[test]
+fn a_learner_with_a_row_of_the_wrong_field_count_is_skipped_and_reported() {
+    let input = samples_copy("shifted-row-in");
+    // An unquoted comma in the title: one field too many.
+    edit_line(&input.join("course_records.csv"), ",N2025003,", |l| {
+        let mut fields: Vec<&str> = l.split(',').collect();
+        fields[4] = "Writing, Part 2";
+        fields.join(",")
+    });
+    only_the_learner_fails(input, "shifted-row-out", "XT0202", "N2025003");
+}
+
+/// Builds `input`: `learner` (and no one else) is not built, `code` is reported, exit status 1.
+fn only_the_learner_fails(input: PathBuf, out: &str, code: &str, learner: &str) {
+    let out = temp_dir(out);
     let run = build_from(&input, &out, &["-q"]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
     let stderr = text(&run.stderr);
-    assert!(stderr.contains("XT0212"), "{stderr}");
-    assert!(stderr.contains("learner \"N2025003\" not built"), "{stderr}");
+    assert!(stderr.contains(code), "{stderr}");
+    assert!(stderr.contains(&format!("learner \"{learner}\" not built")), "{stderr}");
     let m = manifest(&out.join("manifest.json"));
-    assert_eq!(ids(&m, "failures"), ["N2025003"]);
+    assert_eq!(ids(&m, "failures"), [learner]);
     assert!(m["failures"][0]["reason"].as_str().unwrap().contains("course_records.csv:"), "{m:#}");
     let built = ids(&m, "learners");
     assert_eq!(built.len(), 27);
-    assert!(!built.contains(&"N2025003".to_string()));
-    assert!(!out.join("learners/N2025003").exists());
+    assert!(!built.iter().any(|id| id == learner));
+    assert!(!out.join("learners").join(learner).exists());
     let _ = std::fs::remove_dir_all(input);
     let _ = std::fs::remove_dir_all(out);
 }

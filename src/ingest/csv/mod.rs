@@ -43,9 +43,14 @@ pub fn read_into(
             return;
         }
         let before = diags.len();
-        convert(row, records, diags);
+        if !row.is_skipped() {
+            convert(row, records, diags);
+        }
+        // A learner's row that is left out would make their transcript incomplete: the learner is rejected.
+        // For a skipped row the id is what stands in the learner column; a shift before that column names
+        // another id, which is then unknown or, rarely, another learner, who is not issued either.
         if learner_scoped
-            && diags.errors_since(before)
+            && (row.is_skipped() || diags.errors_since(before))
             && let Some(learner_id) = row.text("learner_id")
         {
             records.reject(&learner_id, row.origin());

@@ -51,9 +51,16 @@ pub struct Row<'a> {
     index: &'a ColumnIndex,
     spec: &'a TableSpec,
     date_format: DateFormat,
+    skipped: bool,
 }
 
 impl Row<'_> {
+    /// Whether the row was reported and is not to be read: its field count differs from the header's, so its
+    /// fields may be shifted. [`Row::text`] still gives what stands in a column's place.
+    pub fn is_skipped(&self) -> bool {
+        self.skipped
+    }
+
     /// The 1-based line the row starts on.
     pub fn line(&self) -> u64 {
         self.line
@@ -177,7 +184,8 @@ impl Row<'_> {
 
 /// Reads a whole table, calling `on_row` for each well-formed data row.
 /// Returns where its columns are, or `None` when the table cannot be read at all
-/// (undecodable, or a required column missing).
+/// (undecodable, or a required column missing). A row with the wrong number of fields is reported, then still
+/// given to `on_row` marked as skipped ([`Row::is_skipped`]), so its learner can be told apart.
 pub fn read_table(
     spec: &TableSpec,
     bytes: &[u8],
@@ -240,9 +248,9 @@ pub fn read_table(
                     ),
                 )
                 .help("quote values that contain the delimiter, e.g. \"Smith, Jr.\"");
-            continue;
         }
-        let row = Row { record: &record, line, index: &index, spec, date_format: options.date_format };
+        let skipped = record.len() != headers.len();
+        let row = Row { record: &record, line, index: &index, spec, date_format: options.date_format, skipped };
         on_row(&row, diags);
     }
     Some(index)
