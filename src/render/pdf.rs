@@ -1090,12 +1090,27 @@ fn issue_timestamp(text: &str) -> i64 {
 const COMPRESSION: u32 = 1;
 
 /// A zlib compressor reused for every stream (setting one up costs more than
-/// compressing a small stream).
+/// compressing a small stream). Each stream starts from a reset, so reuse never changes the bytes.
 struct Deflater(flate2::Compress);
+
+thread_local! {
+    static DEFLATER: std::cell::Cell<Option<Deflater>> = const { std::cell::Cell::new(None) };
+}
 
 impl Deflater {
     fn new() -> Deflater {
         Deflater(flate2::Compress::new(flate2::Compression::new(COMPRESSION), true))
+    }
+
+    /// This thread's compressor, kept from one PDF to the next (a new one allocates and clears hundreds of
+    /// kilobytes of tables); give it back with [`Deflater::keep`].
+    fn take() -> Deflater {
+        DEFLATER.take().unwrap_or_else(Deflater::new)
+    }
+
+    /// Keeps the compressor for this thread's next PDF.
+    fn keep(self) {
+        DEFLATER.set(Some(self));
     }
 
     fn deflate(&mut self, data: &[u8]) -> Option<Vec<u8>> {
@@ -1201,7 +1216,7 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
     for &face in &w.used {
         doc.resources.fonts.map.insert(FontId(font_tag(face)), PdfFont::new(fonts.faces[face].font.clone()));
     }
-    let mut deflater = Deflater::new();
+    let mut deflater = Deflater::take();
     let (side, pixels) = qr_pixels(&view.verification.url)?;
     doc.resources.xobjects.map.insert(XObjectId(QR_ID.to_string()), gray_image(side, &pixels, &mut deflater)?);
     if let Some(logo) = &view.institution.logo {
@@ -1237,6 +1252,7 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
     prefs.set("DisplayDocTitle", Object::Boolean(true));
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     compress(&mut lo, &mut deflater);
+    deflater.keep();
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| RenderError::Pdf(e.to_string()))?;
     Ok(bytes)
