@@ -25,6 +25,10 @@ const BODY: f32 = 8.5;
 const SMALL: f32 = 7.5;
 const LEADING: f32 = 1.3;
 const QR_ID: &str = "QRCODE";
+/// Room for the operations of the first page, and beyond the previous page's count for the next one
+/// (its footer included).
+const FIRST_PAGE_OPS: usize = 1024;
+const PAGE_OPS_SLACK: usize = 64;
 const LOGO_ID: &str = "LOGO";
 
 /// Horizontal alignment in a cell.
@@ -262,7 +266,9 @@ impl<'a> Writer<'a> {
     /// Closes the current page's content and starts an empty one.
     fn finish_page(&mut self) {
         self.end_text();
-        let ops = std::mem::take(&mut self.ops);
+        // The next page is sized like this one (operations are large: growing a page's list copies it).
+        let next = Vec::with_capacity(self.ops.len() + PAGE_OPS_SLACK);
+        let ops = std::mem::replace(&mut self.ops, next);
         self.pages.push(ops);
         self.state = StreamState::default();
     }
@@ -1191,7 +1197,7 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
         width,
         height,
         pages: Vec::new(),
-        ops: Vec::new(),
+        ops: Vec::with_capacity(FIRST_PAGE_OPS),
         y: height - MARGIN_TOP,
         used: BTreeSet::new(),
         has_logo: view.institution.logo.is_some(),
