@@ -40,11 +40,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_all_atomic(&[(path, bytes)])
 }
 
-/// Writes several files atomically each: every temporary file is written, then all are flushed to disk (one
-/// after the other, so the disk sees them together), then each is renamed over its target, then the
-/// directories are flushed, so after a crash each file is absent, its old version, or complete. Temporary
-/// names are fixed (`.NAME.tmp` beside `NAME`), so a run that was killed leaves at most such files behind and
-/// the re-run that rebuilds the file replaces them.
+/// Writes several files atomically each: every temporary file is written, then each is flushed to disk (all
+/// written before the first flush, so the file system can commit them together), then each is renamed over
+/// its target, then the directories are flushed, so after a crash each file is absent, its old version, or
+/// complete. Temporary names are fixed (`.NAME.tmp` beside `NAME`), so a run that was killed leaves at most
+/// such files behind and the re-run that rebuilds the file replaces them.
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> std::io::Result<()> {
     let mut staged: Vec<(std::path::PathBuf, &Path)> = Vec::with_capacity(files.len());
     let result = (|| {

@@ -25,11 +25,11 @@ const BODY: f32 = 8.5;
 const SMALL: f32 = 7.5;
 const LEADING: f32 = 1.3;
 const QR_ID: &str = "QRCODE";
+const LOGO_ID: &str = "LOGO";
 /// Room for the operations of the first page, and beyond the previous page's count for the next one
 /// (its footer included).
 const FIRST_PAGE_OPS: usize = 1024;
 const PAGE_OPS_SLACK: usize = 64;
-const LOGO_ID: &str = "LOGO";
 
 /// Horizontal alignment in a cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
