@@ -17,8 +17,12 @@ impl IdMaker {
 
     /// `urn:uuid:<v5(namespace, "<kind>:<key>")>`.
     pub fn id(&self, kind: &str, key: &str) -> String {
-        let name = format!("{kind}:{key}");
-        format!("urn:uuid:{}", Uuid::new_v5(&self.namespace, name.as_bytes()))
+        let mut name = String::with_capacity(kind.len() + 1 + key.len());
+        name.push_str(kind);
+        name.push(':');
+        name.push_str(key);
+        let mut urn = [0u8; uuid::fmt::Urn::LENGTH];
+        Uuid::new_v5(&self.namespace, name.as_bytes()).urn().encode_lower(&mut urn).to_string()
     }
 }
 
@@ -33,6 +37,8 @@ mod tests {
         assert_eq!(a, ids.id("course", "CS-101"));
         assert_ne!(a, ids.id("course", "CS-102"));
         assert_ne!(a, IdMaker::new("https://other.example.edu/").id("course", "CS-101"));
+        let name = Uuid::new_v5(&ids.namespace, b"course:CS-101");
+        assert_eq!(a, format!("urn:uuid:{name}"));
         // RFC 9562 version 5, variant 10xx.
         let uuid = Uuid::parse_str(a.strip_prefix("urn:uuid:").unwrap()).unwrap();
         assert_eq!(uuid.get_version_num(), 5);

@@ -26,7 +26,18 @@ pub fn file_entry(path: &str, bytes: &[u8]) -> FileEntry {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(bytes) {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
+    hex
+}
+
+/// The entry of `bytes` at `path`, whose lower-case hex SHA-256 is already known.
+pub fn file_entry_hashed(path: &str, bytes: &[u8], sha256: String) -> FileEntry {
+    FileEntry { path: path.to_string(), sha256, bytes: bytes.len() as u64 }
 }
 
 /// What was made for one learner.

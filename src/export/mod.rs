@@ -3,14 +3,17 @@
 //! Exporters return bytes; [`write_atomic`] puts bytes on disk so that a file is
 //! either absent, or complete (temp file in the same directory, fsync, rename).
 
+mod json;
 mod manifest;
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+pub use json::{to_json_bytes, write_json};
 pub use manifest::{
-    Failure, FileEntry, LearnerEntry, Manifest, MergeError, file_entry, hex_sha256, merge, parse_shard,
+    Failure, FileEntry, LearnerEntry, Manifest, MergeError, file_entry, file_entry_hashed, hex_sha256, merge,
+    parse_shard,
 };
 
 /// A learner id made safe as one directory name: ASCII letters, digits, `-`, `_`
@@ -37,21 +40,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_all_atomic(&[(path, bytes)])
 }
 
-/// Writes several files atomically each: every temporary file is written and flushed to disk first, then
-/// each is renamed over its target, then the directories are flushed, so after a crash each file is absent,
-/// its old version, or complete. Temporary names are fixed (`.NAME.tmp` beside `NAME`), so a run that was
-/// killed leaves at most such files behind and the re-run that rebuilds the file replaces them.
+/// Writes several files atomically each: every temporary file is written, then each is flushed to disk (all
+/// written before the first flush, so the file system can commit them together), then each is renamed over
+/// its target, then the directories are flushed, so after a crash each file is absent, its old version, or
+/// complete. Temporary names are fixed (`.NAME.tmp` beside `NAME`), so a run that was killed leaves at most
+/// such files behind and the re-run that rebuilds the file replaces them.
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> std::io::Result<()> {
-    let mut staged = Vec::with_capacity(files.len());
+    let mut staged: Vec<(std::path::PathBuf, &Path)> = Vec::with_capacity(files.len());
     let result = (|| {
+        let mut written = Vec::with_capacity(files.len());
         for (path, bytes) in files {
             let tmp = temporary_path(path);
-            if let Some(dir) = tmp.parent() {
+            // Files of one directory (a learner's) need it created once.
+            if let Some(dir) = tmp.parent()
+                && staged.last().and_then(|(t, _)| t.parent()) != Some(dir)
+            {
                 fs::create_dir_all(dir)?;
             }
             staged.push((tmp.clone(), *path));
             let mut file = fs::File::create(&tmp)?;
             file.write_all(bytes)?;
+            written.push(file);
+        }
+        for file in written {
             file.sync_all()?;
         }
         for (tmp, path) in &staged {

@@ -26,6 +26,10 @@ const SMALL: f32 = 7.5;
 const LEADING: f32 = 1.3;
 const QR_ID: &str = "QRCODE";
 const LOGO_ID: &str = "LOGO";
+/// Room for the operations of the first page, and beyond the previous page's count for the next one
+/// (its footer included).
+const FIRST_PAGE_OPS: usize = 1024;
+const PAGE_OPS_SLACK: usize = 64;
 
 /// Horizontal alignment in a cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -262,7 +266,9 @@ impl<'a> Writer<'a> {
     /// Closes the current page's content and starts an empty one.
     fn finish_page(&mut self) {
         self.end_text();
-        let ops = std::mem::take(&mut self.ops);
+        // The next page is sized like this one (operations are large: growing a page's list copies it).
+        let next = Vec::with_capacity(self.ops.len() + PAGE_OPS_SLACK);
+        let ops = std::mem::replace(&mut self.ops, next);
         self.pages.push(ops);
         self.state = StreamState::default();
     }
@@ -1090,12 +1096,27 @@ fn issue_timestamp(text: &str) -> i64 {
 const COMPRESSION: u32 = 1;
 
 /// A zlib compressor reused for every stream (setting one up costs more than
-/// compressing a small stream).
+/// compressing a small stream). Each stream starts from a reset, so reuse never changes the bytes.
 struct Deflater(flate2::Compress);
+
+thread_local! {
+    static DEFLATER: std::cell::Cell<Option<Deflater>> = const { std::cell::Cell::new(None) };
+}
 
 impl Deflater {
     fn new() -> Deflater {
         Deflater(flate2::Compress::new(flate2::Compression::new(COMPRESSION), true))
+    }
+
+    /// This thread's compressor, kept from one PDF to the next (a new one allocates and clears hundreds of
+    /// kilobytes of tables); give it back with [`Deflater::keep`].
+    fn take() -> Deflater {
+        DEFLATER.take().unwrap_or_else(Deflater::new)
+    }
+
+    /// Keeps the compressor for this thread's next PDF.
+    fn keep(self) {
+        DEFLATER.set(Some(self));
     }
 
     fn deflate(&mut self, data: &[u8]) -> Option<Vec<u8>> {
@@ -1176,7 +1197,7 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
         width,
         height,
         pages: Vec::new(),
-        ops: Vec::new(),
+        ops: Vec::with_capacity(FIRST_PAGE_OPS),
         y: height - MARGIN_TOP,
         used: BTreeSet::new(),
         has_logo: view.institution.logo.is_some(),
@@ -1201,7 +1222,7 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
     for &face in &w.used {
         doc.resources.fonts.map.insert(FontId(font_tag(face)), PdfFont::new(fonts.faces[face].font.clone()));
     }
-    let mut deflater = Deflater::new();
+    let mut deflater = Deflater::take();
     let (side, pixels) = qr_pixels(&view.verification.url)?;
     doc.resources.xobjects.map.insert(XObjectId(QR_ID.to_string()), gray_image(side, &pixels, &mut deflater)?);
     if let Some(logo) = &view.institution.logo {
@@ -1237,6 +1258,7 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
     prefs.set("DisplayDocTitle", Object::Boolean(true));
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     compress(&mut lo, &mut deflater);
+    deflater.keep();
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| RenderError::Pdf(e.to_string()))?;
     Ok(bytes)

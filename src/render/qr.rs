@@ -4,6 +4,8 @@
 //! rules on a plain bit grid (the crate's own mask search is most of the time of a
 //! whole transcript).
 
+use std::fmt::Write as _;
+
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::{Color, EcLevel};
 
@@ -94,6 +96,23 @@ impl Lines {
 /// left out, as it is the same size for every mask); only the chosen one goes through
 /// the encoder.
 fn modules(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
+    let cached = LAST.with_borrow(|last| last.as_ref().filter(|(t, ..)| t == text).map(|(_, n, g)| (*n, g.clone())));
+    if let Some(hit) = cached {
+        return Ok(hit);
+    }
+    let (n, grid) = encode(text)?;
+    LAST.set(Some((text.to_string(), n, grid.clone())));
+    Ok((n, grid))
+}
+
+thread_local! {
+    /// The text last encoded on this thread and its modules: the PDF and the HTML of a transcript encode
+    /// the same verification URL.
+    static LAST: std::cell::RefCell<Option<(String, usize, Vec<bool>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`modules`], without the cache.
+fn encode(text: &str) -> Result<(usize, Vec<bool>), RenderError> {
     let err = |e: qrcode::types::QrError| RenderError::Qr(format!("{text:?}: {e}"));
     let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::M).map_err(err)?;
     let version = bits.version();
@@ -188,7 +207,7 @@ pub(crate) fn qr_svg(text: &str) -> Result<String, RenderError> {
                 while x < n && row[x] {
                     x += 1;
                 }
-                path.push_str(&format!("M{} {}h{}v1h-{}z", start + QUIET, y + QUIET, x - start, x - start));
+                let _ = write!(path, "M{} {}h{}v1h-{}z", start + QUIET, y + QUIET, x - start, x - start);
             } else {
                 x += 1;
             }

@@ -2,6 +2,7 @@
 //! the learner cannot be built. Called from worker threads: everything it touches is shared read-only,
 //! except the journal (behind a lock).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -10,11 +11,20 @@ use std::sync::Mutex;
 use anyhow::Context;
 use xtranscript::assemble::{Assembled, Assembler};
 use xtranscript::batch::{self, Journal, Reuse};
-use xtranscript::export::{self, Failure, LearnerEntry, file_entry};
+use xtranscript::export::{self, Failure, LearnerEntry, file_entry_hashed};
 use xtranscript::issuer::Signer;
-use xtranscript::render::{self, Verification, transcript_view};
+use xtranscript::render::{self, TranscriptView, Verification, transcript_view};
 
 use super::setup::Rendering;
+
+thread_local! {
+    /// A worker thread's buffer for clr.json: kept from one learner to the next, so the text of each signed
+    /// CLR (hundreds of kilobytes) is not allocated, grown and freed again for every learner.
+    static CLR_JSON: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A buffer grown larger than this by an exceptional learner is not kept.
+const KEPT_CLR_JSON_BYTES: usize = 8 << 20;
 
 /// What became of one learner.
 pub enum Outcome {
@@ -63,65 +73,88 @@ impl Worker<'_> {
         let Some(assembled) = self.assembler.learner(id) else {
             return failed("the learner is not in learners.csv".to_string());
         };
+        let counts = counts(&assembled);
+        // The view is taken before signing consumes the assembled transcript; the digest of the signed
+        // clr.json it prints is filled in once known.
+        let labels = self.rendering.templates.labels();
+        let view = transcript_view(self.assembler, &assembled, labels, Verification { clr_sha256: "" });
         let created = self.assembler.issued_at.to_string();
-        let signed = match self.signer.sign_transcript(
-            assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect(),
-            |nested| assembled.clr_with(nested),
-            &created,
-        ) {
+        let (nested, clr) = assembled.into_json();
+        let signed = match self.signer.sign_transcript(nested, |nested| clr.wrap(nested), &created) {
             Ok(signed) => signed,
             Err(e) => return failed(format!("signing failed: {e}")),
         };
-        let files = match self.render(directory, &assembled, &signed) {
-            Ok(files) => files,
-            Err(reason) => return failed(reason),
-        };
-        let entry = self.write(id, directory, &inputs, &assembled, files)?;
-        Ok(Outcome::Built(entry))
+        self.publish(id, directory, &inputs, counts, view, signed)
     }
 
-    /// The learner's files: the signed CLR, its PDF and HTML views (`Err`: why rendering failed).
-    fn render(
+    /// Writes the signed CLR (freed once it is text), and the PDF and HTML of `view` with the digest of that
+    /// text; returns what became of the learner.
+    fn publish(
         &self,
+        id: &str,
         directory: &str,
-        assembled: &Assembled<'_>,
-        signed: &serde_json::Value,
-    ) -> Result<[(String, Vec<u8>); 3], String> {
-        let mut clr = serde_json::to_vec(signed).map_err(|e| e.to_string())?;
-        clr.push(b'\n');
-        let clr_sha256 = export::hex_sha256(&clr);
-        let labels = self.rendering.templates.labels();
-        let view = transcript_view(self.assembler, assembled, labels, Verification { clr_sha256: &clr_sha256 });
-        let pdf = render::pdf(&view, &self.rendering.fonts, self.rendering.templates.layout())
+        inputs: &str,
+        counts: BTreeMap<String, usize>,
+        mut view: TranscriptView,
+        signed: serde_json::Value,
+    ) -> anyhow::Result<Outcome> {
+        CLR_JSON.with_borrow_mut(|clr_json| {
+            clr_json.clear();
+            export::write_json(&signed, clr_json);
+            clr_json.push(b'\n');
+            drop(signed);
+            let clr_sha256 = export::hex_sha256(clr_json);
+            view.verification.clr_sha256.clone_from(&clr_sha256);
+            let outcome = match self.render(&view) {
+                Ok((pdf, html)) => {
+                    let files = [("clr.json", &clr_json[..]), ("transcript.pdf", &pdf), ("transcript.html", &html)];
+                    let entry = self.write(id, directory, inputs, counts, files, [Some(clr_sha256), None, None])?;
+                    Outcome::Built(entry)
+                }
+                Err(reason) => Outcome::Failed(Failure { id: id.to_string(), reason }),
+            };
+            if clr_json.capacity() > KEPT_CLR_JSON_BYTES {
+                *clr_json = Vec::new();
+            }
+            Ok(outcome)
+        })
+    }
+
+    /// The learner's PDF and HTML views (`Err`: why rendering failed).
+    fn render(&self, view: &TranscriptView) -> Result<(Vec<u8>, Vec<u8>), String> {
+        let pdf = render::pdf(view, &self.rendering.fonts, self.rendering.templates.layout())
             .map_err(|e| format!("the PDF cannot be rendered: {e}"))?;
-        let html = render::html(&view, &self.rendering.templates)
+        let html = render::html(view, &self.rendering.templates)
             .map_err(|e| format!("the HTML cannot be rendered: {e}"))?
             .into_bytes();
-        Ok([
-            (format!("learners/{directory}/clr.json"), clr),
-            (format!("learners/{directory}/transcript.pdf"), pdf),
-            (format!("learners/{directory}/transcript.html"), html),
-        ])
+        Ok((pdf, html))
     }
 
-    /// Writes the files atomically, then records the learner in the journal.
+    /// Writes the files (name in the learner's directory, bytes) atomically, then records the learner in the
+    /// journal. `known` holds the SHA-256 of files already hashed.
     fn write(
         &self,
         id: &str,
         directory: &str,
         inputs: &str,
-        assembled: &Assembled<'_>,
-        files: [(String, Vec<u8>); 3],
+        counts: BTreeMap<String, usize>,
+        files: [(&str, &[u8]); 3],
+        known: [Option<String>; 3],
     ) -> anyhow::Result<LearnerEntry> {
-        let paths: Vec<_> = files.iter().map(|(relative, _)| self.out.join(relative)).collect();
-        let batch: Vec<(&Path, &[u8])> = paths.iter().zip(&files).map(|(p, (_, b))| (p.as_path(), &b[..])).collect();
+        let relative = files.map(|(name, _)| format!("learners/{directory}/{name}"));
+        let paths = relative.each_ref().map(|r| self.out.join(r));
+        let batch: Vec<(&Path, &[u8])> = paths.iter().zip(&files).map(|(p, (_, b))| (p.as_path(), *b)).collect();
         export::write_all_atomic(&batch).with_context(|| format!("writing {}", paths[0].display()))?;
+        let entries = relative.iter().zip(files).zip(known).map(|((relative, (_, bytes)), sha256)| {
+            let sha256 = sha256.unwrap_or_else(|| export::hex_sha256(bytes));
+            file_entry_hashed(relative, bytes, sha256)
+        });
         let entry = LearnerEntry {
             id: id.to_string(),
             directory: directory.to_string(),
             inputs: inputs.to_string(),
-            files: files.iter().map(|(relative, bytes)| file_entry(relative, bytes)).collect(),
-            counts: counts(assembled),
+            files: entries.collect(),
+            counts,
         };
         let mut journal = self.journal.lock().map_err(|_| anyhow::anyhow!("the journal lock is poisoned"))?;
         journal.write_all(&Journal::entry(&entry)).context("writing the build journal")?;
