@@ -10,7 +10,6 @@ mod courses;
 pub mod gpa;
 mod identity;
 mod ids;
-mod json;
 mod subject;
 pub mod validate;
 pub mod vocab;
@@ -19,7 +18,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use self::json::IntoJson;
 pub use gpa::{Standing, Standings};
 pub use ids::IdMaker;
 
@@ -84,27 +82,6 @@ impl Assembled<'_> {
     /// The unsigned ClrCredential as JSON.
     pub fn unsigned(&self) -> Value {
         self.clr_with(self.nested.iter().map(|c| serde_json::to_value(c).unwrap_or(Value::Null)).collect())
-    }
-
-    /// The transcript as JSON for signing, made by moving the assembled credentials into JSON values rather
-    /// than copying them: the nested credentials in transcript order, and the ClrCredential to wrap them in
-    /// once signed. `clr.wrap(nested)` is [`Assembled::unsigned`].
-    pub fn into_json(self) -> (Vec<Value>, ClrJson) {
-        let nested = self.nested.into_iter().map(IntoJson::into_json).collect();
-        (nested, ClrJson(self.clr.into_json()))
-    }
-}
-
-/// A ClrCredential as JSON, its `verifiableCredential` still empty (see [`Assembled::into_json`]).
-pub struct ClrJson(Value);
-
-impl ClrJson {
-    /// The ClrCredential with `nested` (signed or not) as its `verifiableCredential`, moved in.
-    pub fn wrap(mut self, nested: Vec<Value>) -> Value {
-        if let Some(slot) = self.0.pointer_mut("/credentialSubject/verifiableCredential") {
-            *slot = Value::Array(nested);
-        }
-        self.0
     }
 }
 

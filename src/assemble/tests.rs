@@ -39,17 +39,6 @@ fn every_sample_learner_is_schema_valid() {
 }
 
 #[test]
-fn json_by_move_is_the_serialized_transcript() {
-    let (input, graph) = samples();
-    let a = assembler(&input, &graph);
-    for id in input.records.learners.keys() {
-        let expected = serde_json::to_string(&a.learner(id).unwrap().unsigned()).unwrap();
-        let (nested, clr) = a.learner(id).unwrap().into_json();
-        assert_eq!(serde_json::to_string(&clr.wrap(nested)).unwrap(), expected, "{id}");
-    }
-}
-
-#[test]
 fn assembly_is_deterministic() {
     let (input, graph) = samples();
     let a = assembler(&input, &graph);

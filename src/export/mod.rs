@@ -3,14 +3,12 @@
 //! Exporters return bytes; [`write_atomic`] puts bytes on disk so that a file is
 //! either absent, or complete (temp file in the same directory, fsync, rename).
 
-mod json;
 mod manifest;
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-pub use json::{to_json_bytes, write_json};
 pub use manifest::{
     Failure, FileEntry, LearnerEntry, Manifest, MergeError, file_entry, file_entry_hashed, hex_sha256, merge,
     parse_shard,

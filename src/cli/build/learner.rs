@@ -79,8 +79,8 @@ impl Worker<'_> {
         let labels = self.rendering.templates.labels();
         let view = transcript_view(self.assembler, &assembled, labels, Verification { clr_sha256: "" });
         let created = self.assembler.issued_at.to_string();
-        let (nested, clr) = assembled.into_json();
-        let signed = match self.signer.sign_transcript(nested, |nested| clr.wrap(nested), &created) {
+        let nested = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
+        let signed = match self.signer.sign_transcript(nested, |nested| assembled.clr_with(nested), &created) {
             Ok(signed) => signed,
             Err(e) => return failed(format!("signing failed: {e}")),
         };
@@ -100,7 +100,9 @@ impl Worker<'_> {
     ) -> anyhow::Result<Outcome> {
         CLR_JSON.with_borrow_mut(|clr_json| {
             clr_json.clear();
-            export::write_json(&signed, clr_json);
+            if let Err(e) = serde_json::to_writer(&mut *clr_json, &signed) {
+                return Ok(Outcome::Failed(Failure { id: id.to_string(), reason: format!("clr.json: {e}") }));
+            }
             clr_json.push(b'\n');
             drop(signed);
             let clr_sha256 = export::hex_sha256(clr_json);
