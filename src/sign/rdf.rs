@@ -183,6 +183,13 @@ pub trait Sink {
     fn quad_count(&self) -> usize {
         0
     }
+
+    /// Adds the quads of `data` as [`Sink::quad`] would have, one by one, with blank node `n` numbered
+    /// `node_offset + n`; `false`, adding nothing, when this sink cannot.
+    fn splice(&mut self, data: &Dataset, node_offset: u32) -> bool {
+        let _ = (data, node_offset);
+        false
+    }
 }
 
 /// Quads as owned values; blank node `n` is labelled `b{n}`.
@@ -250,6 +257,28 @@ impl Line {
     /// The used holes.
     pub fn holes(&self) -> &[Hole] {
         &self.holes[..usize::from(self.hole_count)]
+    }
+
+    /// The line moved by `text` bytes, with blank node `n` renumbered `nodes + n` (no overflow: checked by the
+    /// caller).
+    fn moved(&self, text: u32, nodes: u32) -> Line {
+        let mut line = *self;
+        line.start += text;
+        line.end += text;
+        line.predicate = (line.predicate.0 + text, line.predicate.1 + text);
+        for hole in &mut line.holes[..usize::from(line.hole_count)] {
+            hole.offset += text;
+            hole.node += nodes;
+        }
+        line
+    }
+
+    /// Whether two lines are the same quad at the same place (same bytes of the same text and same blank
+    /// nodes).
+    #[cfg(test)]
+    pub fn same_as(&self, other: &Line) -> bool {
+        (self.start, self.end, self.predicate) == (other.start, other.end, other.predicate)
+            && self.holes() == other.holes()
     }
 }
 
@@ -327,6 +356,23 @@ impl Sink for Dataset {
 
     fn quad_count(&self) -> usize {
         self.lines.len()
+    }
+
+    fn splice(&mut self, data: &Dataset, node_offset: u32) -> bool {
+        let text_offset = self.text.len();
+        let fits = u32::try_from(text_offset + data.text.len()).is_ok()
+            && node_offset.checked_add(data.node_bound).is_some()
+            && u32::try_from(self.lines.len() + data.lines.len()).is_ok();
+        if !fits {
+            return false;
+        }
+        let text_offset = text_offset as u32;
+        self.text.push_str(&data.text);
+        self.lines.extend(data.lines.iter().map(|line| line.moved(text_offset, node_offset)));
+        if data.node_bound > 0 {
+            self.node_bound = self.node_bound.max(node_offset + data.node_bound);
+        }
+        true
     }
 }
 

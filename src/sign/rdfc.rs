@@ -495,17 +495,49 @@ impl<'a> State<'a> {
             buffer.push_str(&self.text[cursor..line.end as usize]);
             ranges.push(Range::new(buffer.as_bytes(), start, buffer.len()));
         }
-        let bytes = buffer.as_bytes();
-        ranges.sort_unstable_by(|a, b| {
-            a.prefix
-                .cmp(&b.prefix)
-                .then_with(|| bytes[a.start as usize..a.end as usize].cmp(&bytes[b.start as usize..b.end as usize]))
-        });
+        sort_lines(buffer.as_bytes(), ranges);
     }
 }
 
-/// A line written into a buffer: its byte range, and its first 16 bytes as a big-endian number (zero-padded)
-/// so that most comparisons of the sort need no memory comparison. Lines contain no NUL byte (N-Quads
+/// Sorts lines written in `bytes` in code point order (byte order: UTF-8 preserves it), most significant
+/// 16 bytes first: by their keys ([`Range::prefix`]), then each run of lines with equal keys by the next
+/// 16 bytes, and so on, so that lines with a long common beginning (same subject, same predicate namespace) are
+/// told apart by integer comparisons rather than by comparing their bytes from the start again.
+fn sort_lines(bytes: &[u8], ranges: &mut [Range]) {
+    ranges.sort_unstable_by_key(|r| r.prefix);
+    sort_runs(bytes, ranges, 0);
+}
+
+/// Runs shorter than this are sorted by comparing the rest of their bytes.
+const SMALL_RUN: usize = 6;
+/// Past this depth, runs are sorted by comparing the rest of their bytes (no deeper recursion).
+const MAX_DEPTH: usize = 512;
+
+/// Sorts each run of `ranges` (sorted by their keys, taken at `depth`) whose keys are equal by what follows.
+fn sort_runs(bytes: &[u8], ranges: &mut [Range], depth: usize) {
+    let mut start = 0;
+    while start < ranges.len() {
+        let key = ranges[start].prefix;
+        let end = start + 1 + ranges[start + 1..].iter().take_while(|r| r.prefix == key).count();
+        // Equal keys: the lines agree on their first `depth + 16` bytes, or are the same line (a shorter line's
+        // key is zero-padded, and lines contain no NUL byte).
+        let run = &mut ranges[start..end];
+        let rest = depth + 16;
+        if run.len() > 1 && run.iter().any(|r| r.len() > rest) {
+            if run.len() < SMALL_RUN || rest > MAX_DEPTH {
+                run.sort_unstable_by(|a, b| a.tail(bytes, rest).cmp(b.tail(bytes, rest)));
+            } else {
+                run.iter_mut().for_each(|r| r.prefix = Range::key(bytes, r.start as usize + rest, r.end as usize));
+                run.sort_unstable_by_key(|r| r.prefix);
+                sort_runs(bytes, run, rest);
+            }
+        }
+        start = end;
+    }
+}
+
+/// A line written into a buffer: its byte range, and 16 of its bytes (its first, then the ones [`sort_lines`]
+/// is at) as a big-endian number (zero-padded) so that most comparisons of the sort need no memory comparison. Lines contain no NUL byte (N-Quads
 /// escapes it), so the padding orders a shorter line first, as code point order does.
 #[derive(Clone, Copy)]
 struct Range {
@@ -516,10 +548,24 @@ struct Range {
 
 impl Range {
     fn new(buffer: &[u8], start: usize, end: usize) -> Range {
+        Range { prefix: Range::key(buffer, start, end), start: start as u32, end: end as u32 }
+    }
+
+    /// The (up to) 16 bytes of `buffer[from..end]` as a big-endian number, zero-padded.
+    fn key(buffer: &[u8], from: usize, end: usize) -> u128 {
         let mut head = [0u8; 16];
-        let n = (end - start).min(16);
-        head[..n].copy_from_slice(&buffer[start..start + n]);
-        Range { prefix: u128::from_be_bytes(head), start: start as u32, end: end as u32 }
+        let n = end.saturating_sub(from).min(16);
+        head[..n].copy_from_slice(&buffer[from..from + n]);
+        u128::from_be_bytes(head)
+    }
+
+    fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// The line's bytes from `skip` on.
+    fn tail<'b>(&self, bytes: &'b [u8], skip: usize) -> &'b [u8] {
+        &bytes[(self.start as usize + skip).min(self.end as usize)..self.end as usize]
     }
 }
 

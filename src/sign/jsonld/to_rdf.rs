@@ -13,11 +13,11 @@ use serde_json::{Map, Value};
 
 use super::super::error::CanonError;
 use super::super::fasthash::FastMap;
-use super::super::rdf::{Sink, TermRef};
-use super::context::{self, Container, Context, Local, Scoped, TermDef};
+use super::super::rdf::{Dataset, Sink, TermRef};
+use super::context::{self, Container, Context, Local, Lookups, Recording, Scoped, TermDef};
 use super::iri;
 use super::literal::{IRIS, Literal, datatype_or, json_literal, literal, number};
-use super::{is_absolute_iri, push_segment};
+use super::{is_absolute_iri, json_digest, json_digest_and_strings, push_segment};
 
 /// The keyword `key` stands for (itself, or through an alias such as `id` → `@id`), without allocating.
 /// A key that starts with `@` is returned as is; the caller rejects the ones that are not keywords.
@@ -30,14 +30,54 @@ fn keyword_of<'a>(ctx: &'a Context, key: &'a str) -> Option<&'a str> {
 
 /// Writes the dataset of `doc` into `sink`, blank nodes numbered from `first_blank` on.
 pub fn to_rdf(doc: &Value, sink: &mut impl Sink, first_blank: u32) -> Result<Emitted, CanonError> {
-    let mut emitter =
-        Emitter { sink, blank: FastMap::default(), next_blank: first_blank, path: String::new(), segments: Vec::new() };
+    to_rdf_with(doc, sink, first_blank, Options::default())
+}
+
+/// [`to_rdf`], with [`Options`].
+pub fn to_rdf_with(
+    doc: &Value,
+    sink: &mut impl Sink,
+    first_blank: u32,
+    options: Options<'_>,
+) -> Result<Emitted, CanonError> {
+    // Splicing while recording would leave the spliced credentials' lookups out of the recording.
+    let known = if options.record { None } else { options.known };
+    let mut emitter = Emitter {
+        sink,
+        blank: FastMap::default(),
+        next_blank: first_blank,
+        path: String::new(),
+        segments: Vec::new(),
+        record: options.record,
+        known,
+        standalone: None,
+    };
     let initial = Context::initial();
     match doc {
         Value::Array(items) => emitter.each(items, |e, item| e.top(&initial, item))?,
         _ => emitter.top(&initial, doc)?,
     }
-    Ok(Emitted { segments: emitter.segments })
+    // A blank node identifier of the document (`_:x`) names the same node wherever it appears in a document
+    // that embeds this one: such a credential's quads are not spliced.
+    let standalone = emitter.standalone.filter(|_| emitter.blank.is_empty());
+    Ok(Emitted { segments: emitter.segments, standalone })
+}
+
+/// What [`to_rdf_with`] does besides expanding.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'k> {
+    /// Record how the document, a single node object, is expanded ([`Emitted::standalone`]).
+    pub record: bool,
+    /// Credentials recorded before: where one is embedded, its quads are copied instead of expanded again, when
+    /// that provably gives the same quads ([`Standalone`]).
+    pub known: Option<&'k dyn Known>,
+}
+
+/// Credentials expanded on their own before ([`Options::record`]), with their datasets.
+pub trait Known {
+    /// The credential whose JSON, without `proof`, has [`json_digest`] `digest`: an index that identifies it
+    /// to the caller ([`Segment::source`]), its dataset (blank nodes numbered from 0) and its record.
+    fn find(&self, digest: &[u8; 32]) -> Option<(usize, &Dataset, &Standalone)>;
 }
 
 /// What [`to_rdf`] tells besides the quads.
@@ -45,18 +85,76 @@ pub fn to_rdf(doc: &Value, sink: &mut impl Sink, first_blank: u32) -> Result<Emi
 pub struct Emitted {
     /// Where each embedded credential's quads are, in the order its expansion finished.
     pub segments: Vec<Segment>,
+    /// With [`Options::record`], how the document's node was expanded, if it can be spliced elsewhere.
+    pub standalone: Option<Standalone>,
+}
+
+/// How a credential (a document that is one node object with its own `@context`) was expanded on its own:
+/// enough to tell, when another document embeds the same JSON, whether expanding it there gives the same quads.
+///
+/// JSON-LD 1.1 expansion of a node object (Processing Algorithms §5.1.2) depends on its JSON, the active
+/// context, the property's definition and the graph its quads go to; from step 9 on (after its embedded
+/// `@context`), the property matters no more. JSON-LD → RDF numbers its blank nodes in order, and a blank node
+/// identifier (`_:x`) of the JSON would be shared with the rest of the document. So an embedded copy expands to
+/// the same quads (blank nodes renumbered from where its expansion starts) when: its JSON is the same (but for
+/// `proof`, which the embedding document expands itself, last); its quads go to the default graph; it has no
+/// blank node identifier; and the context reached after its `@context` differs from [`Standalone::context`]
+/// only in definitions of terms that this expansion never looked up ([`context::difference`], [`Lookups`]).
+/// Context processing and expansion read the active context only by term, its vocabulary mapping and its
+/// previous context (the last two must be the same, [`context::difference`]): when no term read differs, every
+/// read gives the same answer in both places, so both expansions take the same steps and make the same quads.
+/// The terms read (hits and misses alike) are, outside context processing, the node's keys and string values
+/// (keys and types as terms, `@id`, `@type` and `@vocab`-coerced values as IRIs) and their prefixes (the part
+/// before the first `:`, for compact IRIs), all collected from its JSON; context processing (type-scoped,
+/// property-scoped and embedded contexts) reads the terms its local context defines and the IRIs it expands,
+/// recorded once for each memoized context and merged in each time it is applied; a step that reads every
+/// definition (a `null` context's protection check) counts as reading every term. Any doubt means no splice.
+#[derive(Debug)]
+pub struct Standalone {
+    /// The active context right after the node's own `@context` (§5.1.2 step 9).
+    context: Arc<Context>,
+    /// The terms looked up from there on.
+    lookups: Lookups,
+    /// The node's subject.
+    subject: Subject,
+    /// How many blank node numbers the expansion used.
+    blank_count: u32,
+    /// [`json_digest`] of the node.
+    digest: [u8; 32],
+}
+
+/// The subject of a recorded node: its `@id`, or the first blank node of its expansion.
+#[derive(Debug)]
+enum Subject {
+    Iri(Box<str>),
+    Blank(u32),
+}
+
+impl Standalone {
+    /// [`json_digest`] of the node: the key to find it by ([`Known::find`]).
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
+    }
+
+    /// Whether the node expands in `entry` (the active context after its `@context` in another document) as it
+    /// did on its own: the two contexts differ only in terms it never looked up.
+    fn fits(&self, entry: &Arc<Context>) -> bool {
+        context::difference(entry, &self.context).is_some_and(|d| d.iter().all(|t| !self.lookups.may_contain(t)))
+    }
 }
 
 /// The quads and blank nodes of an embedded credential (a node object below the top with its own `@context`),
 /// without its `proof`: the quads `lines.0..lines.1` of the sink, made with blank nodes `nodes.0..nodes.1`.
-/// Those are the quads the credential had when it was signed on its own, unless its expansion here differs
-/// (which the caller checks by comparing).
+/// Those are the quads the credential had when it was signed on its own when `source` is set (they were
+/// copied from there, [`Known`]); otherwise they may be (which the caller checks by comparing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment {
     /// First quad and end of its quads.
     pub lines: (u32, u32),
     /// First blank node and end of its blank nodes.
     pub nodes: (u32, u32),
+    /// The [`Known`] credential whose quads these are, renumbered.
+    pub source: Option<usize>,
 }
 
 /// Text of a term: borrowed from the document, shared with a context, or made here.
@@ -98,7 +196,7 @@ impl<'v> Term<'v> {
     }
 }
 
-struct Emitter<'s, S: Sink> {
+struct Emitter<'s, 'k, S: Sink> {
     sink: &'s mut S,
     /// Blank node identifiers of the document → our numbers.
     blank: FastMap<String, u32>,
@@ -106,9 +204,18 @@ struct Emitter<'s, S: Sink> {
     /// JSON pointer of the value being expanded.
     path: String,
     segments: Vec<Segment>,
+    /// [`Options::record`].
+    record: bool,
+    /// [`Options::known`] (never while recording).
+    known: Option<&'k dyn Known>,
+    /// The record of the top node, with [`Options::record`].
+    standalone: Option<Standalone>,
 }
 
-impl<S: Sink> Emitter<'_, S> {
+/// A [`Known`] credential: its index, dataset and record.
+type Found<'k> = (usize, &'k Dataset, &'k Standalone);
+
+impl<'k, S: Sink> Emitter<'_, 'k, S> {
     fn new_blank<'v>(&mut self) -> Term<'v> {
         self.next_blank += 1;
         Term::Blank(self.next_blank - 1)
@@ -170,14 +277,14 @@ impl<S: Sink> Emitter<'_, S> {
         out
     }
 
-    /// §5.1.2 steps 7–11: the active context of a node object: revert a non-propagated context, then apply the
-    /// property-scoped, embedded and type-scoped contexts. Returns (context, type-scoped context).
-    fn node_context(
+    /// §5.1.2 steps 7–9: the active context of a node object before its types: revert a non-propagated context,
+    /// then apply the property-scoped and embedded contexts.
+    fn entry_context(
         &mut self,
         ctx: &Arc<Context>,
         map: &Map<String, Value>,
         property: Option<&TermDef>,
-    ) -> Result<(Arc<Context>, Arc<Context>), CanonError> {
+    ) -> Result<Arc<Context>, CanonError> {
         let mut ctx = Arc::clone(ctx);
         if ctx.previous.is_some() {
             let is_value = map.keys().any(|k| keyword_of(&ctx, k) == Some("@value"));
@@ -192,13 +299,24 @@ impl<S: Sink> Emitter<'_, S> {
         if let Some(local) = map.get("@context") {
             ctx = self.with_path("@context", |_| context::process(&ctx, Local::Inline(local), false, true))?;
         }
+        Ok(ctx)
+    }
+
+    /// §5.1.2 steps 10–11: the active context of a node object after its type-scoped contexts, from `entry`
+    /// ([`Emitter::entry_context`]). Returns (context, type-scoped context).
+    fn typed_context(
+        &mut self,
+        entry: &Arc<Context>,
+        map: &Map<String, Value>,
+    ) -> Result<(Arc<Context>, Arc<Context>), CanonError> {
+        let mut ctx = Arc::clone(entry);
         let type_scoped = Arc::clone(&ctx);
         // §5.1.2 step 11: the type-scoped contexts, by type key and type in code point order. Only the types
         // that have one are collected (usually none or one), so that most nodes allocate nothing here.
         let mut scoped: Vec<(&String, &str, &Scoped)> = Vec::new();
         for (key, value) in map.iter().filter(|(k, _)| keyword_of(&type_scoped, k) == Some("@type")) {
             for t in as_slice(value).iter().filter_map(Value::as_str) {
-                if let Some(context) = type_scoped.terms.get(t).and_then(|d| d.context.as_ref()) {
+                if let Some(context) = type_scoped.term(t).and_then(|d| d.context.as_ref()) {
                     scoped.push((key, t, context));
                 }
             }
@@ -220,7 +338,90 @@ impl<S: Sink> Emitter<'_, S> {
     ) -> Result<Term<'v>, CanonError> {
         let start = (self.sink.quad_count() as u32, self.next_blank);
         let embedded = !self.path.is_empty() && map.contains_key("@context");
-        let (ctx, type_scoped) = self.node_context(ctx, map, property)?;
+        let candidate = if embedded && graph.is_none() { self.candidate(map) } else { None };
+        let entry = self.entry_context(ctx, map, property)?;
+        if self.record && self.path.is_empty() {
+            return self.recorded_node(entry, map, start, graph);
+        }
+        let splice = candidate.filter(|(_, _, standalone)| standalone.fits(&entry));
+        self.node_body(&entry, map, start, embedded, graph, splice)
+    }
+
+    /// A [`Known`] credential with the same JSON as `map` (but for `proof`), if any.
+    fn candidate(&self, map: &Map<String, Value>) -> Option<Found<'k>> {
+        let known = self.known?;
+        known.find(&json_digest(map))
+    }
+
+    /// [`Emitter::node_body`] of the top node, recording its lookups ([`Standalone`]).
+    fn recorded_node<'v>(
+        &mut self,
+        entry: Arc<Context>,
+        map: &'v Map<String, Value>,
+        start: (u32, u32),
+        graph: Option<&Term<'_>>,
+    ) -> Result<Term<'v>, CanonError> {
+        // Context processing is recorded (each memoized context keeps its lookups); every other lookup is of a
+        // key or string value of the JSON, or of its prefix (see [`Standalone`]), all added here. Tests record
+        // every lookup instead, to check that.
+        let what = match context::recording() {
+            Recording::Terms => Recording::Terms,
+            _ => Recording::Contexts,
+        };
+        let (subject, mut lookups) = context::recorded(what, || self.node_body(&entry, map, start, false, graph, None));
+        let subject = subject?;
+        let digest = json_digest_and_strings(map, &mut lookups);
+        let recorded_subject = match &subject {
+            Term::Iri(iri) => Some(Subject::Iri(Box::from(&**iri))),
+            Term::Blank(n) => n.checked_sub(start.1).map(Subject::Blank),
+            Term::Literal(_) => None,
+        };
+        // The JSON digest leaves `proof` out: a document with one is not recorded.
+        if let (Some(subject), false) = (recorded_subject, map.contains_key("proof")) {
+            let blank_count = self.next_blank - start.1;
+            self.standalone = Some(Standalone { context: entry, lookups, subject, blank_count, digest });
+        }
+        Ok(subject)
+    }
+
+    /// Copies the quads of a [`Known`] credential into the sink as those of the node being expanded (blank nodes
+    /// renumbered from the next free number), if its subject is the node's (`subject`: its `@id`); returns the
+    /// first number. `None` (and nothing copied) when that cannot be done.
+    fn splice(
+        &mut self,
+        (source, data, standalone): Found<'_>,
+        subject: Option<&Term<'_>>,
+        first_line: u32,
+    ) -> Option<u32> {
+        let same_subject = match (&standalone.subject, subject) {
+            (Subject::Iri(a), Some(Term::Iri(b))) => **a == **b,
+            // Without `@id` the subject is the first blank node of the expansion, here as there.
+            (Subject::Blank(0), None) => true,
+            _ => false,
+        };
+        let offset = self.next_blank;
+        let next = offset.checked_add(standalone.blank_count)?;
+        if !same_subject || !self.sink.splice(data, offset) {
+            return None;
+        }
+        self.next_blank = next;
+        let lines = (first_line, self.sink.quad_count() as u32);
+        self.segments.push(Segment { lines, nodes: (offset, next), source: Some(source) });
+        Some(offset)
+    }
+
+    /// §5.1.2 steps 10–14 of a node object (and its quads) from its entry context ([`Emitter::entry_context`]);
+    /// `splice`: a [`Known`] credential whose quads are this node's, to copy instead (all but `proof`).
+    fn node_body<'v>(
+        &mut self,
+        entry: &Arc<Context>,
+        map: &'v Map<String, Value>,
+        start: (u32, u32),
+        embedded: bool,
+        graph: Option<&Term<'_>>,
+        splice: Option<Found<'_>>,
+    ) -> Result<Term<'v>, CanonError> {
+        let (ctx, type_scoped) = self.typed_context(entry, map)?;
         let mut subject = None;
         let (mut types, mut graphs) = (Vec::new(), Vec::new());
         let mut properties = Vec::with_capacity(map.len());
@@ -241,7 +442,7 @@ impl<S: Sink> Emitter<'_, S> {
                 }
                 Some(_) => return self.with_path(key, |e| Err(e.undefined(key))),
                 None => {
-                    let def = ctx.terms.get(key.as_str());
+                    let def = ctx.term(key);
                     let iri = match def {
                         Some(d) => d.iri.clone(),
                         None => iri::expand_shared(&ctx, key, true),
@@ -253,14 +454,17 @@ impl<S: Sink> Emitter<'_, S> {
                 }
             }
         }
-        let subject = match subject {
-            Some(s) => s,
-            None => self.new_blank(),
+        let spliced = splice.and_then(|found| self.splice(found, subject.as_ref(), start.0));
+        let subject = match (subject, spliced) {
+            (Some(s), _) => s,
+            (None, Some(first)) => Term::Blank(first),
+            (None, None) => self.new_blank(),
         };
-        for (key, value) in types {
+        let spliced = spliced.is_some();
+        for (key, value) in types.into_iter().filter(|_| !spliced) {
             self.with_path(key, |e| e.types(&type_scoped, &subject, value, graph))?;
         }
-        for (key, value) in graphs {
+        for (key, value) in graphs.into_iter().filter(|_| !spliced) {
             self.with_path(key, |e| {
                 e.each(as_slice(value), |e, item| e.value(&ctx, None, item, Some(&subject)).map(|_| ()))
             })?;
@@ -272,11 +476,13 @@ impl<S: Sink> Emitter<'_, S> {
                 proof = Some((key, predicate, def, value));
                 continue;
             }
-            self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
+            if !spliced {
+                self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
+            }
         }
-        if embedded {
+        if embedded && !spliced {
             let lines = (start.0, self.sink.quad_count() as u32);
-            self.segments.push(Segment { lines, nodes: (start.1, self.next_blank) });
+            self.segments.push(Segment { lines, nodes: (start.1, self.next_blank), source: None });
         }
         if let Some((key, predicate, def, value)) = proof {
             self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
@@ -501,5 +707,53 @@ fn as_slice(value: &Value) -> &[Value] {
     match value {
         Value::Array(items) => items,
         single => std::slice::from_ref(single),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::rdf::Dataset;
+
+    fn documents() -> Vec<Value> {
+        let parse =
+            |text: &str| -> Value { serde_json::from_str(&text.replace("{{ISSUER}}", "did:example:issuer")).unwrap() };
+        let clr = parse(include_str!("../../../benches/fixtures/clr2-clr-credential.json"));
+        let mut docs = vec![
+            parse(include_str!("../../../benches/fixtures/ob3-achievement-credential.json")),
+            parse(include_str!("../../../tests/vectors/1edtech-ob/credential-unsigned.json")),
+            parse(include_str!("../../../tests/vectors/1edtech-clr/credential-unsigned.json")),
+            clr.clone(),
+        ];
+        docs.extend(clr["credentialSubject"]["verifiableCredential"].as_array().unwrap().iter().cloned());
+        // Compact IRIs, value objects, lists, JSON literals, inline contexts.
+        docs.push(serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", {"ex": "https://example.org/ns#",
+                "tags": {"@id": "ex:tags", "@container": "@list"}, "data": {"@id": "ex:data", "@type": "@json"},
+                "kind": {"@id": "ex:kind", "@type": "@vocab"}}],
+            "type": ["VerifiableCredential", "ex:Thing"],
+            "issuer": "did:example:issuer",
+            "ex:note": {"@value": "7", "@type": "ex:number"},
+            "tags": ["a", {"@value": "b", "@language": "en"}],
+            "data": {"x": [1, "two"]},
+            "kind": "ex:Kind",
+            "credentialSubject": {"id": "urn:example:subject", "ex:seeAlso": {"@id": "ex:other"}}
+        }));
+        docs
+    }
+
+    /// The structural record (context processing + the JSON's strings) holds every term the expansion looks up.
+    #[test]
+    fn the_recorded_lookups_hold_every_lookup() {
+        for doc in documents() {
+            let standalone = |data: &mut Dataset| {
+                let options = Options { record: true, known: None };
+                to_rdf_with(&doc, data, 0, options).unwrap().standalone.unwrap()
+            };
+            let recorded = standalone(&mut Dataset::default());
+            let (every, _) = context::recorded(Recording::Terms, || standalone(&mut Dataset::default()));
+            assert!(every.lookups.within(&recorded.lookups), "{}", doc["type"]);
+            assert!(recorded.lookups.may_contain("credentialSubject"));
+        }
     }
 }
