@@ -184,10 +184,11 @@ pub trait Sink {
         0
     }
 
-    /// Adds the quads of `data` as [`Sink::quad`] would have, one by one, with blank node `n` numbered
-    /// `node_offset + n`; `false`, adding nothing, when this sink cannot.
-    fn splice(&mut self, data: &Dataset, node_offset: u32) -> bool {
-        let _ = (data, node_offset);
+    /// Adds the quads `lines.0..lines.1` of `data` as [`Sink::quad`] would have, one by one, with blank node
+    /// `nodes.0 + i` numbered `node_offset + i`; `false`, adding nothing, when this sink cannot or when one of
+    /// the quads has a blank node outside `nodes.0..nodes.1`.
+    fn splice(&mut self, data: &Dataset, lines: (u32, u32), nodes: (u32, u32), node_offset: u32) -> bool {
+        let _ = (data, lines, nodes, node_offset);
         false
     }
 }
@@ -259,16 +260,16 @@ impl Line {
         &self.holes[..usize::from(self.hole_count)]
     }
 
-    /// The line moved by `text` bytes, with blank node `n` renumbered `nodes + n` (no overflow: checked by the
-    /// caller).
-    fn moved(&self, text: u32, nodes: u32) -> Line {
+    /// The line moved from text offset `from` to `to` and from blank node `first` to `to_node` (the caller
+    /// checks that nothing overflows: `from` is at most the line's start, `first` at most its nodes).
+    fn moved(&self, (from, to): (u32, u32), (first, to_node): (u32, u32)) -> Line {
+        let text = |x: u32| x - from + to;
         let mut line = *self;
-        line.start += text;
-        line.end += text;
-        line.predicate = (line.predicate.0 + text, line.predicate.1 + text);
+        (line.start, line.end) = (text(line.start), text(line.end));
+        line.predicate = (text(line.predicate.0), text(line.predicate.1));
         for hole in &mut line.holes[..usize::from(line.hole_count)] {
-            hole.offset += text;
-            hole.node += nodes;
+            hole.offset = text(hole.offset);
+            hole.node = hole.node - first + to_node;
         }
         line
     }
@@ -358,20 +359,24 @@ impl Sink for Dataset {
         self.lines.len()
     }
 
-    fn splice(&mut self, data: &Dataset, node_offset: u32) -> bool {
-        let text_offset = self.text.len();
-        let fits = u32::try_from(text_offset + data.text.len()).is_ok()
-            && node_offset.checked_add(data.node_bound).is_some()
-            && u32::try_from(self.lines.len() + data.lines.len()).is_ok();
-        if !fits {
+    fn splice(&mut self, data: &Dataset, lines: (u32, u32), nodes: (u32, u32), node_offset: u32) -> bool {
+        let Some(source) = data.lines.get(lines.0 as usize..lines.1 as usize) else { return false };
+        let (Some(first), Some(last)) = (source.first(), source.last()) else { return true };
+        // The lines of one expansion are one after the other in the text, with their nodes in range.
+        let Some(text) = data.text.get(first.start as usize..last.end as usize) else { return false };
+        let in_range = |line: &Line| line.holes().iter().all(|h| (nodes.0..nodes.1).contains(&h.node));
+        let contiguous = source.windows(2).all(|w| w[0].end == w[1].start);
+        let fits = u32::try_from(self.text.len() + text.len()).is_ok()
+            && node_offset.checked_add(nodes.1 - nodes.0).is_some()
+            && u32::try_from(self.lines.len() + source.len()).is_ok();
+        if !fits || !contiguous || !source.iter().all(in_range) {
             return false;
         }
-        let text_offset = text_offset as u32;
-        self.text.push_str(&data.text);
-        self.lines.extend(data.lines.iter().map(|line| line.moved(text_offset, node_offset)));
-        if data.node_bound > 0 {
-            self.node_bound = self.node_bound.max(node_offset + data.node_bound);
-        }
+        let (text_move, node_move) = ((first.start, self.text.len() as u32), (nodes.0, node_offset));
+        self.text.push_str(text);
+        let used = source.iter().flat_map(|l| l.holes().iter().map(|h| h.node - nodes.0 + node_offset + 1)).max();
+        self.node_bound = self.node_bound.max(used.unwrap_or(0));
+        self.lines.extend(source.iter().map(|line| line.moved(text_move, node_move)));
         true
     }
 }

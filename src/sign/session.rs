@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use super::error::CanonError;
 use super::fasthash::{FastHasher, FastMap};
-use super::jsonld::{self, Known, Segment, Standalone};
+use super::jsonld::{self, Digest, Found, Known, Segment, Standalone};
 use super::proof;
 use super::rdf::{Dataset, Line};
 use super::rdfc::{self, Digest32};
@@ -36,8 +36,12 @@ pub struct Session {
     signed: Vec<Signed>,
     /// Hash of a signed credential's N-Quads text → its index in `signed`.
     by_text: FastMap<u64, Vec<usize>>,
-    /// [`jsonld::json_digest`] of a signed credential that can be spliced → its index in `signed`.
-    by_json: FastMap<Digest32, usize>,
+    /// Digest of a signed credential that can be spliced → its index in `signed`.
+    by_json: FastMap<Digest, usize>,
+    /// Digest of a node inside one → (index in `signed`, node number in its record).
+    by_node: FastMap<Digest, (usize, usize)>,
+    /// The JSON `id`s of those nodes.
+    node_ids: FastMap<Box<str>, ()>,
 }
 
 /// One embedded credential's dataset as it was signed, the first-degree hashes of its blank nodes, and how it
@@ -61,7 +65,13 @@ impl Session {
         let index = self.signed.len();
         self.by_text.entry(text_hash(&data.text)).or_default().push(index);
         if let Some(standalone) = &standalone {
-            self.by_json.insert(*standalone.digest(), index);
+            if let Some(digest) = standalone.digest() {
+                self.by_json.insert(*digest, index);
+            }
+            for (node, (digest, id)) in standalone.inner_nodes().enumerate() {
+                self.by_node.entry(*digest).or_insert((index, node + 1));
+                self.node_ids.insert(Box::from(id), ());
+            }
         }
         self.signed.push(Signed { data, first_degree, standalone });
         Ok(hash)
@@ -82,13 +92,16 @@ impl Session {
         let mut known = vec![None; data.node_bound as usize];
         let mut inside = vec![false; data.lines.len()];
         for segment in segments {
-            let signed = match segment.source {
-                Some(source) => self.signed.get(source),
-                None => self.signed_as(data, segment),
+            let (signed, from) = match segment.source {
+                Some(source) => (self.signed.get(source), segment.source_nodes as usize),
+                None => (self.signed_as(data, segment), 0),
             };
             let Some(signed) = signed else { continue };
-            for (i, hash) in signed.first_degree.iter().enumerate() {
-                known[segment.nodes.0 as usize + i] = *hash;
+            let count = (segment.nodes.1 - segment.nodes.0) as usize;
+            for (i, hash) in signed.first_degree.iter().skip(from).take(count).enumerate() {
+                if let Some(slot) = known.get_mut(segment.nodes.0 as usize + i) {
+                    *slot = *hash;
+                }
             }
             inside[segment.lines.0 as usize..segment.lines.1 as usize].fill(true);
         }
@@ -116,11 +129,25 @@ impl Session {
     }
 }
 
+impl Session {
+    fn found(&self, source: usize, node: usize) -> Option<Found<'_>> {
+        let signed = self.signed.get(source)?;
+        Some(Found { source, data: &signed.data, standalone: signed.standalone.as_ref()?, node })
+    }
+}
+
 impl Known for Session {
-    fn find(&self, digest: &Digest32) -> Option<(usize, &Dataset, &Standalone)> {
-        let &index = self.by_json.get(digest)?;
-        let signed = self.signed.get(index)?;
-        Some((index, &signed.data, signed.standalone.as_ref()?))
+    fn credential(&self, digest: &Digest) -> Option<Found<'_>> {
+        self.found(*self.by_json.get(digest)?, 0)
+    }
+
+    fn node(&self, digest: &Digest) -> Option<Found<'_>> {
+        let &(source, node) = self.by_node.get(digest)?;
+        self.found(source, node)
+    }
+
+    fn has_node_id(&self, id: &str) -> bool {
+        self.node_ids.contains_key(id)
     }
 }
 
@@ -184,7 +211,7 @@ mod tests {
         assert!(spliced.text == full.text, "the spliced dataset's text differs");
         assert_eq!((spliced.lines.len(), spliced.node_bound), (full.lines.len(), full.node_bound));
         assert!(spliced.lines.iter().zip(&full.lines).all(|(a, b)| a.same_as(b)), "a spliced line differs");
-        (full, segments.iter().filter(|s| s.source.is_some()).count())
+        (full, segments.iter().filter(|s| s.source.is_some() && s.whole).count())
     }
 
     #[test]

@@ -146,14 +146,24 @@ impl Context {
     }
 
     /// The keyword that `term` is an alias of (§4.2.2: a term whose IRI mapping is a keyword), if any. The
-    /// answer depends on `term`'s definition only, so it is recorded as a lookup of `term`.
+    /// answer depends on `term`'s definition only: a lookup of `term` (recorded only by tests, see [`Context::term`]).
     pub fn keyword_alias(&self, term: &str) -> Option<&'static str> {
+        #[cfg(test)]
         record(term);
         self.aliases().iter().find(|(t, _)| t == term).map(|(_, k)| *k)
     }
 
-    /// The definition of `term`, if any (recorded as a lookup of `term`).
+    /// The definition of `term`, if any. Expansion looks up only keys and strings of the JSON this way, which
+    /// `splice.rs` reads from the JSON itself; only tests record these lookups, to check that (a thread-local
+    /// access on every lookup would cost more than splicing saves).
     pub fn term(&self, term: &str) -> Option<&Arc<TermDef>> {
+        #[cfg(test)]
+        record(term);
+        self.terms.get(term)
+    }
+
+    /// [`Context::term`] during context processing: the lookup is recorded ([`Lookups`]).
+    pub(super) fn term_recorded(&self, term: &str) -> Option<&Arc<TermDef>> {
         record(term);
         self.terms.get(term)
     }
@@ -494,6 +504,7 @@ impl Lookups {
     }
 
     /// Adds `term`.
+    #[cfg(test)]
     pub fn add(&mut self, term: &str) {
         for p in Lookups::positions(term) {
             self.bits[p / 64] |= 1 << (p % 64);
@@ -502,6 +513,7 @@ impl Lookups {
 
     /// Adds a string of a JSON document and, when it has a `:`, what comes before the first one (the prefix
     /// IRI expansion looks up, JSON-LD 1.1 Processing Algorithms §5.2.2 step 6).
+    #[cfg(test)]
     pub fn add_string(&mut self, s: &str) {
         self.add(s);
         if let Some(colon) = s.find(':') {
@@ -527,9 +539,10 @@ pub enum Recording {
     /// Nothing (no recording in progress).
     Off,
     /// The lookups of context processing only (memoized with each processed context): a node's expansion
-    /// otherwise looks up only strings of its JSON ([`Lookups::add_strings_of`]).
+    /// otherwise looks up only keys and strings of its JSON (see `splice.rs`).
     Contexts,
-    /// Every lookup (context processing, and [`Context::term`] and [`Context::keyword_alias`] anywhere).
+    /// Every lookup of context processing, and (in tests) of [`Context::term`] and [`Context::keyword_alias`]
+    /// anywhere.
     Terms,
 }
 

@@ -91,7 +91,7 @@ pub fn expand_iri(
     {
         definer.define(active, value)?;
     }
-    if vocab && let Some(def) = active.term(value) {
+    if vocab && let Some(def) = active.term_recorded(value) {
         return Ok(def.iri.as_deref().map(str::to_owned));
     }
     if let Some((prefix, suffix)) = value.split_once(':').filter(|(p, _)| !p.is_empty()) {
@@ -104,7 +104,7 @@ pub fn expand_iri(
         {
             definer.define(active, prefix)?;
         }
-        if let Some(iri) = active.term(prefix).filter(|d| d.prefix).and_then(|d| d.iri.as_ref()) {
+        if let Some(iri) = active.term_recorded(prefix).filter(|d| d.prefix).and_then(|d| d.iri.as_ref()) {
             return Ok(Some(format!("{iri}{suffix}")));
         }
         if super::is_absolute_iri(value) {

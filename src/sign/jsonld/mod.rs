@@ -16,16 +16,16 @@
 mod context;
 mod iri;
 mod literal;
+mod splice;
 mod to_rdf;
 
-pub use to_rdf::{Known, Segment, Standalone};
+pub use splice::{Digest, Found, Known, Standalone};
+pub use to_rdf::Segment;
 
-use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
+use serde_json::Value;
 
 use super::error::CanonError;
 use super::rdf::{Dataset, Discard, Quad};
-use context::Lookups;
 use to_rdf::Options;
 
 /// Turns a JSON-LD document into an RDF dataset, with pinned contexts and safe mode.
@@ -67,135 +67,11 @@ pub fn write_standalone(doc: &Value, data: &mut Dataset) -> Result<Option<Standa
     to_rdf::to_rdf_with(doc, data, 0, options).map(|emitted| emitted.standalone)
 }
 
-/// [`write_dataset`], copying the quads of each embedded credential found in `known` when that gives the same
-/// quads (see [`Standalone`]): the dataset is exactly the one [`write_dataset`] writes.
+/// [`write_dataset`], copying the quads of each embedded credential and inner node found in `known` when that
+/// gives the same quads (see `splice.rs`): the dataset is exactly the one [`write_dataset`] writes.
 pub fn write_dataset_with(doc: &Value, data: &mut Dataset, known: &dyn Known) -> Result<Vec<Segment>, CanonError> {
     let options = Options { record: false, known: Some(known) };
     to_rdf::to_rdf_with(doc, data, 0, options).map(|emitted| emitted.segments)
-}
-
-/// SHA-256 of a JSON object's members other than `proof`, in order, in an unambiguous binary form: equal
-/// digests mean the same members in the same order (with the same key order inside, as the expansion sees
-/// them).
-pub fn json_digest(map: &Map<String, Value>) -> [u8; 32] {
-    digest_walk(map, &mut None)
-}
-
-/// [`json_digest`], also adding to `strings` every key and string value (and its prefix) of the members
-/// ([`Lookups::add_string`]).
-pub fn json_digest_and_strings(map: &Map<String, Value>, strings: &mut Lookups) -> [u8; 32] {
-    digest_walk(map, &mut Some(strings))
-}
-
-fn digest_walk(map: &Map<String, Value>, strings: &mut Option<&mut Lookups>) -> [u8; 32] {
-    let mut out = Feed::default();
-    let members = map.iter().filter(|(k, _)| *k != "proof");
-    out.push(b'{');
-    out.push_len(members.clone().count());
-    for (key, value) in members {
-        out.push_str(key, strings);
-        out.push_json(value, strings);
-    }
-    out.finish()
-}
-
-/// SHA-256 fed through a small buffer (the digest's input is written once, never kept).
-struct Feed {
-    hasher: Sha256,
-    buffer: [u8; 4096],
-    len: usize,
-}
-
-impl Default for Feed {
-    fn default() -> Self {
-        Feed { hasher: Sha256::new(), buffer: [0; 4096], len: 0 }
-    }
-}
-
-impl Feed {
-    fn push(&mut self, byte: u8) {
-        if self.len == self.buffer.len() {
-            self.flush();
-        }
-        self.buffer[self.len] = byte;
-        self.len += 1;
-    }
-
-    fn extend(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > self.buffer.len() {
-            self.flush();
-            if bytes.len() > self.buffer.len() {
-                self.hasher.update(bytes);
-                return;
-            }
-        }
-        self.buffer[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
-    }
-
-    fn flush(&mut self) {
-        self.hasher.update(&self.buffer[..self.len]);
-        self.len = 0;
-    }
-
-    fn finish(mut self) -> [u8; 32] {
-        self.flush();
-        self.hasher.finalize().into()
-    }
-
-    /// Appends the binary form of `value` ([`json_digest`]): a tag, then lengths before contents (so that no
-    /// encoding is a prefix of another's).
-    fn push_json(&mut self, value: &Value, strings: &mut Option<&mut Lookups>) {
-        match value {
-            Value::Null => self.push(b'n'),
-            Value::Bool(b) => self.push(if *b { b't' } else { b'f' }),
-            Value::Number(n) => {
-                // serde_json's three kinds of numbers, each with its exact value.
-                let (tag, bits) = match (n.as_u64(), n.as_i64(), n.as_f64()) {
-                    (Some(u), _, _) => (b'u', u),
-                    (None, Some(i), _) => (b'i', i as u64),
-                    (None, None, f) => (b'd', f.unwrap_or(f64::NAN).to_bits()),
-                };
-                self.push(tag);
-                self.extend(&bits.to_le_bytes());
-            }
-            Value::String(s) => self.push_str(s, strings),
-            Value::Array(items) => {
-                self.push(b'[');
-                self.push_len(items.len());
-                for item in items {
-                    self.push_json(item, strings);
-                }
-            }
-            Value::Object(map) => {
-                self.push(b'{');
-                self.push_len(map.len());
-                for (key, value) in map {
-                    self.push_str(key, strings);
-                    self.push_json(value, strings);
-                }
-            }
-        }
-    }
-
-    fn push_str(&mut self, s: &str, strings: &mut Option<&mut Lookups>) {
-        if let Some(strings) = strings {
-            strings.add_string(s);
-        }
-        self.push(b's');
-        self.push_len(s.len());
-        self.extend(s.as_bytes());
-    }
-
-    /// A length as LEB128 (seven bits a byte, low first; the high bit tells that more follow): one byte for most.
-    fn push_len(&mut self, len: usize) {
-        let mut rest = len as u64;
-        while rest >= 0x80 {
-            self.push((rest as u8 & 0x7f) | 0x80);
-            rest >>= 7;
-        }
-        self.push(rest as u8);
-    }
 }
 
 /// JSON-LD safe-mode check of `doc` (pinned contexts, no undefined term, no relative identifier), making no quads.
@@ -228,27 +104,4 @@ pub fn is_absolute_iri(value: &str) -> bool {
     let mut chars = scheme.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_digests_tell_members_values_and_order_apart_but_not_proof() {
-        let digest = |v: Value| json_digest(v.as_object().unwrap());
-        let base = digest(serde_json::json!({"a": 1, "b": ["x", {"c": null}]}));
-        assert_eq!(base, digest(serde_json::json!({"a": 1, "b": ["x", {"c": null}], "proof": {"z": 1}})));
-        for other in [
-            serde_json::json!({"b": ["x", {"c": null}], "a": 1}),
-            serde_json::json!({"a": 1.0, "b": ["x", {"c": null}]}),
-            serde_json::json!({"a": "1", "b": ["x", {"c": null}]}),
-            serde_json::json!({"a": 1, "b": ["x", {"c": false}]}),
-            serde_json::json!({"a": 1, "b": ["x", {"c": null}, "y"]}),
-            serde_json::json!({"a": 1, "b": [["x"], {"c": null}]}),
-            serde_json::json!({"a": 1, "b": ["x".repeat(300), {"c": null}]}),
-        ] {
-            assert_ne!(base, digest(other));
-        }
-    }
 }

@@ -13,11 +13,12 @@ use serde_json::{Map, Value};
 
 use super::super::error::CanonError;
 use super::super::fasthash::FastMap;
-use super::super::rdf::{Dataset, Sink, TermRef};
-use super::context::{self, Container, Context, Local, Lookups, Recording, Scoped, TermDef};
+use super::super::rdf::{Sink, TermRef};
+use super::context::{self, Container, Context, Local, Recording, Scoped, TermDef};
 use super::iri;
 use super::literal::{IRIS, Literal, datatype_or, json_literal, literal, number};
-use super::{is_absolute_iri, json_digest, json_digest_and_strings, push_segment};
+use super::splice::{self, Digest, Found, Known, Recorded, Standalone, Subject};
+use super::{is_absolute_iri, push_segment};
 
 /// The keyword `key` stands for (itself, or through an alias such as `id` → `@id`), without allocating.
 /// A key that starts with `@` is returned as is; the caller rejects the ones that are not keywords.
@@ -42,13 +43,20 @@ pub fn to_rdf_with(
 ) -> Result<Emitted, CanonError> {
     // Splicing while recording would leave the spliced credentials' lookups out of the recording.
     let known = if options.record { None } else { options.known };
+    let mut digests = FastMap::default();
+    if let (true, Value::Object(map)) = (options.record, doc) {
+        let top = splice::digest_with(map, true, &mut |inner, digest| {
+            digests.insert(inner as *const Map<String, Value> as usize, *digest);
+        });
+        digests.insert(map as *const Map<String, Value> as usize, top);
+    }
     let mut emitter = Emitter {
         sink,
         blank: FastMap::default(),
         next_blank: first_blank,
         path: String::new(),
         segments: Vec::new(),
-        record: options.record,
+        record: options.record.then_some(Record { digests, nodes: Vec::new() }),
         known,
         standalone: None,
     };
@@ -68,85 +76,33 @@ pub fn to_rdf_with(
 pub struct Options<'k> {
     /// Record how the document, a single node object, is expanded ([`Emitted::standalone`]).
     pub record: bool,
-    /// Credentials recorded before: where one is embedded, its quads are copied instead of expanded again, when
-    /// that provably gives the same quads ([`Standalone`]).
+    /// Credentials recorded before: where one of them, or a node of one, is found again, its quads are copied
+    /// instead of expanded again, when that provably gives the same quads (see `splice.rs`).
     pub known: Option<&'k dyn Known>,
-}
-
-/// Credentials expanded on their own before ([`Options::record`]), with their datasets.
-pub trait Known {
-    /// The credential whose JSON, without `proof`, has [`json_digest`] `digest`: an index that identifies it
-    /// to the caller ([`Segment::source`]), its dataset (blank nodes numbered from 0) and its record.
-    fn find(&self, digest: &[u8; 32]) -> Option<(usize, &Dataset, &Standalone)>;
 }
 
 /// What [`to_rdf`] tells besides the quads.
 #[derive(Debug, Default)]
 pub struct Emitted {
-    /// Where each embedded credential's quads are, in the order its expansion finished.
+    /// Where each embedded credential's quads are, in the order its expansion finished, and the nodes spliced.
     pub segments: Vec<Segment>,
     /// With [`Options::record`], how the document's node was expanded, if it can be spliced elsewhere.
     pub standalone: Option<Standalone>,
 }
 
-/// How a credential (a document that is one node object with its own `@context`) was expanded on its own:
-/// enough to tell, when another document embeds the same JSON, whether expanding it there gives the same quads.
-///
-/// JSON-LD 1.1 expansion of a node object (Processing Algorithms §5.1.2) depends on its JSON, the active
-/// context, the property's definition and the graph its quads go to; from step 9 on (after its embedded
-/// `@context`), the property matters no more. JSON-LD → RDF numbers its blank nodes in order, and a blank node
-/// identifier (`_:x`) of the JSON would be shared with the rest of the document. So an embedded copy expands to
-/// the same quads (blank nodes renumbered from where its expansion starts) when: its JSON is the same (but for
-/// `proof`, which the embedding document expands itself, last); its quads go to the default graph; it has no
-/// blank node identifier; and the context reached after its `@context` differs from [`Standalone::context`]
-/// only in definitions of terms that this expansion never looked up ([`context::difference`], [`Lookups`]).
-/// Context processing and expansion read the active context only by term, its vocabulary mapping and its
-/// previous context (the last two must be the same, [`context::difference`]): when no term read differs, every
-/// read gives the same answer in both places, so both expansions take the same steps and make the same quads.
-/// The terms read (hits and misses alike) are, outside context processing, the node's keys and string values
-/// (keys and types as terms, `@id`, `@type` and `@vocab`-coerced values as IRIs) and their prefixes (the part
-/// before the first `:`, for compact IRIs), all collected from its JSON; context processing (type-scoped,
-/// property-scoped and embedded contexts) reads the terms its local context defines and the IRIs it expands,
-/// recorded once for each memoized context and merged in each time it is applied; a step that reads every
-/// definition (a `null` context's protection check) counts as reading every term. Any doubt means no splice.
-#[derive(Debug)]
-pub struct Standalone {
-    /// The active context right after the node's own `@context` (§5.1.2 step 9).
-    context: Arc<Context>,
-    /// The terms looked up from there on.
-    lookups: Lookups,
-    /// The node's subject.
-    subject: Subject,
-    /// How many blank node numbers the expansion used.
-    blank_count: u32,
-    /// [`json_digest`] of the node.
-    digest: [u8; 32],
-}
-
-/// The subject of a recorded node: its `@id`, or the first blank node of its expansion.
-#[derive(Debug)]
-enum Subject {
-    Iri(Box<str>),
-    Blank(u32),
-}
-
-impl Standalone {
-    /// [`json_digest`] of the node: the key to find it by ([`Known::find`]).
-    pub fn digest(&self) -> &[u8; 32] {
-        &self.digest
-    }
-
-    /// Whether the node expands in `entry` (the active context after its `@context` in another document) as it
-    /// did on its own: the two contexts differ only in terms it never looked up.
-    fn fits(&self, entry: &Arc<Context>) -> bool {
-        context::difference(entry, &self.context).is_some_and(|d| d.iter().all(|t| !self.lookups.may_contain(t)))
-    }
+/// A recording in progress ([`Options::record`]).
+struct Record {
+    /// [`splice::digest`] of the document (by its address) and of every object in it with a string `id`.
+    digests: FastMap<usize, Digest>,
+    /// The inner nodes recorded so far.
+    nodes: Vec<Recorded>,
 }
 
 /// The quads and blank nodes of an embedded credential (a node object below the top with its own `@context`),
-/// without its `proof`: the quads `lines.0..lines.1` of the sink, made with blank nodes `nodes.0..nodes.1`.
-/// Those are the quads the credential had when it was signed on its own when `source` is set (they were
-/// copied from there, [`Known`]); otherwise they may be (which the caller checks by comparing).
+/// without its `proof`, or of a spliced node: the quads `lines.0..lines.1` of the sink, made with blank nodes
+/// `nodes.0..nodes.1`. When `source` is set they were copied from a [`Known`] credential's dataset (blank node
+/// `source_nodes + i` there is `nodes.0 + i` here); otherwise they may be the quads the credential had when it
+/// was signed on its own (which the caller checks by comparing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment {
     /// First quad and end of its quads.
@@ -155,6 +111,10 @@ pub struct Segment {
     pub nodes: (u32, u32),
     /// The [`Known`] credential whose quads these are, renumbered.
     pub source: Option<usize>,
+    /// The blank node of the source that is `nodes.0` here.
+    pub source_nodes: u32,
+    /// Whether this is a whole embedded credential (else a node inside one).
+    pub whole: bool,
 }
 
 /// Text of a term: borrowed from the document, shared with a context, or made here.
@@ -205,15 +165,12 @@ struct Emitter<'s, 'k, S: Sink> {
     path: String,
     segments: Vec<Segment>,
     /// [`Options::record`].
-    record: bool,
+    record: Option<Record>,
     /// [`Options::known`] (never while recording).
     known: Option<&'k dyn Known>,
     /// The record of the top node, with [`Options::record`].
     standalone: Option<Standalone>,
 }
-
-/// A [`Known`] credential: its index, dataset and record.
-type Found<'k> = (usize, &'k Dataset, &'k Standalone);
 
 impl<'k, S: Sink> Emitter<'_, 'k, S> {
     fn new_blank<'v>(&mut self) -> Term<'v> {
@@ -338,75 +295,108 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
     ) -> Result<Term<'v>, CanonError> {
         let start = (self.sink.quad_count() as u32, self.next_blank);
         let embedded = !self.path.is_empty() && map.contains_key("@context");
-        let candidate = if embedded && graph.is_none() { self.candidate(map) } else { None };
         let entry = self.entry_context(ctx, map, property)?;
-        if self.record && self.path.is_empty() {
-            return self.recorded_node(entry, map, start, graph);
+        if self.record.is_some() {
+            return self.recorded_node(entry, map, start, embedded, graph);
         }
-        let splice = candidate.filter(|(_, _, standalone)| standalone.fits(&entry));
+        let splice = if graph.is_none() { self.find_splice(map, embedded, &entry) } else { None };
         self.node_body(&entry, map, start, embedded, graph, splice)
     }
 
-    /// A [`Known`] credential with the same JSON as `map` (but for `proof`), if any.
-    fn candidate(&self, map: &Map<String, Value>) -> Option<Found<'k>> {
+    /// A [`Known`] node with the same JSON as `map` (but for an embedded credential's `proof`) that expands
+    /// from `entry` to the same quads, if any.
+    fn find_splice(&self, map: &Map<String, Value>, embedded: bool, entry: &Arc<Context>) -> Option<Found<'k>> {
         let known = self.known?;
-        known.find(&json_digest(map))
+        let found = if embedded {
+            known.credential(&splice::digest(map, true))?
+        } else {
+            let id = splice::id_of(map)?;
+            if !known.has_node_id(id) {
+                return None;
+            }
+            known.node(&splice::digest(map, false))?
+        };
+        splice::fits(&found, entry, map, embedded).then_some(found)
     }
 
-    /// [`Emitter::node_body`] of the top node, recording its lookups ([`Standalone`]).
+    /// [`Emitter::node_body`] while recording ([`Options::record`]): the top node's lookups, and each node
+    /// inside it with an IRI `@id` in the default graph.
     fn recorded_node<'v>(
         &mut self,
         entry: Arc<Context>,
         map: &'v Map<String, Value>,
         start: (u32, u32),
+        embedded: bool,
         graph: Option<&Term<'_>>,
     ) -> Result<Term<'v>, CanonError> {
-        // Context processing is recorded (each memoized context keeps its lookups); every other lookup is of a
-        // key or string value of the JSON, or of its prefix (see [`Standalone`]), all added here. Tests record
-        // every lookup instead, to check that.
+        let top = self.path.is_empty();
+        if !top {
+            let subject = self.node_body(&entry, map, start, embedded, graph, None)?;
+            if let (false, None, Term::Iri(iri)) = (embedded, graph, &subject) {
+                self.record_node(map, entry, Subject::Iri(Box::from(&**iri)), start);
+            }
+            return Ok(subject);
+        }
+        // Context processing is recorded (each memoized context keeps its lookups); other lookups are of the
+        // JSON's keys and strings (`splice.rs`). Tests record every lookup instead, to check that.
         let what = match context::recording() {
             Recording::Terms => Recording::Terms,
             _ => Recording::Contexts,
         };
-        let (subject, mut lookups) = context::recorded(what, || self.node_body(&entry, map, start, false, graph, None));
+        let (subject, lookups) = context::recorded(what, || self.node_body(&entry, map, start, false, graph, None));
         let subject = subject?;
-        let digest = json_digest_and_strings(map, &mut lookups);
         let recorded_subject = match &subject {
             Term::Iri(iri) => Some(Subject::Iri(Box::from(&**iri))),
-            Term::Blank(n) => n.checked_sub(start.1).map(Subject::Blank),
-            Term::Literal(_) => None,
+            Term::Blank(n) if *n == start.1 => Some(Subject::Blank),
+            _ => None,
         };
-        // The JSON digest leaves `proof` out: a document with one is not recorded.
+        // The digest leaves `proof` out: a document with one is not recorded.
         if let (Some(subject), false) = (recorded_subject, map.contains_key("proof")) {
-            let blank_count = self.next_blank - start.1;
-            self.standalone = Some(Standalone { context: entry, lookups, subject, blank_count, digest });
+            self.record_node(map, entry, subject, start);
+            let nodes = self.record.as_mut().map(|r| std::mem::take(&mut r.nodes)).unwrap_or_default();
+            // The top node was recorded last; it goes first.
+            let mut ordered = Vec::with_capacity(nodes.len());
+            let mut nodes = nodes;
+            ordered.extend(nodes.pop());
+            ordered.extend(nodes);
+            self.standalone = Some(Standalone { lookups, nodes: ordered });
         }
         Ok(subject)
     }
 
-    /// Copies the quads of a [`Known`] credential into the sink as those of the node being expanded (blank nodes
+    /// Records the node `map`, just expanded from `start` on, if its digest is known.
+    fn record_node(&mut self, map: &Map<String, Value>, entry: Arc<Context>, subject: Subject, start: (u32, u32)) {
+        let (lines, nodes) = ((start.0, self.sink.quad_count() as u32), (start.1, self.next_blank));
+        let Some(record) = self.record.as_mut() else { return };
+        let Some(&digest) = record.digests.get(&(map as *const Map<String, Value> as usize)) else { return };
+        let id = splice::id_of(map).map(Box::from);
+        record.nodes.push(Recorded { digest, id, context: entry, subject, lines, nodes });
+    }
+
+    /// Copies the quads of a [`Known`] node into the sink as those of the node being expanded (blank nodes
     /// renumbered from the next free number), if its subject is the node's (`subject`: its `@id`); returns the
     /// first number. `None` (and nothing copied) when that cannot be done.
-    fn splice(
-        &mut self,
-        (source, data, standalone): Found<'_>,
-        subject: Option<&Term<'_>>,
-        first_line: u32,
-    ) -> Option<u32> {
-        let same_subject = match (&standalone.subject, subject) {
+    fn splice(&mut self, found: Found<'_>, subject: Option<&Term<'_>>, first_line: u32) -> Option<u32> {
+        let recorded = found.recorded()?;
+        let same_subject = match (&recorded.subject, subject) {
             (Subject::Iri(a), Some(Term::Iri(b))) => **a == **b,
             // Without `@id` the subject is the first blank node of the expansion, here as there.
-            (Subject::Blank(0), None) => true,
+            (Subject::Blank, None) => true,
             _ => false,
         };
         let offset = self.next_blank;
-        let next = offset.checked_add(standalone.blank_count)?;
-        if !same_subject || !self.sink.splice(data, offset) {
+        let next = offset.checked_add(recorded.nodes.1.checked_sub(recorded.nodes.0)?)?;
+        if !same_subject || !self.sink.splice(found.data, recorded.lines, recorded.nodes, offset) {
             return None;
         }
         self.next_blank = next;
-        let lines = (first_line, self.sink.quad_count() as u32);
-        self.segments.push(Segment { lines, nodes: (offset, next), source: Some(source) });
+        self.segments.push(Segment {
+            lines: (first_line, self.sink.quad_count() as u32),
+            nodes: (offset, next),
+            source: Some(found.source),
+            source_nodes: recorded.nodes.0,
+            whole: found.node == 0,
+        });
         Some(offset)
     }
 
@@ -482,7 +472,8 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
         }
         if embedded && !spliced {
             let lines = (start.0, self.sink.quad_count() as u32);
-            self.segments.push(Segment { lines, nodes: (start.1, self.next_blank), source: None });
+            let nodes = (start.1, self.next_blank);
+            self.segments.push(Segment { lines, nodes, source: None, source_nodes: 0, whole: true });
         }
         if let Some((key, predicate, def, value)) = proof {
             self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
@@ -713,6 +704,7 @@ fn as_slice(value: &Value) -> &[Value] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::jsonld::context::Lookups;
     use crate::sign::rdf::Dataset;
 
     fn documents() -> Vec<Value> {
@@ -742,18 +734,34 @@ mod tests {
         docs
     }
 
-    /// The structural record (context processing + the JSON's strings) holds every term the expansion looks up.
+    /// Every key and string of `value`, with its prefix.
+    fn strings_of(value: &Value, out: &mut Lookups) {
+        match value {
+            Value::String(s) => out.add_string(s),
+            Value::Array(items) => items.iter().for_each(|v| strings_of(v, out)),
+            Value::Object(map) => map.iter().for_each(|(k, v)| {
+                out.add_string(k);
+                strings_of(v, out);
+            }),
+            _ => {}
+        }
+    }
+
+    /// Every term the expansion looks up is one context processing looked up (recorded) or a key or string of
+    /// the JSON or its prefix (what `splice::mentions_any` checks).
     #[test]
-    fn the_recorded_lookups_hold_every_lookup() {
+    fn the_recorded_lookups_and_the_json_hold_every_lookup() {
         for doc in documents() {
             let standalone = |data: &mut Dataset| {
                 let options = Options { record: true, known: None };
                 to_rdf_with(&doc, data, 0, options).unwrap().standalone.unwrap()
             };
-            let recorded = standalone(&mut Dataset::default());
+            let mut recorded = standalone(&mut Dataset::default()).lookups;
+            assert!(!recorded.may_contain("did:example:issuer"));
+            strings_of(&doc, &mut recorded);
             let (every, _) = context::recorded(Recording::Terms, || standalone(&mut Dataset::default()));
-            assert!(every.lookups.within(&recorded.lookups), "{}", doc["type"]);
-            assert!(recorded.lookups.may_contain("credentialSubject"));
+            assert!(every.lookups.within(&recorded), "{}", doc["type"]);
+            assert!(every.lookups.may_contain("did") || doc["issuer"] != "did:example:issuer");
         }
     }
 }
