@@ -364,19 +364,34 @@ impl Sink for Dataset {
         let (Some(first), Some(last)) = (source.first(), source.last()) else { return true };
         // The lines of one expansion are one after the other in the text, with their nodes in range.
         let Some(text) = data.text.get(first.start as usize..last.end as usize) else { return false };
-        let in_range = |line: &Line| line.holes().iter().all(|h| (nodes.0..nodes.1).contains(&h.node));
-        let contiguous = source.windows(2).all(|w| w[0].end == w[1].start);
         let fits = u32::try_from(self.text.len() + text.len()).is_ok()
             && node_offset.checked_add(nodes.1 - nodes.0).is_some()
             && u32::try_from(self.lines.len() + source.len()).is_ok();
-        if !fits || !contiguous || !source.iter().all(in_range) {
+        if !fits {
             return false;
         }
+        let (kept, bound) = (self.lines.len(), self.node_bound);
         let (text_move, node_move) = ((first.start, self.text.len() as u32), (nodes.0, node_offset));
+        let mut expected_start = first.start;
+        let mut ok = true;
+        for line in source {
+            ok &= line.start == expected_start && line.holes().iter().all(|h| (nodes.0..nodes.1).contains(&h.node));
+            expected_start = line.end;
+            if !ok {
+                break;
+            }
+            let moved = line.moved(text_move, node_move);
+            if let Some(max) = moved.holes().iter().map(|h| h.node + 1).max() {
+                self.node_bound = self.node_bound.max(max);
+            }
+            self.lines.push(moved);
+        }
+        if !ok {
+            self.lines.truncate(kept);
+            self.node_bound = bound;
+            return false;
+        }
         self.text.push_str(text);
-        let used = source.iter().flat_map(|l| l.holes().iter().map(|h| h.node - nodes.0 + node_offset + 1)).max();
-        self.node_bound = self.node_bound.max(used.unwrap_or(0));
-        self.lines.extend(source.iter().map(|line| line.moved(text_move, node_move)));
         true
     }
 }

@@ -19,6 +19,7 @@
 //! Everything else — the canonical labels, Hash N-Degree Quads, the canonical N-Quads and their hash — is done
 //! in full, so the result is the same as canonicalizing the outer document alone.
 
+use std::cell::OnceCell;
 use std::hash::Hasher;
 
 use serde_json::Value;
@@ -34,8 +35,9 @@ use super::rdfc::{self, Digest32};
 #[derive(Default)]
 pub struct Session {
     signed: Vec<Signed>,
-    /// Hash of a signed credential's N-Quads text → its index in `signed`.
-    by_text: FastMap<u64, Vec<usize>>,
+    /// Hash of a signed credential's N-Quads text → its index in `signed`, for the credentials that are not
+    /// spliced: made on first need ([`Session::by_text`]).
+    by_text: OnceCell<FastMap<u64, Vec<usize>>>,
     /// Digest of a signed credential that can be spliced → its index in `signed`.
     by_json: FastMap<Digest, usize>,
     /// Digest of a node inside one → (index in `signed`, node number in its record).
@@ -63,7 +65,7 @@ impl Session {
             Ok::<_, CanonError>((hash, first_degree, data.clone(), standalone))
         })?;
         let index = self.signed.len();
-        self.by_text.entry(text_hash(&data.text)).or_default().push(index);
+        self.by_text = OnceCell::new();
         if let Some(standalone) = &standalone {
             if let Some(digest) = standalone.digest() {
                 self.by_json.insert(*digest, index);
@@ -114,13 +116,24 @@ impl Session {
         known
     }
 
+    /// Hash of each signed credential's N-Quads text → its indexes in `signed`.
+    fn by_text(&self) -> &FastMap<u64, Vec<usize>> {
+        self.by_text.get_or_init(|| {
+            let mut by_text: FastMap<u64, Vec<usize>> = FastMap::default();
+            for (i, signed) in self.signed.iter().enumerate() {
+                by_text.entry(text_hash(&signed.data.text)).or_default().push(i);
+            }
+            by_text
+        })
+    }
+
     /// The signed credential whose dataset is exactly `segment` of `data` (same text, same quads, blank nodes
     /// numbered from the segment's first one), if any.
     fn signed_as(&self, data: &Dataset, segment: &Segment) -> Option<&Signed> {
         let lines = &data.lines[segment.lines.0 as usize..segment.lines.1 as usize];
         let (first, last) = (lines.first()?, lines.last()?);
         let text = &data.text[first.start as usize..last.end as usize];
-        let candidates = self.by_text.get(&text_hash(text))?;
+        let candidates = self.by_text().get(&text_hash(text))?;
         candidates.iter().map(|&i| &self.signed[i]).find(|signed| {
             signed.data.text == text
                 && signed.data.lines.len() == lines.len()

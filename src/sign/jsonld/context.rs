@@ -147,6 +147,7 @@ impl Context {
 
     /// The keyword that `term` is an alias of (§4.2.2: a term whose IRI mapping is a keyword), if any. The
     /// answer depends on `term`'s definition only: a lookup of `term` (recorded only by tests, see [`Context::term`]).
+    #[inline]
     pub fn keyword_alias(&self, term: &str) -> Option<&'static str> {
         #[cfg(test)]
         record(term);
@@ -156,6 +157,7 @@ impl Context {
     /// The definition of `term`, if any. Expansion looks up only keys and strings of the JSON this way, which
     /// `splice.rs` reads from the JSON itself; only tests record these lookups, to check that (a thread-local
     /// access on every lookup would cost more than splicing saves).
+    #[inline]
     pub fn term(&self, term: &str) -> Option<&Arc<TermDef>> {
         #[cfg(test)]
         record(term);
@@ -227,30 +229,42 @@ impl Scoped {
 }
 
 /// §4.1.2 Context Processing: applies `local` to `active`. `override_protected` is true for property-scoped
-/// contexts; `propagate` is false for type-scoped contexts (unless the context says `@propagate: true`).
+/// contexts; `propagate` is false for type-scoped contexts (unless the context says `@propagate: true`). The
+/// lookups it made count for the recording in progress ([`recorded`]), if any.
 pub fn process(
     active: &Arc<Context>,
     local: Local<'_>,
     override_protected: bool,
     propagate: bool,
 ) -> Result<Arc<Context>, CanonError> {
+    let (result, lookups) = process_noting(active, local, override_protected, propagate)?;
+    record_all_of(&lookups);
+    Ok(result)
+}
+
+/// [`process`], returning the terms it looked up in `active` (memoized with the result) instead of recording
+/// them: a caller that collects them ([`super::splice`]) needs no thread-local access for that.
+pub fn process_noting(
+    active: &Arc<Context>,
+    local: Local<'_>,
+    override_protected: bool,
+    propagate: bool,
+) -> Result<(Arc<Context>, Arc<Lookups>), CanonError> {
     let key = match local {
         Local::Pinned(v) if active.pinned => {
             Some((active.id, v as *const Value as usize, override_protected, propagate))
         }
         _ => None,
     };
-    if let Some((hit, lookups)) = key.and_then(|k| memo().read().ok()?.get(&k).cloned()) {
-        record_memoized(&lookups);
+    if let Some(hit) = key.and_then(|k| memo().read().ok()?.get(&k).cloned()) {
         return Ok(hit);
     }
-    let (result, lookups) =
-        recorded(Recording::Terms, || process_uncached(active, local, override_protected, propagate));
-    let result = result?;
+    let (result, lookups) = recorded(|| process_uncached(active, local, override_protected, propagate));
+    let result = (result?, Arc::new(lookups));
     if let Some(k) = key
         && let Ok(mut memo) = memo().write()
     {
-        memo.insert(k, (Arc::clone(&result), Arc::new(lookups)));
+        memo.insert(k, result.clone());
     }
     Ok(result)
 }
@@ -521,6 +535,13 @@ impl Lookups {
         }
     }
 
+    /// Adds every lookup of `other`.
+    pub fn merge(&mut self, other: &Lookups) {
+        for (a, b) in self.bits.iter_mut().zip(other.bits.iter()) {
+            *a |= b;
+        }
+    }
+
     /// Whether every lookup of `self` is one of `other`'s (bit for bit).
     #[cfg(test)]
     pub fn within(&self, other: &Lookups) -> bool {
@@ -533,31 +554,16 @@ impl Lookups {
     }
 }
 
-/// What a recording ([`recorded`]) notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recording {
-    /// Nothing (no recording in progress).
-    Off,
-    /// The lookups of context processing only (memoized with each processed context): a node's expansion
-    /// otherwise looks up only keys and strings of its JSON (see `splice.rs`).
-    Contexts,
-    /// Every lookup of context processing, and (in tests) of [`Context::term`] and [`Context::keyword_alias`]
-    /// anywhere.
-    Terms,
-}
-
 thread_local! {
-    /// The recording in progress on this thread ([`recorded`]).
-    static RECORDING: Cell<Recording> = const { Cell::new(Recording::Off) };
+    /// Whether a recording is in progress on this thread ([`recorded`]).
+    static RECORDING: Cell<bool> = const { Cell::new(false) };
     /// The lookups of the recording in progress (cells: a lookup costs no borrow check).
     static RECORDED: [Cell<u64>; LOOKUP_WORDS] = const { [const { Cell::new(0) }; LOOKUP_WORDS] };
-    /// The memoized contexts whose lookups are already in the recording in progress ([`record_memoized`]).
-    static MERGED: RefCell<Vec<Arc<Lookups>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Records a lookup of `term` outside context processing, when every lookup is recorded.
+/// Records a lookup of `term`.
 fn record(term: &str) {
-    if RECORDING.get() == Recording::Terms {
+    if RECORDING.get() {
         RECORDED.with(|bits| {
             for p in Lookups::positions(term) {
                 bits[p / 64].set(bits[p / 64].get() | 1 << (p % 64));
@@ -568,52 +574,33 @@ fn record(term: &str) {
 
 /// Records a lookup of every term (a step that read all definitions).
 fn record_everything() {
-    if RECORDING.get() == Recording::Terms {
+    if RECORDING.get() {
         RECORDED.with(|bits| bits.iter().for_each(|w| w.set(u64::MAX)));
     }
 }
 
 /// Records the lookups of a context processing step (memoized, or just run).
 fn record_all_of(other: &Lookups) {
-    if RECORDING.get() != Recording::Off {
+    if RECORDING.get() {
         RECORDED.with(|bits| bits.iter().zip(other.bits.iter()).for_each(|(w, o)| w.set(w.get() | o)));
     }
 }
 
-/// [`record_all_of`] for a memoized context: each is merged once per recording (the few a credential applies
-/// are applied to many of its nodes). The list holds them, so that an address seen is never another's.
-fn record_memoized(lookups: &Arc<Lookups>) {
-    const REMEMBER: usize = 32;
-    if RECORDING.get() == Recording::Off {
-        return;
-    }
-    let seen = MERGED.with_borrow(|merged| merged.iter().any(|m| Arc::ptr_eq(m, lookups)));
-    if !seen {
-        record_all_of(lookups);
-        MERGED.with_borrow_mut(|merged| {
-            if merged.len() < REMEMBER {
-                merged.push(Arc::clone(lookups));
-            }
-        });
-    }
-}
-
-/// The recording in progress on this thread.
-pub fn recording() -> Recording {
+/// Whether a recording is in progress on this thread.
+pub fn recording() -> bool {
     RECORDING.get()
 }
 
-/// Runs `f`, recording the lookups `what` says; returns them with `f`'s result. They also count for the
-/// recording in progress around this one, if any.
-pub fn recorded<T>(what: Recording, f: impl FnOnce() -> T) -> (T, Lookups) {
-    let around = RECORDING.replace(what);
-    let merged_around = MERGED.take();
+/// Runs `f`, recording the terms it looks up in contexts: during context processing, and in tests also
+/// through [`Context::term`] and [`Context::keyword_alias`]. Returns them with `f`'s result; they also count
+/// for the recording in progress around this one, if any.
+pub fn recorded<T>(f: impl FnOnce() -> T) -> (T, Lookups) {
+    let around = RECORDING.replace(true);
     let outer = RECORDED.with(|bits| Lookups { bits: Box::new(std::array::from_fn(|i| bits[i].replace(0))) });
     let out = f();
     let mine =
         RECORDED.with(|bits| Lookups { bits: Box::new(std::array::from_fn(|i| bits[i].replace(outer.bits[i]))) });
     RECORDING.set(around);
-    MERGED.set(merged_around);
     record_all_of(&mine);
     (out, mine)
 }
@@ -682,7 +669,7 @@ mod tests {
     #[test]
     fn lookups_are_recorded_also_through_memoized_processing() {
         let local = pinned_list(&[VC2, OB]);
-        let ((), first) = recorded(Recording::Terms, || {
+        let ((), first) = recorded(|| {
             let ctx = process(&Context::initial(), Local::Inline(&local), false, true).unwrap();
             assert!(ctx.term("name").is_some());
             assert!(ctx.term("noSuchTerm").is_none());
@@ -690,23 +677,22 @@ mod tests {
         assert!(first.may_contain("name") && first.may_contain("noSuchTerm"));
         // Processing OB defines (looks up) its terms; the second time it comes from the memo.
         assert!(first.may_contain("AchievementCredential"));
-        let (_, second) =
-            recorded(Recording::Contexts, || process(&Context::initial(), Local::Inline(&local), false, true));
+        let (_, second) = recorded(|| process(&Context::initial(), Local::Inline(&local), false, true));
         assert!(second.may_contain("AchievementCredential") && !second.may_contain("noSuchTerm"));
-        // Outside context processing, only a recording of every lookup notes them.
-        let ((), third) = recorded(Recording::Contexts, || assert!(Context::initial().term("elsewhere").is_none()));
-        assert!(!third.may_contain("elsewhere"));
+        let item = Local::Pinned(pinned(OB).unwrap());
+        let (_, noted) = process_noting(&Context::initial(), item, false, true).unwrap();
+        assert!(noted.may_contain("AchievementCredential") && !noted.may_contain("noSuchTerm"));
     }
 
     #[test]
     fn recordings_nest() {
-        let ((), outer) = recorded(Recording::Terms, || {
-            let ((), inner) = recorded(Recording::Terms, || record("inner"));
+        let ((), outer) = recorded(|| {
+            let ((), inner) = recorded(|| record("inner"));
             assert!(inner.may_contain("inner"));
             record("outer");
         });
         assert!(outer.may_contain("inner") && outer.may_contain("outer"));
-        let ((), all) = recorded(Recording::Terms, record_everything);
+        let ((), all) = recorded(record_everything);
         assert!(all.may_contain("anything at all"));
     }
 

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use super::super::error::CanonError;
 use super::super::fasthash::FastMap;
 use super::super::rdf::{Sink, TermRef};
-use super::context::{self, Container, Context, Local, Recording, Scoped, TermDef};
+use super::context::{self, Container, Context, Local, Lookups, Scoped, TermDef};
 use super::iri;
 use super::literal::{IRIS, Literal, datatype_or, json_literal, literal, number};
 use super::splice::{self, Digest, Found, Known, Recorded, Standalone, Subject};
@@ -56,7 +56,7 @@ pub fn to_rdf_with(
         next_blank: first_blank,
         path: String::new(),
         segments: Vec::new(),
-        record: options.record.then_some(Record { digests, nodes: Vec::new() }),
+        record: options.record.then(|| Record { digests, ..Record::default() }),
         known,
         standalone: None,
     };
@@ -91,11 +91,28 @@ pub struct Emitted {
 }
 
 /// A recording in progress ([`Options::record`]).
+#[derive(Default)]
 struct Record {
     /// [`splice::digest`] of the document (by its address) and of every object in it with a string `id`.
     digests: FastMap<usize, Digest>,
     /// The inner nodes recorded so far.
     nodes: Vec<Recorded>,
+    /// Whether the top node's entry context is reached: context processing from there on is recorded.
+    active: bool,
+    /// The lookups of that context processing.
+    lookups: Lookups,
+    /// The memoized contexts whose lookups are already in `lookups` (a few, applied to many nodes).
+    merged: Vec<Arc<Lookups>>,
+}
+
+impl Record {
+    /// Adds the lookups of one context processing step.
+    fn note(&mut self, lookups: &Arc<Lookups>) {
+        if self.active && !self.merged.iter().any(|m| Arc::ptr_eq(m, lookups)) {
+            self.lookups.merge(lookups);
+            self.merged.push(Arc::clone(lookups));
+        }
+    }
 }
 
 /// The quads and blank nodes of an embedded credential (a node object below the top with its own `@context`),
@@ -205,7 +222,7 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
             return self.node(ctx, map, None, None).map(|_| ());
         }
         let ctx = match map.get("@context") {
-            Some(local) => self.with_path("@context", |_| context::process(ctx, Local::Inline(local), false, true))?,
+            Some(local) => self.with_path("@context", |e| e.process(ctx, Local::Inline(local), false, true))?,
             None => Arc::clone(ctx),
         };
         let len = self.path.len();
@@ -217,6 +234,21 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
         })?;
         self.path.truncate(len);
         Ok(())
+    }
+
+    /// §4.1.2 Context Processing ([`context::process`]); while recording, its lookups are noted.
+    fn process(
+        &mut self,
+        active: &Arc<Context>,
+        local: Local<'_>,
+        override_protected: bool,
+        propagate: bool,
+    ) -> Result<Arc<Context>, CanonError> {
+        let (result, lookups) = context::process_noting(active, local, override_protected, propagate)?;
+        if let Some(record) = &mut self.record {
+            record.note(&lookups);
+        }
+        Ok(result)
     }
 
     fn with_path<T>(
@@ -251,10 +283,10 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
             }
         }
         if let Some(scoped) = property.and_then(|d| d.context.as_ref()) {
-            ctx = context::process(&ctx, scoped.local(), true, true)?;
+            ctx = self.process(&ctx, scoped.local(), true, true)?;
         }
         if let Some(local) = map.get("@context") {
-            ctx = self.with_path("@context", |_| context::process(&ctx, Local::Inline(local), false, true))?;
+            ctx = self.with_path("@context", |e| e.process(&ctx, Local::Inline(local), false, true))?;
         }
         Ok(ctx)
     }
@@ -280,7 +312,7 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
         }
         scoped.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         for (_, _, context) in scoped {
-            ctx = context::process(&ctx, context.local(), false, false)?;
+            ctx = self.process(&ctx, context.local(), false, false)?;
         }
         Ok((ctx, type_scoped))
     }
@@ -337,14 +369,19 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
             }
             return Ok(subject);
         }
-        // Context processing is recorded (each memoized context keeps its lookups); other lookups are of the
-        // JSON's keys and strings (`splice.rs`). Tests record every lookup instead, to check that.
-        let what = match context::recording() {
-            Recording::Terms => Recording::Terms,
-            _ => Recording::Contexts,
+        // Context processing from here on is noted (each memoized context keeps its lookups); other lookups are
+        // of the JSON's keys and strings (`splice.rs`). Tests also record every lookup, to check that.
+        if let Some(record) = &mut self.record {
+            record.active = true;
+        }
+        let (subject, mut lookups) = match context::recording() {
+            true => context::recorded(|| self.node_body(&entry, map, start, false, graph, None)),
+            false => (self.node_body(&entry, map, start, false, graph, None), Lookups::default()),
         };
-        let (subject, lookups) = context::recorded(what, || self.node_body(&entry, map, start, false, graph, None));
         let subject = subject?;
+        if let Some(record) = &self.record {
+            lookups.merge(&record.lookups);
+        }
         let recorded_subject = match &subject {
             Term::Iri(iri) => Some(Subject::Iri(Box::from(&**iri))),
             Term::Blank(n) if *n == start.1 => Some(Subject::Blank),
@@ -604,7 +641,7 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
                 Some("@id") => self.node_id(ctx, s).map(Some),
                 Some("@vocab") => {
                     let scoped = match def.and_then(|d| d.context.as_ref()) {
-                        Some(scoped) => context::process(ctx, scoped.local(), true, true)?,
+                        Some(scoped) => self.process(ctx, scoped.local(), true, true)?,
                         None => Arc::clone(ctx),
                     };
                     match iri::expand_shared(&scoped, s, true) {
@@ -759,7 +796,7 @@ mod tests {
             let mut recorded = standalone(&mut Dataset::default()).lookups;
             assert!(!recorded.may_contain("did:example:issuer"));
             strings_of(&doc, &mut recorded);
-            let (every, _) = context::recorded(Recording::Terms, || standalone(&mut Dataset::default()));
+            let (every, _) = context::recorded(|| standalone(&mut Dataset::default()));
             assert!(every.lookups.within(&recorded), "{}", doc["type"]);
             assert!(every.lookups.may_contain("did") || doc["issuer"] != "did:example:issuer");
         }
