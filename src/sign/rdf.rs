@@ -183,6 +183,14 @@ pub trait Sink {
     fn quad_count(&self) -> usize {
         0
     }
+
+    /// Adds the quads `lines.0..lines.1` of `data` as [`Sink::quad`] would have, one by one, with blank node
+    /// `nodes.0 + i` numbered `node_offset + i`; `false`, adding nothing, when this sink cannot or when one of
+    /// the quads has a blank node outside `nodes.0..nodes.1`.
+    fn splice(&mut self, data: &Dataset, lines: (u32, u32), nodes: (u32, u32), node_offset: u32) -> bool {
+        let _ = (data, lines, nodes, node_offset);
+        false
+    }
 }
 
 /// Quads as owned values; blank node `n` is labelled `b{n}`.
@@ -250,6 +258,28 @@ impl Line {
     /// The used holes.
     pub fn holes(&self) -> &[Hole] {
         &self.holes[..usize::from(self.hole_count)]
+    }
+
+    /// The line moved from text offset `from` to `to` and from blank node `first` to `to_node` (the caller
+    /// checks that nothing overflows: `from` is at most the line's start, `first` at most its nodes).
+    fn moved(&self, (from, to): (u32, u32), (first, to_node): (u32, u32)) -> Line {
+        let text = |x: u32| x - from + to;
+        let mut line = *self;
+        (line.start, line.end) = (text(line.start), text(line.end));
+        line.predicate = (text(line.predicate.0), text(line.predicate.1));
+        for hole in &mut line.holes[..usize::from(line.hole_count)] {
+            hole.offset = text(hole.offset);
+            hole.node = hole.node - first + to_node;
+        }
+        line
+    }
+
+    /// Whether two lines are the same quad at the same place (same bytes of the same text and same blank
+    /// nodes).
+    #[cfg(test)]
+    pub fn same_as(&self, other: &Line) -> bool {
+        (self.start, self.end, self.predicate) == (other.start, other.end, other.predicate)
+            && self.holes() == other.holes()
     }
 }
 
@@ -327,6 +357,42 @@ impl Sink for Dataset {
 
     fn quad_count(&self) -> usize {
         self.lines.len()
+    }
+
+    fn splice(&mut self, data: &Dataset, lines: (u32, u32), nodes: (u32, u32), node_offset: u32) -> bool {
+        let Some(source) = data.lines.get(lines.0 as usize..lines.1 as usize) else { return false };
+        let (Some(first), Some(last)) = (source.first(), source.last()) else { return true };
+        // The lines of one expansion are one after the other in the text, with their nodes in range.
+        let Some(text) = data.text.get(first.start as usize..last.end as usize) else { return false };
+        let fits = u32::try_from(self.text.len() + text.len()).is_ok()
+            && node_offset.checked_add(nodes.1 - nodes.0).is_some()
+            && u32::try_from(self.lines.len() + source.len()).is_ok();
+        if !fits {
+            return false;
+        }
+        let (kept, bound) = (self.lines.len(), self.node_bound);
+        let (text_move, node_move) = ((first.start, self.text.len() as u32), (nodes.0, node_offset));
+        let mut expected_start = first.start;
+        let mut ok = true;
+        for line in source {
+            ok &= line.start == expected_start && line.holes().iter().all(|h| (nodes.0..nodes.1).contains(&h.node));
+            expected_start = line.end;
+            if !ok {
+                break;
+            }
+            let moved = line.moved(text_move, node_move);
+            if let Some(max) = moved.holes().iter().map(|h| h.node + 1).max() {
+                self.node_bound = self.node_bound.max(max);
+            }
+            self.lines.push(moved);
+        }
+        if !ok {
+            self.lines.truncate(kept);
+            self.node_bound = bound;
+            return false;
+        }
+        self.text.push_str(text);
+        true
     }
 }
 

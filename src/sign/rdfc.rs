@@ -11,7 +11,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
 use std::hash::Hasher;
 
@@ -349,49 +348,52 @@ impl<'a> State<'a> {
     }
 
     /// §4.7.3 Hash Related Blank Node: position, predicate (unless `g`) and the related node's identifier
-    /// (canonical, else temporary, else its first-degree hash).
+    /// (canonical, else temporary, else its first-degree hash), written into `input` (reused) and hashed.
     fn hash_related(&self, related: u32, line: &Line, issuer: &Issuer, position: u8, input: &mut String) -> Digest32 {
         input.clear();
+        // Steps 1–3: the position, then the predicate between angle brackets.
         input.push(['s', 'o', 'g'][usize::from(position)]);
         if position != 2 {
             input.push('<');
             input.push_str(&raw_iri(&self.text[line.predicate.0 as usize..line.predicate.1 as usize]));
             input.push('>');
         }
+        // Step 4: the identifier, else the first-degree hash.
         if !self.push_identifier(input, related, issuer) {
             push_hex(input, &self.first_hash[related as usize]);
         }
         Sha256::digest(input.as_bytes()).into()
     }
 
-    /// §4.8.3 steps 1–3: the related-hash to related-blank-nodes map of `node`.
-    fn related_map(&self, node: u32, issuer: &Issuer) -> BTreeMap<Digest32, Vec<u32>> {
-        let mut map: BTreeMap<Digest32, Vec<u32>> = BTreeMap::new();
-        let mut input = String::new();
+    /// §4.8.3 steps 1–3: the related blank nodes of `node` with their related hashes (Hn as one list), sorted
+    /// by hash (code point order of the hex form), then by node.
+    fn related_hashes(&self, node: u32, issuer: &Issuer) -> Vec<(Digest32, u32)> {
+        let mut related = Vec::new();
+        let mut input = String::with_capacity(128);
         for &l in self.lines_of(node as usize) {
             let line = &self.lines[l as usize];
+            // Step 3.1: each component that is a blank node other than `node`.
             for hole in line.holes().iter().filter(|h| h.node != node) {
-                map.entry(self.hash_related(hole.node, line, issuer, hole.position, &mut input))
-                    .or_default()
-                    .push(hole.node);
+                related.push((self.hash_related(hole.node, line, issuer, hole.position, &mut input), hole.node));
             }
         }
-        map
+        related.sort_unstable();
+        related
     }
 
     /// §4.8.3 Hash N-Degree Quads: returns the hash and the issuer after the chosen paths (step 6).
     fn hash_n_degree(&mut self, node: u32, mut issuer: Issuer) -> Result<(Digest32, Issuer), CanonError> {
         self.spend()?;
+        let related = self.related_hashes(node, &issuer);
+        // Step 4: data to hash.
         let mut data_to_hash = Sha256::new();
-        let mut hex = String::with_capacity(64);
-        // Step 5: for each related hash, in code point order.
-        for (related_hash, related) in self.related_map(node, &issuer) {
-            hex.clear();
-            push_hex(&mut hex, &related_hash);
-            data_to_hash.update(hex.as_bytes());
+        // Step 5: for each related hash, in code point order, with its blank node list (in node order: the
+        // permutations are then tried in lexicographic order).
+        for group in related.chunk_by(|a, b| a.0 == b.0) {
+            // Step 5.1.
+            data_to_hash.update(hex_bytes(&group[0].0));
             let mut chosen: Option<(String, Issuer)> = None;
-            let mut perm = related;
-            perm.sort_unstable();
+            let mut perm: Vec<u32> = group.iter().map(|&(_, n)| n).collect();
             // Step 5.4: every permutation of the related blank nodes.
             loop {
                 self.spend()?;
@@ -402,6 +404,7 @@ impl<'a> State<'a> {
                     break;
                 }
             }
+            // Steps 5.5 and 5.6.
             let (path, chosen_issuer) = chosen.expect("at least one permutation is tried");
             data_to_hash.update(path.as_bytes());
             issuer = chosen_issuer;
@@ -418,9 +421,11 @@ impl<'a> State<'a> {
         chosen: Option<&str>,
     ) -> Result<Option<(String, Issuer)>, CanonError> {
         let worse = |path: &str| chosen.is_some_and(|c| path.len() >= c.len() && path > c);
+        // Steps 5.4.1–5.4.3.
         let mut issuer_copy = issuer.clone();
-        let mut path = String::new();
+        let mut path = String::with_capacity(16 * perm.len());
         let mut recursion = Vec::new();
+        // Step 5.4.4.
         for &related in perm {
             if self.canonical[related as usize] == NONE {
                 if issuer_copy.get(related).is_none() {
@@ -433,6 +438,7 @@ impl<'a> State<'a> {
                 return Ok(None);
             }
         }
+        // Step 5.4.5.
         for related in recursion {
             let (hash, result_issuer) = self.hash_n_degree(related, issuer_copy.clone())?;
             path.push_str("_:b");
@@ -445,6 +451,7 @@ impl<'a> State<'a> {
                 return Ok(None);
             }
         }
+        // Step 5.4.6.
         if chosen.is_none_or(|c| path.as_str() < c) { Ok(Some((path, issuer_copy))) } else { Ok(None) }
     }
 
@@ -495,17 +502,49 @@ impl<'a> State<'a> {
             buffer.push_str(&self.text[cursor..line.end as usize]);
             ranges.push(Range::new(buffer.as_bytes(), start, buffer.len()));
         }
-        let bytes = buffer.as_bytes();
-        ranges.sort_unstable_by(|a, b| {
-            a.prefix
-                .cmp(&b.prefix)
-                .then_with(|| bytes[a.start as usize..a.end as usize].cmp(&bytes[b.start as usize..b.end as usize]))
-        });
+        sort_lines(buffer.as_bytes(), ranges);
     }
 }
 
-/// A line written into a buffer: its byte range, and its first 16 bytes as a big-endian number (zero-padded)
-/// so that most comparisons of the sort need no memory comparison. Lines contain no NUL byte (N-Quads
+/// Sorts lines written in `bytes` in code point order (byte order: UTF-8 preserves it), most significant
+/// 16 bytes first: by their keys ([`Range::prefix`]), then each run of lines with equal keys by the next
+/// 16 bytes, and so on, so that lines with a long common beginning (same subject, same predicate namespace) are
+/// told apart by integer comparisons rather than by comparing their bytes from the start again.
+fn sort_lines(bytes: &[u8], ranges: &mut [Range]) {
+    ranges.sort_unstable_by_key(|r| r.prefix);
+    sort_runs(bytes, ranges, 0);
+}
+
+/// Runs shorter than this are sorted by comparing the rest of their bytes.
+const SMALL_RUN: usize = 6;
+/// Past this depth, runs are sorted by comparing the rest of their bytes (no deeper recursion).
+const MAX_DEPTH: usize = 512;
+
+/// Sorts each run of `ranges` (sorted by their keys, taken at `depth`) whose keys are equal by what follows.
+fn sort_runs(bytes: &[u8], ranges: &mut [Range], depth: usize) {
+    let mut start = 0;
+    while start < ranges.len() {
+        let key = ranges[start].prefix;
+        let end = start + 1 + ranges[start + 1..].iter().take_while(|r| r.prefix == key).count();
+        // Equal keys: the lines agree on their first `depth + 16` bytes, or are the same line (a shorter line's
+        // key is zero-padded, and lines contain no NUL byte).
+        let run = &mut ranges[start..end];
+        let rest = depth + 16;
+        if run.len() > 1 && run.iter().any(|r| r.len() > rest) {
+            if run.len() < SMALL_RUN || rest > MAX_DEPTH {
+                run.sort_unstable_by(|a, b| a.tail(bytes, rest).cmp(b.tail(bytes, rest)));
+            } else {
+                run.iter_mut().for_each(|r| r.prefix = Range::key(bytes, r.start as usize + rest, r.end as usize));
+                run.sort_unstable_by_key(|r| r.prefix);
+                sort_runs(bytes, run, rest);
+            }
+        }
+        start = end;
+    }
+}
+
+/// A line written into a buffer: its byte range, and 16 of its bytes (its first, then the ones [`sort_lines`]
+/// is at) as a big-endian number (zero-padded) so that most comparisons of the sort need no memory comparison. Lines contain no NUL byte (N-Quads
 /// escapes it), so the padding orders a shorter line first, as code point order does.
 #[derive(Clone, Copy)]
 struct Range {
@@ -516,10 +555,24 @@ struct Range {
 
 impl Range {
     fn new(buffer: &[u8], start: usize, end: usize) -> Range {
+        Range { prefix: Range::key(buffer, start, end), start: start as u32, end: end as u32 }
+    }
+
+    /// The (up to) 16 bytes of `buffer[from..end]` as a big-endian number, zero-padded.
+    fn key(buffer: &[u8], from: usize, end: usize) -> u128 {
         let mut head = [0u8; 16];
-        let n = (end - start).min(16);
-        head[..n].copy_from_slice(&buffer[start..start + n]);
-        Range { prefix: u128::from_be_bytes(head), start: start as u32, end: end as u32 }
+        let n = end.saturating_sub(from).min(16);
+        head[..n].copy_from_slice(&buffer[from..from + n]);
+        u128::from_be_bytes(head)
+    }
+
+    fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// The line's bytes from `skip` on.
+    fn tail<'b>(&self, bytes: &'b [u8], skip: usize) -> &'b [u8] {
+        &bytes[(self.start as usize + skip).min(self.end as usize)..self.end as usize]
     }
 }
 
@@ -608,12 +661,25 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// The lowercase hex of a digest, as bytes.
+fn hex_bytes(digest: &Digest32) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (pair, b) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
+    }
+    out
+}
+
 /// Appends the lowercase hex of `bytes`.
 fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
+    for chunk in bytes.chunks(32) {
+        let mut digest = [0u8; 32];
+        digest[..chunk.len()].copy_from_slice(chunk);
+        let hex = hex_bytes(&digest);
+        // Hex digits are ASCII.
+        out.push_str(std::str::from_utf8(&hex[..2 * chunk.len()]).unwrap_or_default());
     }
 }
 

@@ -61,3 +61,30 @@ fn duplicate_quads_appear_once() {
     ];
     assert_eq!(canonicalize(&quads).unwrap(), "<urn:s> <urn:p> <urn:o> .\n_:c14n0 <urn:p> <urn:o> .\n");
 }
+
+#[test]
+fn lines_sort_in_code_point_order_whatever_their_common_beginnings() {
+    // Long shared beginnings, runs small and large, equal lines, a line that is a prefix of another, non-ASCII.
+    let mut lines: Vec<String> = Vec::new();
+    for i in 0..40u32 {
+        let long = "x".repeat((i % 7) as usize * 13);
+        lines.push(format!("<urn:uuid:00000000-0000-4000-8000-000000000000> <https://e/p{}> \"{long}{}\"", i % 3, i));
+        lines.push(format!("<urn:uuid:00000000-0000-4000-8000-00000000000{}> <https://e/q> \"é{}\"", i % 10, i % 4));
+        lines.push(format!("_:c14n{} <https://e/q> \"{}\"", i % 12, "y".repeat(i as usize)));
+    }
+    lines.push("abc".into());
+    lines.push("abcdefghijklmnop".into());
+    lines.push("abcdefghijklmnopq".into());
+    let mut buffer = String::new();
+    let mut ranges = Vec::new();
+    for line in &lines {
+        let start = buffer.len();
+        buffer.push_str(line);
+        ranges.push(Range::new(buffer.as_bytes(), start, buffer.len()));
+    }
+    sort_lines(buffer.as_bytes(), &mut ranges);
+    let sorted: Vec<&str> = ranges.iter().map(|r| &buffer[r.start as usize..r.end as usize]).collect();
+    let mut expected: Vec<&str> = lines.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(sorted, expected);
+}

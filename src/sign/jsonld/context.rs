@@ -9,6 +9,7 @@
 //! or a scoped context inside one) to a context built only from pinned contexts is memoized process-wide, so
 //! each combination is processed once per process and every later credential reuses it.
 
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -83,7 +84,8 @@ pub struct Context {
     id: u64,
     /// Built only from pinned contexts, so results derived from it may be memoized.
     pinned: bool,
-    pub terms: FastMap<String, Arc<TermDef>>,
+    /// Read through [`Context::term`] (and the other accessors), which record the lookup ([`Lookups`]).
+    terms: FastMap<String, Arc<TermDef>>,
     pub vocab: Option<String>,
     pub previous: Option<Arc<Context>>,
     /// The terms that map to a keyword (`id` → `@id`), found on first use: a short list to scan, so that
@@ -93,8 +95,9 @@ pub struct Context {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Memo of (active context id, local context address, override protected, propagate) → result.
-type Memo = FastMap<(u64, usize, bool, bool), Arc<Context>>;
+/// Memo of (active context id, local context address, override protected, propagate) → result, and the terms
+/// the processing looked up in the active context.
+type Memo = FastMap<(u64, usize, bool, bool), (Arc<Context>, Arc<Lookups>)>;
 
 /// Shared by the worker threads of a build: after the first few credentials every lookup is a hit, so
 /// readers do not wait for each other.
@@ -142,9 +145,47 @@ impl Context {
         }
     }
 
-    /// The keyword that `term` is an alias of (§4.2.2: a term whose IRI mapping is a keyword), if any.
+    /// The keyword that `term` is an alias of (§4.2.2: a term whose IRI mapping is a keyword), if any. The
+    /// answer depends on `term`'s definition only: a lookup of `term` (recorded only by tests, see [`Context::term`]).
+    #[inline]
     pub fn keyword_alias(&self, term: &str) -> Option<&'static str> {
+        #[cfg(test)]
+        record(term);
         self.aliases().iter().find(|(t, _)| t == term).map(|(_, k)| *k)
+    }
+
+    /// The definition of `term`, if any. Expansion looks up only keys and strings of the JSON this way, which
+    /// `splice.rs` reads from the JSON itself; only tests record these lookups, to check that (a thread-local
+    /// access on every lookup would cost more than splicing saves).
+    #[inline]
+    pub fn term(&self, term: &str) -> Option<&Arc<TermDef>> {
+        #[cfg(test)]
+        record(term);
+        self.terms.get(term)
+    }
+
+    /// [`Context::term`] during context processing: the lookup is recorded ([`Lookups`]).
+    pub(super) fn term_recorded(&self, term: &str) -> Option<&Arc<TermDef>> {
+        record(term);
+        self.terms.get(term)
+    }
+
+    /// Removes and returns the definition of `term` (recorded as a lookup of `term`).
+    fn take_term(&mut self, term: &str) -> Option<Arc<TermDef>> {
+        record(term);
+        self.terms.remove(term)
+    }
+
+    /// Whether any term is protected: reads every definition, so it is recorded as a lookup of every term.
+    fn any_protected(&self) -> bool {
+        record_everything();
+        self.terms.values().any(|t| t.protected)
+    }
+
+    /// Whether both contexts were made from pinned contexts only, so that results derived from them may be
+    /// memoized by their ids.
+    fn both_pinned(&self, other: &Context) -> bool {
+        self.pinned && other.pinned
     }
 
     fn aliases(&self) -> &[(String, &'static str)] {
@@ -188,13 +229,27 @@ impl Scoped {
 }
 
 /// §4.1.2 Context Processing: applies `local` to `active`. `override_protected` is true for property-scoped
-/// contexts; `propagate` is false for type-scoped contexts (unless the context says `@propagate: true`).
+/// contexts; `propagate` is false for type-scoped contexts (unless the context says `@propagate: true`). The
+/// lookups it made count for the recording in progress ([`recorded`]), if any.
 pub fn process(
     active: &Arc<Context>,
     local: Local<'_>,
     override_protected: bool,
     propagate: bool,
 ) -> Result<Arc<Context>, CanonError> {
+    let (result, lookups) = process_noting(active, local, override_protected, propagate)?;
+    record_all_of(&lookups);
+    Ok(result)
+}
+
+/// [`process`], returning the terms it looked up in `active` (memoized with the result) instead of recording
+/// them: a caller that collects them ([`super::splice`]) needs no thread-local access for that.
+pub fn process_noting(
+    active: &Arc<Context>,
+    local: Local<'_>,
+    override_protected: bool,
+    propagate: bool,
+) -> Result<(Arc<Context>, Arc<Lookups>), CanonError> {
     let key = match local {
         Local::Pinned(v) if active.pinned => {
             Some((active.id, v as *const Value as usize, override_protected, propagate))
@@ -204,11 +259,12 @@ pub fn process(
     if let Some(hit) = key.and_then(|k| memo().read().ok()?.get(&k).cloned()) {
         return Ok(hit);
     }
-    let result = process_uncached(active, local, override_protected, propagate)?;
+    let (result, lookups) = recorded(|| process_uncached(active, local, override_protected, propagate));
+    let result = (result?, Arc::new(lookups));
     if let Some(k) = key
         && let Ok(mut memo) = memo().write()
     {
-        memo.insert(k, Arc::clone(&result));
+        memo.insert(k, result.clone());
     }
     Ok(result)
 }
@@ -246,7 +302,7 @@ fn process_uncached(
 fn apply_item(active: &Arc<Context>, item: Local<'_>, override_protected: bool) -> Result<Arc<Context>, CanonError> {
     match item.value() {
         Value::Null => {
-            if !override_protected && active.terms.values().any(|t| t.protected) {
+            if !override_protected && active.any_protected() {
                 return Err(CanonError::JsonLd("invalid context nullification (protected terms)".into()));
             }
             Ok(Arc::new(Context { pinned: active.pinned, ..Context::initial().derive() }))
@@ -324,7 +380,7 @@ impl Definer<'_> {
         if term.starts_with('@') {
             return Err(CanonError::JsonLd(format!("keyword redefinition: {term}")));
         }
-        let previous = active.terms.remove(term);
+        let previous = active.take_term(term);
         let def = self.build(active, term, value)?;
         let def = match previous {
             Some(prev) if prev.protected && !self.override_protected => {
@@ -414,5 +470,244 @@ fn container(value: &Value) -> Option<Container> {
         ["@list"] => Some(Container::List),
         ["@graph"] | ["@graph", "@set"] | ["@set", "@graph"] => Some(Container::Graph),
         _ => None,
+    }
+}
+
+/// The terms an expansion looked up in its active contexts (hits and misses alike: every definition it read,
+/// including while processing scoped and embedded contexts), as a Bloom filter: [`Lookups::may_contain`] is
+/// true for every recorded term, and for a few others (false positives only make a caller more careful).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Lookups {
+    bits: Box<[u64; LOOKUP_WORDS]>,
+}
+
+/// 8,192 bits: a nested credential looks up a few dozen distinct terms, so two bits per term leave the
+/// chance that an unrecorded term seems recorded well under 0.1 %.
+const LOOKUP_WORDS: usize = 128;
+
+impl Default for Lookups {
+    fn default() -> Self {
+        Lookups { bits: Box::new([0; LOOKUP_WORDS]) }
+    }
+}
+
+impl std::fmt::Debug for Lookups {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set: u32 = self.bits.iter().map(|w| w.count_ones()).sum();
+        write!(f, "Lookups({set} bits set)")
+    }
+}
+
+impl Lookups {
+    /// The two bit positions of `term`: from its length and its first and last (up to) eight bytes, mixed by
+    /// one multiplication, high bits first (the best mixed ones). Cheap, since every lookup of a recorded
+    /// expansion computes it; terms that share those bytes share positions, which only adds false positives.
+    fn positions(term: &str) -> [usize; 2] {
+        let bytes = term.as_bytes();
+        let n = bytes.len();
+        let (head, tail) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+            _ => {
+                let short = bytes.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
+                (short, short)
+            }
+        };
+        let mixed = (head ^ tail.rotate_left(29) ^ (n as u64).rotate_left(53)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let h = (mixed ^ (mixed >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        [(h >> 51) as usize, ((h >> 38) & 8191) as usize]
+    }
+
+    /// Adds `term`.
+    #[cfg(test)]
+    pub fn add(&mut self, term: &str) {
+        for p in Lookups::positions(term) {
+            self.bits[p / 64] |= 1 << (p % 64);
+        }
+    }
+
+    /// Adds a string of a JSON document and, when it has a `:`, what comes before the first one (the prefix
+    /// IRI expansion looks up, JSON-LD 1.1 Processing Algorithms §5.2.2 step 6).
+    #[cfg(test)]
+    pub fn add_string(&mut self, s: &str) {
+        self.add(s);
+        if let Some(colon) = s.find(':') {
+            self.add(&s[..colon]);
+        }
+    }
+
+    /// Adds every lookup of `other`.
+    pub fn merge(&mut self, other: &Lookups) {
+        for (a, b) in self.bits.iter_mut().zip(other.bits.iter()) {
+            *a |= b;
+        }
+    }
+
+    /// Whether every lookup of `self` is one of `other`'s (bit for bit).
+    #[cfg(test)]
+    pub fn within(&self, other: &Lookups) -> bool {
+        self.bits.iter().zip(other.bits.iter()).all(|(a, b)| a & !b == 0)
+    }
+
+    /// Whether `term` may have been looked up (always true when it was).
+    pub fn may_contain(&self, term: &str) -> bool {
+        Lookups::positions(term).iter().all(|&p| self.bits[p / 64] & (1 << (p % 64)) != 0)
+    }
+}
+
+thread_local! {
+    /// Whether a recording is in progress on this thread ([`recorded`]).
+    static RECORDING: Cell<bool> = const { Cell::new(false) };
+    /// The lookups of the recording in progress (cells: a lookup costs no borrow check).
+    static RECORDED: [Cell<u64>; LOOKUP_WORDS] = const { [const { Cell::new(0) }; LOOKUP_WORDS] };
+}
+
+/// Records a lookup of `term`.
+fn record(term: &str) {
+    if RECORDING.get() {
+        RECORDED.with(|bits| {
+            for p in Lookups::positions(term) {
+                bits[p / 64].set(bits[p / 64].get() | 1 << (p % 64));
+            }
+        });
+    }
+}
+
+/// Records a lookup of every term (a step that read all definitions).
+fn record_everything() {
+    if RECORDING.get() {
+        RECORDED.with(|bits| bits.iter().for_each(|w| w.set(u64::MAX)));
+    }
+}
+
+/// Records the lookups of a context processing step (memoized, or just run).
+fn record_all_of(other: &Lookups) {
+    if RECORDING.get() {
+        RECORDED.with(|bits| bits.iter().zip(other.bits.iter()).for_each(|(w, o)| w.set(w.get() | o)));
+    }
+}
+
+/// Whether a recording is in progress on this thread.
+pub fn recording() -> bool {
+    RECORDING.get()
+}
+
+/// Runs `f`, recording the terms it looks up in contexts: during context processing, and in tests also
+/// through [`Context::term`] and [`Context::keyword_alias`]. Returns them with `f`'s result; they also count
+/// for the recording in progress around this one, if any.
+pub fn recorded<T>(f: impl FnOnce() -> T) -> (T, Lookups) {
+    let around = RECORDING.replace(true);
+    let outer = RECORDED.with(|bits| Lookups { bits: Box::new(std::array::from_fn(|i| bits[i].replace(0))) });
+    let out = f();
+    let mine =
+        RECORDED.with(|bits| Lookups { bits: Box::new(std::array::from_fn(|i| bits[i].replace(outer.bits[i]))) });
+    RECORDING.set(around);
+    record_all_of(&mine);
+    (out, mine)
+}
+
+/// The terms whose definitions differ between two active contexts (defined in one only, or defined
+/// differently, `@protected` included), or `None` when the contexts differ in more than term definitions (the
+/// vocabulary mapping, or the context that non-propagated contexts return to). No `@base`, `@language` or
+/// `@direction` exists here (context processing rejects them). Memoized per thread for pinned pairs.
+pub fn difference(a: &Arc<Context>, b: &Arc<Context>) -> Option<Arc<[String]>> {
+    type DiffMemo = FastMap<(u64, u64), Option<Arc<[String]>>>;
+    const MAX_ENTRIES: usize = 1024;
+    thread_local! {
+        static MEMO: RefCell<DiffMemo> = RefCell::new(FastMap::default());
+    }
+    if !a.both_pinned(b) {
+        return term_difference(a, b);
+    }
+    let key = (a.id, b.id);
+    if let Some(hit) = MEMO.with_borrow(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let diff = term_difference(a, b);
+    MEMO.with_borrow_mut(|m| {
+        if m.len() >= MAX_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, diff.clone());
+    });
+    diff
+}
+
+/// [`difference`], not memoized.
+fn term_difference(a: &Context, b: &Context) -> Option<Arc<[String]>> {
+    let same_previous = match (&a.previous, &b.previous) {
+        (None, None) => true,
+        (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+        _ => false,
+    };
+    if a.vocab != b.vocab || !same_previous {
+        return None;
+    }
+    let same = |x: &Arc<TermDef>, y: &Arc<TermDef>| Arc::ptr_eq(x, y) || (x.same_as(y) && x.protected == y.protected);
+    let mut differ: Vec<String> = a
+        .terms
+        .iter()
+        .filter(|(t, d)| !b.terms.get(t.as_str()).is_some_and(|e| same(d, e)))
+        .map(|(t, _)| t.clone())
+        .collect();
+    differ.extend(b.terms.keys().filter(|t| !a.terms.contains_key(t.as_str())).cloned());
+    differ.sort_unstable();
+    Some(differ.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pinned_list(urls: &[&str]) -> Value {
+        Value::Array(urls.iter().map(|u| Value::String((*u).to_owned())).collect())
+    }
+
+    const VC2: &str = "https://www.w3.org/ns/credentials/v2";
+    const CLR: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
+    const OB: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+
+    #[test]
+    fn lookups_are_recorded_also_through_memoized_processing() {
+        let local = pinned_list(&[VC2, OB]);
+        let ((), first) = recorded(|| {
+            let ctx = process(&Context::initial(), Local::Inline(&local), false, true).unwrap();
+            assert!(ctx.term("name").is_some());
+            assert!(ctx.term("noSuchTerm").is_none());
+        });
+        assert!(first.may_contain("name") && first.may_contain("noSuchTerm"));
+        // Processing OB defines (looks up) its terms; the second time it comes from the memo.
+        assert!(first.may_contain("AchievementCredential"));
+        let (_, second) = recorded(|| process(&Context::initial(), Local::Inline(&local), false, true));
+        assert!(second.may_contain("AchievementCredential") && !second.may_contain("noSuchTerm"));
+        let item = Local::Pinned(pinned(OB).unwrap());
+        let (_, noted) = process_noting(&Context::initial(), item, false, true).unwrap();
+        assert!(noted.may_contain("AchievementCredential") && !noted.may_contain("noSuchTerm"));
+    }
+
+    #[test]
+    fn recordings_nest() {
+        let ((), outer) = recorded(|| {
+            let ((), inner) = recorded(|| record("inner"));
+            assert!(inner.may_contain("inner"));
+            record("outer");
+        });
+        assert!(outer.may_contain("inner") && outer.may_contain("outer"));
+        let ((), all) = recorded(record_everything);
+        assert!(all.may_contain("anything at all"));
+    }
+
+    #[test]
+    fn the_clr_context_differs_from_the_plain_one_in_its_own_terms() {
+        let initial = Context::initial();
+        let clr = process(&initial, Local::Inline(&pinned_list(&[VC2, CLR, OB])), false, true).unwrap();
+        let nested = pinned_list(&[VC2, OB]);
+        let inside = process(&clr, Local::Inline(&nested), false, true).unwrap();
+        let alone = process(&initial, Local::Inline(&nested), false, true).unwrap();
+        let diff = difference(&inside, &alone).unwrap();
+        assert_eq!(&*diff, ["Association", "ClrCredential", "ClrSubject"]);
+        assert_eq!(difference(&inside, &alone), Some(diff));
+        let vocab = serde_json::json!({"@vocab": "https://example.org/"});
+        let with_vocab = process(&inside, Local::Inline(&vocab), false, true).unwrap();
+        assert_eq!(difference(&with_vocab, &alone), None);
     }
 }

@@ -91,7 +91,7 @@ pub fn expand_iri(
     {
         definer.define(active, value)?;
     }
-    if vocab && let Some(def) = active.terms.get(value) {
+    if vocab && let Some(def) = active.term_recorded(value) {
         return Ok(def.iri.as_deref().map(str::to_owned));
     }
     if let Some((prefix, suffix)) = value.split_once(':').filter(|(p, _)| !p.is_empty()) {
@@ -104,7 +104,7 @@ pub fn expand_iri(
         {
             definer.define(active, prefix)?;
         }
-        if let Some(iri) = active.terms.get(prefix).filter(|d| d.prefix).and_then(|d| d.iri.as_ref()) {
+        if let Some(iri) = active.term_recorded(prefix).filter(|d| d.prefix).and_then(|d| d.iri.as_ref()) {
             return Ok(Some(format!("{iri}{suffix}")));
         }
         if super::is_absolute_iri(value) {
@@ -119,7 +119,7 @@ pub fn expand_iri(
 
 /// [`expand`] as a shared string: a term's IRI is shared, not copied.
 pub fn expand_shared(active: &Context, value: &str, vocab: bool) -> Option<Arc<str>> {
-    if vocab && let Some(def) = active.terms.get(value) {
+    if vocab && let Some(def) = active.term(value) {
         return def.iri.clone();
     }
     expand(active, value, vocab).map(|iri| Arc::from(&*iri))
@@ -133,14 +133,14 @@ pub fn expand<'a>(active: &'a Context, value: &'a str, vocab: bool) -> Option<Co
     if value.starts_with('@') && value.len() > 1 && value[1..].chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
-    if vocab && let Some(def) = active.terms.get(value) {
+    if vocab && let Some(def) = active.term(value) {
         return def.iri.as_deref().map(Cow::Borrowed);
     }
     if let Some((prefix, suffix)) = value.split_once(':').filter(|(p, _)| !p.is_empty()) {
         if prefix == "_" || suffix.starts_with("//") {
             return Some(Cow::Borrowed(value));
         }
-        if let Some(iri) = active.terms.get(prefix).filter(|d| d.prefix).and_then(|d| d.iri.as_ref()) {
+        if let Some(iri) = active.term(prefix).filter(|d| d.prefix).and_then(|d| d.iri.as_ref()) {
             return Some(Cow::Owned(format!("{iri}{suffix}")));
         }
         if super::is_absolute_iri(value) {

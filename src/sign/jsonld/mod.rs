@@ -16,14 +16,17 @@
 mod context;
 mod iri;
 mod literal;
+mod splice;
 mod to_rdf;
 
+pub use splice::{Digest, Found, Known, Standalone};
 pub use to_rdf::Segment;
 
 use serde_json::Value;
 
 use super::error::CanonError;
 use super::rdf::{Dataset, Discard, Quad};
+use to_rdf::Options;
 
 /// Turns a JSON-LD document into an RDF dataset, with pinned contexts and safe mode.
 pub trait ToRdf {
@@ -54,6 +57,21 @@ pub fn to_dataset(doc: &Value) -> Result<Dataset, CanonError> {
 /// where the quads of each embedded credential are.
 pub fn write_dataset(doc: &Value, data: &mut Dataset) -> Result<Vec<Segment>, CanonError> {
     to_rdf::to_rdf(doc, data, 0).map(|emitted| emitted.segments)
+}
+
+/// [`write_dataset`] for a credential signed on its own, recording how it was expanded, so that a document
+/// embedding it may copy its quads instead of expanding it again ([`write_dataset_with`]). `None` when it
+/// cannot be spliced (not a single node object, a blank node identifier, a `proof`).
+pub fn write_standalone(doc: &Value, data: &mut Dataset) -> Result<Option<Standalone>, CanonError> {
+    let options = Options { record: true, known: None };
+    to_rdf::to_rdf_with(doc, data, 0, options).map(|emitted| emitted.standalone)
+}
+
+/// [`write_dataset`], copying the quads of each embedded credential and inner node found in `known` when that
+/// gives the same quads (see `splice.rs`): the dataset is exactly the one [`write_dataset`] writes.
+pub fn write_dataset_with(doc: &Value, data: &mut Dataset, known: &dyn Known) -> Result<Vec<Segment>, CanonError> {
+    let options = Options { record: false, known: Some(known) };
+    to_rdf::to_rdf_with(doc, data, 0, options).map(|emitted| emitted.segments)
 }
 
 /// JSON-LD safe-mode check of `doc` (pinned contexts, no undefined term, no relative identifier), making no quads.

@@ -14,9 +14,10 @@ use serde_json::{Map, Value};
 use super::super::error::CanonError;
 use super::super::fasthash::FastMap;
 use super::super::rdf::{Sink, TermRef};
-use super::context::{self, Container, Context, Local, Scoped, TermDef};
+use super::context::{self, Container, Context, Local, Lookups, Scoped, TermDef};
 use super::iri;
 use super::literal::{IRIS, Literal, datatype_or, json_literal, literal, number};
+use super::splice::{self, Digest, Found, Known, Recorded, Standalone, Subject};
 use super::{is_absolute_iri, push_segment};
 
 /// The keyword `key` stands for (itself, or through an alias such as `id` → `@id`), without allocating.
@@ -30,33 +31,107 @@ fn keyword_of<'a>(ctx: &'a Context, key: &'a str) -> Option<&'a str> {
 
 /// Writes the dataset of `doc` into `sink`, blank nodes numbered from `first_blank` on.
 pub fn to_rdf(doc: &Value, sink: &mut impl Sink, first_blank: u32) -> Result<Emitted, CanonError> {
-    let mut emitter =
-        Emitter { sink, blank: FastMap::default(), next_blank: first_blank, path: String::new(), segments: Vec::new() };
+    to_rdf_with(doc, sink, first_blank, Options::default())
+}
+
+/// [`to_rdf`], with [`Options`].
+pub fn to_rdf_with(
+    doc: &Value,
+    sink: &mut impl Sink,
+    first_blank: u32,
+    options: Options<'_>,
+) -> Result<Emitted, CanonError> {
+    // Splicing while recording would leave the spliced credentials' lookups out of the recording.
+    let known = if options.record { None } else { options.known };
+    let mut digests = FastMap::default();
+    if let (true, Value::Object(map)) = (options.record, doc) {
+        let top = splice::digest_with(map, true, &mut |inner, digest| {
+            digests.insert(inner as *const Map<String, Value> as usize, *digest);
+        });
+        digests.insert(map as *const Map<String, Value> as usize, top);
+    }
+    let mut emitter = Emitter {
+        sink,
+        blank: FastMap::default(),
+        next_blank: first_blank,
+        path: String::new(),
+        segments: Vec::new(),
+        record: options.record.then(|| Record { digests, ..Record::default() }),
+        known,
+        standalone: None,
+    };
     let initial = Context::initial();
     match doc {
         Value::Array(items) => emitter.each(items, |e, item| e.top(&initial, item))?,
         _ => emitter.top(&initial, doc)?,
     }
-    Ok(Emitted { segments: emitter.segments })
+    // A blank node identifier of the document (`_:x`) names the same node wherever it appears in a document
+    // that embeds this one: such a credential's quads are not spliced.
+    let standalone = emitter.standalone.filter(|_| emitter.blank.is_empty());
+    Ok(Emitted { segments: emitter.segments, standalone })
+}
+
+/// What [`to_rdf_with`] does besides expanding.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'k> {
+    /// Record how the document, a single node object, is expanded ([`Emitted::standalone`]).
+    pub record: bool,
+    /// Credentials recorded before: where one of them, or a node of one, is found again, its quads are copied
+    /// instead of expanded again, when that provably gives the same quads (see `splice.rs`).
+    pub known: Option<&'k dyn Known>,
 }
 
 /// What [`to_rdf`] tells besides the quads.
 #[derive(Debug, Default)]
 pub struct Emitted {
-    /// Where each embedded credential's quads are, in the order its expansion finished.
+    /// Where each embedded credential's quads are, in the order its expansion finished, and the nodes spliced.
     pub segments: Vec<Segment>,
+    /// With [`Options::record`], how the document's node was expanded, if it can be spliced elsewhere.
+    pub standalone: Option<Standalone>,
+}
+
+/// A recording in progress ([`Options::record`]).
+#[derive(Default)]
+struct Record {
+    /// [`splice::digest`] of the document (by its address) and of every object in it with a string `id`.
+    digests: FastMap<usize, Digest>,
+    /// The inner nodes recorded so far.
+    nodes: Vec<Recorded>,
+    /// Whether the top node's entry context is reached: context processing from there on is recorded.
+    active: bool,
+    /// The lookups of that context processing.
+    lookups: Lookups,
+    /// The memoized contexts whose lookups are already in `lookups` (a few, applied to many nodes).
+    merged: Vec<Arc<Lookups>>,
+}
+
+impl Record {
+    /// Adds the lookups of one context processing step.
+    fn note(&mut self, lookups: &Arc<Lookups>) {
+        if self.active && !self.merged.iter().any(|m| Arc::ptr_eq(m, lookups)) {
+            self.lookups.merge(lookups);
+            self.merged.push(Arc::clone(lookups));
+        }
+    }
 }
 
 /// The quads and blank nodes of an embedded credential (a node object below the top with its own `@context`),
-/// without its `proof`: the quads `lines.0..lines.1` of the sink, made with blank nodes `nodes.0..nodes.1`.
-/// Those are the quads the credential had when it was signed on its own, unless its expansion here differs
-/// (which the caller checks by comparing).
+/// without its `proof`, or of a spliced node: the quads `lines.0..lines.1` of the sink, made with blank nodes
+/// `nodes.0..nodes.1`. When `source` is set they were copied from a [`Known`] credential's dataset (blank node
+/// `source_nodes + i` there is `nodes.0 + i` here); otherwise they may be the quads the credential had when it
+/// was signed on its own (which the caller checks by comparing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Segment {
     /// First quad and end of its quads.
     pub lines: (u32, u32),
     /// First blank node and end of its blank nodes.
     pub nodes: (u32, u32),
+    /// The [`Known`] credential whose quads these are, renumbered.
+    pub source: Option<usize>,
+    /// The blank node of the source that is `nodes.0` here.
+    pub source_nodes: u32,
+    /// Whether this is a whole embedded credential (else a node inside one).
+    pub whole: bool,
 }
 
 /// Text of a term: borrowed from the document, shared with a context, or made here.
@@ -98,7 +173,7 @@ impl<'v> Term<'v> {
     }
 }
 
-struct Emitter<'s, S: Sink> {
+struct Emitter<'s, 'k, S: Sink> {
     sink: &'s mut S,
     /// Blank node identifiers of the document → our numbers.
     blank: FastMap<String, u32>,
@@ -106,9 +181,15 @@ struct Emitter<'s, S: Sink> {
     /// JSON pointer of the value being expanded.
     path: String,
     segments: Vec<Segment>,
+    /// [`Options::record`].
+    record: Option<Record>,
+    /// [`Options::known`] (never while recording).
+    known: Option<&'k dyn Known>,
+    /// The record of the top node, with [`Options::record`].
+    standalone: Option<Standalone>,
 }
 
-impl<S: Sink> Emitter<'_, S> {
+impl<'k, S: Sink> Emitter<'_, 'k, S> {
     fn new_blank<'v>(&mut self) -> Term<'v> {
         self.next_blank += 1;
         Term::Blank(self.next_blank - 1)
@@ -141,7 +222,7 @@ impl<S: Sink> Emitter<'_, S> {
             return self.node(ctx, map, None, None).map(|_| ());
         }
         let ctx = match map.get("@context") {
-            Some(local) => self.with_path("@context", |_| context::process(ctx, Local::Inline(local), false, true))?,
+            Some(local) => self.with_path("@context", |e| e.process(ctx, Local::Inline(local), false, true))?,
             None => Arc::clone(ctx),
         };
         let len = self.path.len();
@@ -153,6 +234,21 @@ impl<S: Sink> Emitter<'_, S> {
         })?;
         self.path.truncate(len);
         Ok(())
+    }
+
+    /// §4.1.2 Context Processing ([`context::process`]); while recording, its lookups are noted.
+    fn process(
+        &mut self,
+        active: &Arc<Context>,
+        local: Local<'_>,
+        override_protected: bool,
+        propagate: bool,
+    ) -> Result<Arc<Context>, CanonError> {
+        let (result, lookups) = context::process_noting(active, local, override_protected, propagate)?;
+        if let Some(record) = &mut self.record {
+            record.note(&lookups);
+        }
+        Ok(result)
     }
 
     fn with_path<T>(
@@ -170,14 +266,14 @@ impl<S: Sink> Emitter<'_, S> {
         out
     }
 
-    /// §5.1.2 steps 7–11: the active context of a node object: revert a non-propagated context, then apply the
-    /// property-scoped, embedded and type-scoped contexts. Returns (context, type-scoped context).
-    fn node_context(
+    /// §5.1.2 steps 7–9: the active context of a node object before its types: revert a non-propagated context,
+    /// then apply the property-scoped and embedded contexts.
+    fn entry_context(
         &mut self,
         ctx: &Arc<Context>,
         map: &Map<String, Value>,
         property: Option<&TermDef>,
-    ) -> Result<(Arc<Context>, Arc<Context>), CanonError> {
+    ) -> Result<Arc<Context>, CanonError> {
         let mut ctx = Arc::clone(ctx);
         if ctx.previous.is_some() {
             let is_value = map.keys().any(|k| keyword_of(&ctx, k) == Some("@value"));
@@ -187,25 +283,36 @@ impl<S: Sink> Emitter<'_, S> {
             }
         }
         if let Some(scoped) = property.and_then(|d| d.context.as_ref()) {
-            ctx = context::process(&ctx, scoped.local(), true, true)?;
+            ctx = self.process(&ctx, scoped.local(), true, true)?;
         }
         if let Some(local) = map.get("@context") {
-            ctx = self.with_path("@context", |_| context::process(&ctx, Local::Inline(local), false, true))?;
+            ctx = self.with_path("@context", |e| e.process(&ctx, Local::Inline(local), false, true))?;
         }
+        Ok(ctx)
+    }
+
+    /// §5.1.2 steps 10–11: the active context of a node object after its type-scoped contexts, from `entry`
+    /// ([`Emitter::entry_context`]). Returns (context, type-scoped context).
+    fn typed_context(
+        &mut self,
+        entry: &Arc<Context>,
+        map: &Map<String, Value>,
+    ) -> Result<(Arc<Context>, Arc<Context>), CanonError> {
+        let mut ctx = Arc::clone(entry);
         let type_scoped = Arc::clone(&ctx);
         // §5.1.2 step 11: the type-scoped contexts, by type key and type in code point order. Only the types
         // that have one are collected (usually none or one), so that most nodes allocate nothing here.
         let mut scoped: Vec<(&String, &str, &Scoped)> = Vec::new();
         for (key, value) in map.iter().filter(|(k, _)| keyword_of(&type_scoped, k) == Some("@type")) {
             for t in as_slice(value).iter().filter_map(Value::as_str) {
-                if let Some(context) = type_scoped.terms.get(t).and_then(|d| d.context.as_ref()) {
+                if let Some(context) = type_scoped.term(t).and_then(|d| d.context.as_ref()) {
                     scoped.push((key, t, context));
                 }
             }
         }
         scoped.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         for (_, _, context) in scoped {
-            ctx = context::process(&ctx, context.local(), false, false)?;
+            ctx = self.process(&ctx, context.local(), false, false)?;
         }
         Ok((ctx, type_scoped))
     }
@@ -220,7 +327,128 @@ impl<S: Sink> Emitter<'_, S> {
     ) -> Result<Term<'v>, CanonError> {
         let start = (self.sink.quad_count() as u32, self.next_blank);
         let embedded = !self.path.is_empty() && map.contains_key("@context");
-        let (ctx, type_scoped) = self.node_context(ctx, map, property)?;
+        let entry = self.entry_context(ctx, map, property)?;
+        if self.record.is_some() {
+            return self.recorded_node(entry, map, start, embedded, graph);
+        }
+        let splice = if graph.is_none() { self.find_splice(map, embedded, &entry) } else { None };
+        self.node_body(&entry, map, start, embedded, graph, splice)
+    }
+
+    /// A [`Known`] node with the same JSON as `map` (but for an embedded credential's `proof`) that expands
+    /// from `entry` to the same quads, if any.
+    fn find_splice(&self, map: &Map<String, Value>, embedded: bool, entry: &Arc<Context>) -> Option<Found<'k>> {
+        let known = self.known?;
+        let found = if embedded {
+            known.credential(&splice::digest(map, true))?
+        } else {
+            let id = splice::id_of(map)?;
+            if !known.has_node_id(id) {
+                return None;
+            }
+            known.node(&splice::digest(map, false))?
+        };
+        splice::fits(&found, entry, map, embedded).then_some(found)
+    }
+
+    /// [`Emitter::node_body`] while recording ([`Options::record`]): the top node's lookups, and each node
+    /// inside it with an IRI `@id` in the default graph.
+    fn recorded_node<'v>(
+        &mut self,
+        entry: Arc<Context>,
+        map: &'v Map<String, Value>,
+        start: (u32, u32),
+        embedded: bool,
+        graph: Option<&Term<'_>>,
+    ) -> Result<Term<'v>, CanonError> {
+        let top = self.path.is_empty();
+        if !top {
+            let subject = self.node_body(&entry, map, start, embedded, graph, None)?;
+            if let (false, None, Term::Iri(iri)) = (embedded, graph, &subject) {
+                self.record_node(map, entry, Subject::Iri(Box::from(&**iri)), start);
+            }
+            return Ok(subject);
+        }
+        // Context processing from here on is noted (each memoized context keeps its lookups); other lookups are
+        // of the JSON's keys and strings (`splice.rs`). Tests also record every lookup, to check that.
+        if let Some(record) = &mut self.record {
+            record.active = true;
+        }
+        let (subject, mut lookups) = match context::recording() {
+            true => context::recorded(|| self.node_body(&entry, map, start, false, graph, None)),
+            false => (self.node_body(&entry, map, start, false, graph, None), Lookups::default()),
+        };
+        let subject = subject?;
+        if let Some(record) = &self.record {
+            lookups.merge(&record.lookups);
+        }
+        let recorded_subject = match &subject {
+            Term::Iri(iri) => Some(Subject::Iri(Box::from(&**iri))),
+            Term::Blank(n) if *n == start.1 => Some(Subject::Blank),
+            _ => None,
+        };
+        // The digest leaves `proof` out: a document with one is not recorded.
+        if let (Some(subject), false) = (recorded_subject, map.contains_key("proof")) {
+            self.record_node(map, entry, subject, start);
+            let nodes = self.record.as_mut().map(|r| std::mem::take(&mut r.nodes)).unwrap_or_default();
+            // The top node was recorded last; it goes first.
+            let mut ordered = Vec::with_capacity(nodes.len());
+            let mut nodes = nodes;
+            ordered.extend(nodes.pop());
+            ordered.extend(nodes);
+            self.standalone = Some(Standalone { lookups, nodes: ordered });
+        }
+        Ok(subject)
+    }
+
+    /// Records the node `map`, just expanded from `start` on, if its digest is known.
+    fn record_node(&mut self, map: &Map<String, Value>, entry: Arc<Context>, subject: Subject, start: (u32, u32)) {
+        let (lines, nodes) = ((start.0, self.sink.quad_count() as u32), (start.1, self.next_blank));
+        let Some(record) = self.record.as_mut() else { return };
+        let Some(&digest) = record.digests.get(&(map as *const Map<String, Value> as usize)) else { return };
+        let id = splice::id_of(map).map(Box::from);
+        record.nodes.push(Recorded { digest, id, context: entry, subject, lines, nodes });
+    }
+
+    /// Copies the quads of a [`Known`] node into the sink as those of the node being expanded (blank nodes
+    /// renumbered from the next free number), if its subject is the node's (`subject`: its `@id`); returns the
+    /// first number. `None` (and nothing copied) when that cannot be done.
+    fn splice(&mut self, found: Found<'_>, subject: Option<&Term<'_>>, first_line: u32) -> Option<u32> {
+        let recorded = found.recorded()?;
+        let same_subject = match (&recorded.subject, subject) {
+            (Subject::Iri(a), Some(Term::Iri(b))) => **a == **b,
+            // Without `@id` the subject is the first blank node of the expansion, here as there.
+            (Subject::Blank, None) => true,
+            _ => false,
+        };
+        let offset = self.next_blank;
+        let next = offset.checked_add(recorded.nodes.1.checked_sub(recorded.nodes.0)?)?;
+        if !same_subject || !self.sink.splice(found.data, recorded.lines, recorded.nodes, offset) {
+            return None;
+        }
+        self.next_blank = next;
+        self.segments.push(Segment {
+            lines: (first_line, self.sink.quad_count() as u32),
+            nodes: (offset, next),
+            source: Some(found.source),
+            source_nodes: recorded.nodes.0,
+            whole: found.node == 0,
+        });
+        Some(offset)
+    }
+
+    /// §5.1.2 steps 10–14 of a node object (and its quads) from its entry context ([`Emitter::entry_context`]);
+    /// `splice`: a [`Known`] credential whose quads are this node's, to copy instead (all but `proof`).
+    fn node_body<'v>(
+        &mut self,
+        entry: &Arc<Context>,
+        map: &'v Map<String, Value>,
+        start: (u32, u32),
+        embedded: bool,
+        graph: Option<&Term<'_>>,
+        splice: Option<Found<'_>>,
+    ) -> Result<Term<'v>, CanonError> {
+        let (ctx, type_scoped) = self.typed_context(entry, map)?;
         let mut subject = None;
         let (mut types, mut graphs) = (Vec::new(), Vec::new());
         let mut properties = Vec::with_capacity(map.len());
@@ -241,7 +469,7 @@ impl<S: Sink> Emitter<'_, S> {
                 }
                 Some(_) => return self.with_path(key, |e| Err(e.undefined(key))),
                 None => {
-                    let def = ctx.terms.get(key.as_str());
+                    let def = ctx.term(key);
                     let iri = match def {
                         Some(d) => d.iri.clone(),
                         None => iri::expand_shared(&ctx, key, true),
@@ -253,14 +481,17 @@ impl<S: Sink> Emitter<'_, S> {
                 }
             }
         }
-        let subject = match subject {
-            Some(s) => s,
-            None => self.new_blank(),
+        let spliced = splice.and_then(|found| self.splice(found, subject.as_ref(), start.0));
+        let subject = match (subject, spliced) {
+            (Some(s), _) => s,
+            (None, Some(first)) => Term::Blank(first),
+            (None, None) => self.new_blank(),
         };
-        for (key, value) in types {
+        let spliced = spliced.is_some();
+        for (key, value) in types.into_iter().filter(|_| !spliced) {
             self.with_path(key, |e| e.types(&type_scoped, &subject, value, graph))?;
         }
-        for (key, value) in graphs {
+        for (key, value) in graphs.into_iter().filter(|_| !spliced) {
             self.with_path(key, |e| {
                 e.each(as_slice(value), |e, item| e.value(&ctx, None, item, Some(&subject)).map(|_| ()))
             })?;
@@ -272,11 +503,14 @@ impl<S: Sink> Emitter<'_, S> {
                 proof = Some((key, predicate, def, value));
                 continue;
             }
-            self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
+            if !spliced {
+                self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
+            }
         }
-        if embedded {
+        if embedded && !spliced {
             let lines = (start.0, self.sink.quad_count() as u32);
-            self.segments.push(Segment { lines, nodes: (start.1, self.next_blank) });
+            let nodes = (start.1, self.next_blank);
+            self.segments.push(Segment { lines, nodes, source: None, source_nodes: 0, whole: true });
         }
         if let Some((key, predicate, def, value)) = proof {
             self.with_path(key, |e| e.property(&ctx, def.map(|d| &**d), &subject, &predicate, value, graph))?;
@@ -407,7 +641,7 @@ impl<S: Sink> Emitter<'_, S> {
                 Some("@id") => self.node_id(ctx, s).map(Some),
                 Some("@vocab") => {
                     let scoped = match def.and_then(|d| d.context.as_ref()) {
-                        Some(scoped) => context::process(ctx, scoped.local(), true, true)?,
+                        Some(scoped) => self.process(ctx, scoped.local(), true, true)?,
                         None => Arc::clone(ctx),
                     };
                     match iri::expand_shared(&scoped, s, true) {
@@ -501,5 +735,70 @@ fn as_slice(value: &Value) -> &[Value] {
     match value {
         Value::Array(items) => items,
         single => std::slice::from_ref(single),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::jsonld::context::Lookups;
+    use crate::sign::rdf::Dataset;
+
+    fn documents() -> Vec<Value> {
+        let parse =
+            |text: &str| -> Value { serde_json::from_str(&text.replace("{{ISSUER}}", "did:example:issuer")).unwrap() };
+        let clr = parse(include_str!("../../../benches/fixtures/clr2-clr-credential.json"));
+        let mut docs = vec![
+            parse(include_str!("../../../benches/fixtures/ob3-achievement-credential.json")),
+            parse(include_str!("../../../tests/vectors/1edtech-ob/credential-unsigned.json")),
+            parse(include_str!("../../../tests/vectors/1edtech-clr/credential-unsigned.json")),
+            clr.clone(),
+        ];
+        docs.extend(clr["credentialSubject"]["verifiableCredential"].as_array().unwrap().iter().cloned());
+        // Compact IRIs, value objects, lists, JSON literals, inline contexts.
+        docs.push(serde_json::json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", {"ex": "https://example.org/ns#",
+                "tags": {"@id": "ex:tags", "@container": "@list"}, "data": {"@id": "ex:data", "@type": "@json"},
+                "kind": {"@id": "ex:kind", "@type": "@vocab"}}],
+            "type": ["VerifiableCredential", "ex:Thing"],
+            "issuer": "did:example:issuer",
+            "ex:note": {"@value": "7", "@type": "ex:number"},
+            "tags": ["a", {"@value": "b", "@language": "en"}],
+            "data": {"x": [1, "two"]},
+            "kind": "ex:Kind",
+            "credentialSubject": {"id": "urn:example:subject", "ex:seeAlso": {"@id": "ex:other"}}
+        }));
+        docs
+    }
+
+    /// Every key and string of `value`, with its prefix.
+    fn strings_of(value: &Value, out: &mut Lookups) {
+        match value {
+            Value::String(s) => out.add_string(s),
+            Value::Array(items) => items.iter().for_each(|v| strings_of(v, out)),
+            Value::Object(map) => map.iter().for_each(|(k, v)| {
+                out.add_string(k);
+                strings_of(v, out);
+            }),
+            _ => {}
+        }
+    }
+
+    /// Every term the expansion looks up is one context processing looked up (recorded) or a key or string of
+    /// the JSON or its prefix (what `splice::mentions_any` checks).
+    #[test]
+    fn the_recorded_lookups_and_the_json_hold_every_lookup() {
+        for doc in documents() {
+            let standalone = |data: &mut Dataset| {
+                let options = Options { record: true, known: None };
+                to_rdf_with(&doc, data, 0, options).unwrap().standalone.unwrap()
+            };
+            let mut recorded = standalone(&mut Dataset::default()).lookups;
+            assert!(!recorded.may_contain("did:example:issuer"));
+            strings_of(&doc, &mut recorded);
+            let (every, _) = context::recorded(|| standalone(&mut Dataset::default()));
+            assert!(every.lookups.within(&recorded), "{}", doc["type"]);
+            assert!(every.lookups.may_contain("did") || doc["issuer"] != "did:example:issuer");
+        }
     }
 }
