@@ -191,9 +191,10 @@ pub fn sign_nested(
 /// proof sets), then the document `wrap` makes of the signed credentials, which it returns signed the same way.
 ///
 /// The result is the same as signing each credential with [`add_proof`], but faster: the outer document's
-/// eddsa-rdfc-2022 proof reuses RDFC-1.0 work done for the nested credentials where their quads in it are
-/// byte for byte the ones they were signed with (see `session.rs`). `wrap` may embed the signed credentials
-/// anywhere, change or copy them: only what is found unchanged is reused.
+/// eddsa-rdfc-2022 proof copies the quads of the nested credentials (and of the nodes with an `id` inside them,
+/// such as their achievements) instead of expanding their JSON-LD again, where that provably gives the same
+/// quads, and reuses their RDFC-1.0 first-degree hashes (see `session.rs` and `jsonld/splice.rs`). `wrap` may
+/// embed the signed credentials anywhere, change or copy them: only what is found unchanged is reused.
 pub fn sign_transcript(
     nested: Vec<Value>,
     wrap: impl FnOnce(Vec<Value>) -> Value,

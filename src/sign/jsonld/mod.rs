@@ -8,7 +8,9 @@
 //!   not cover what the JSON shows.
 //!
 //! The implementation ([`PinnedJsonLd`]) is written for the pinned contexts: it processes each context
-//! combination once per process ([`context`]) and goes from JSON to quads in one pass ([`to_rdf`]). A generic
+//! combination once per process ([`context`]) and goes from JSON to quads in one pass ([`to_rdf`]); a node
+//! already expanded in a credential signed before may be copied from that credential's dataset instead
+//! ([`splice`], when that provably gives the same quads). A generic
 //! processor (the `oxjsonld` crate) was tried first: it reproduces the published vectors but drops
 //! `ClrCredential.partial` (it applies only the last of several type-scoped contexts) and costs about
 //! 1 ms per KB.
