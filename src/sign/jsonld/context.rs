@@ -237,36 +237,40 @@ pub fn process(
     override_protected: bool,
     propagate: bool,
 ) -> Result<Arc<Context>, CanonError> {
-    let (result, lookups) = process_noting(active, local, override_protected, propagate)?;
-    record_all_of(&lookups);
+    let (result, lookups) = process_noting(active, local, override_protected, propagate, recording())?;
+    if let Some(lookups) = lookups {
+        record_all_of(&lookups);
+    }
     Ok(result)
 }
 
-/// [`process`], returning the terms it looked up in `active` (memoized with the result) instead of recording
-/// them: a caller that collects them ([`super::splice`]) needs no thread-local access for that.
+/// [`process`], returning (when `noting`) the terms it looked up in `active` (memoized with the result) instead
+/// of recording them: a caller that collects them ([`super::splice`]) needs no thread-local access for that.
 pub fn process_noting(
     active: &Arc<Context>,
     local: Local<'_>,
     override_protected: bool,
     propagate: bool,
-) -> Result<(Arc<Context>, Arc<Lookups>), CanonError> {
+    noting: bool,
+) -> Result<(Arc<Context>, Option<Arc<Lookups>>), CanonError> {
     let key = match local {
         Local::Pinned(v) if active.pinned => {
             Some((active.id, v as *const Value as usize, override_protected, propagate))
         }
         _ => None,
     };
-    if let Some(hit) = key.and_then(|k| memo().read().ok()?.get(&k).cloned()) {
+    let hit = |memo: &Memo| memo.get(&key?).map(|(c, l)| (Arc::clone(c), noting.then(|| Arc::clone(l))));
+    if let Some(hit) = memo().read().ok().and_then(|m| hit(&m)) {
         return Ok(hit);
     }
     let (result, lookups) = recorded(|| process_uncached(active, local, override_protected, propagate));
-    let result = (result?, Arc::new(lookups));
+    let (result, lookups) = (result?, Arc::new(lookups));
     if let Some(k) = key
         && let Ok(mut memo) = memo().write()
     {
-        memo.insert(k, result.clone());
+        memo.insert(k, (Arc::clone(&result), Arc::clone(&lookups)));
     }
-    Ok(result)
+    Ok((result, noting.then_some(lookups)))
 }
 
 /// §4.1.2 steps 1–5.
@@ -680,7 +684,8 @@ mod tests {
         let (_, second) = recorded(|| process(&Context::initial(), Local::Inline(&local), false, true));
         assert!(second.may_contain("AchievementCredential") && !second.may_contain("noSuchTerm"));
         let item = Local::Pinned(pinned(OB).unwrap());
-        let (_, noted) = process_noting(&Context::initial(), item, false, true).unwrap();
+        let (_, noted) = process_noting(&Context::initial(), item, false, true, true).unwrap();
+        let noted = noted.unwrap();
         assert!(noted.may_contain("AchievementCredential") && !noted.may_contain("noSuchTerm"));
     }
 

@@ -244,8 +244,9 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
         override_protected: bool,
         propagate: bool,
     ) -> Result<Arc<Context>, CanonError> {
-        let (result, lookups) = context::process_noting(active, local, override_protected, propagate)?;
-        if let Some(record) = &mut self.record {
+        let noting = self.record.is_some();
+        let (result, lookups) = context::process_noting(active, local, override_protected, propagate, noting)?;
+        if let (Some(record), Some(lookups)) = (&mut self.record, lookups) {
             record.note(&lookups);
         }
         Ok(result)
