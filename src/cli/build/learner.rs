@@ -74,8 +74,7 @@ impl Worker<'_> {
             return failed("the learner is not in learners.csv".to_string());
         };
         let counts = counts(&assembled);
-        // The view is taken before signing consumes the assembled transcript; the digest of the signed
-        // clr.json it prints is filled in once known.
+        // The view prints the digest of the signed clr.json: it is filled in once the text is written.
         let labels = self.rendering.templates.labels();
         let view = transcript_view(self.assembler, &assembled, labels, Verification { clr_sha256: "" });
         let created = self.assembler.issued_at.to_string();
