@@ -7,6 +7,8 @@
 //!   signer, reference tables, frameworks, templates, fonts) and over one learner's own records.
 //! - [`Journal`]: the append-only record of learners finished so far, which lets a killed run resume.
 //! - [`Reuse`]: whether a learner from an earlier run can be kept as it is.
+//! - [`withdrawn`]: the learners an earlier run built that this one does not, whose files must leave
+//!   `learners/`.
 //!
 //! Pure: bytes and values in and out; the binary does the reading and writing.
 
@@ -20,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 pub use journal::Journal;
 
-use crate::export::{LearnerEntry, hex_sha256, parse_shard};
+use crate::export::{LearnerEntry, Withdrawn, hex_sha256, parse_shard};
 use crate::model::{Award, CourseRecord, Learner, LearnerSubset, learner_bucket};
 
 /// One of N parts of a run (`K/N`, 1 ≤ K ≤ N). A learner belongs to shard
@@ -151,6 +153,20 @@ pub fn reuse(
         }
         _ => Reuse::Build,
     }
+}
+
+/// The learners that earlier runs into the same output directory and shard built (`earlier`: their
+/// manifest and journal, under any run fingerprint) and this run did not (`built`: built or kept now): no
+/// longer in the input, or failed now. Their files no longer stand for the input. A directory that a
+/// learner of this run uses is never listed. Sorted by id.
+pub fn withdrawn(earlier: &BTreeMap<String, LearnerEntry>, built: &[LearnerEntry]) -> Vec<Withdrawn> {
+    let ids: std::collections::BTreeSet<&str> = built.iter().map(|e| e.id.as_str()).collect();
+    let directories: std::collections::BTreeSet<&str> = built.iter().map(|e| e.directory.as_str()).collect();
+    earlier
+        .values()
+        .filter(|e| !ids.contains(e.id.as_str()) && !directories.contains(e.directory.as_str()))
+        .map(|e| Withdrawn { id: e.id.clone(), directory: e.directory.clone() })
+        .collect()
 }
 
 #[cfg(test)]

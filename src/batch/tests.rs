@@ -121,4 +121,20 @@ fn journal_keeps_complete_lines_of_the_same_run_only() {
     assert!(Journal::finished(&bytes, "fp", "1/2").is_empty());
     assert!(Journal::finished(b"", "fp", "1/1").is_empty());
     assert_eq!(Journal::file_name(Some("2/8")), ".xtranscript-journal-2-of-8.jsonl");
+    // What any run of the shard recorded, whatever its fingerprint.
+    assert_eq!(Journal::recorded(&bytes, "1/1").keys().collect::<Vec<_>>(), ["L1", "L2"]);
+    assert!(Journal::recorded(&bytes, "1/2").is_empty());
+}
+
+#[test]
+fn learners_built_before_and_not_now_are_withdrawn_unless_their_directory_is_in_use() {
+    let earlier: BTreeMap<String, LearnerEntry> =
+        ["L1", "L2", "L3", "l4"].iter().map(|id| (id.to_string(), entry(id, "x"))).collect();
+    // L1 is built again, L2 and L3 are not; L5 now uses the directory l4 had.
+    let mut l5 = entry("L5", "y");
+    l5.directory = "l4".to_string();
+    let gone = withdrawn(&earlier, &[entry("L1", "z"), l5]);
+    let ids: Vec<_> = gone.iter().map(|w| (w.id.as_str(), w.directory.as_str())).collect();
+    assert_eq!(ids, [("L2", "L2"), ("L3", "L3")]);
+    assert!(withdrawn(&BTreeMap::new(), &[entry("L1", "z")]).is_empty());
 }

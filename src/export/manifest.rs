@@ -86,6 +86,19 @@ pub struct Manifest {
     pub learners: Vec<LearnerEntry>,
     /// Learners not built, with why.
     pub failures: Vec<Failure>,
+    /// Learners an earlier run into this directory (and shard) built that this run did not build: no longer
+    /// in the input, or failed now. Their files were moved out of `learners/` to `withdrawn/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn: Vec<Withdrawn>,
+}
+
+/// A learner whose earlier outputs no longer stand for the input ([`Manifest::withdrawn`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Withdrawn {
+    /// The learner id.
+    pub id: String,
+    /// The directory the files were in (`learners/<directory>`), now `withdrawn/<directory>`.
+    pub directory: String,
 }
 
 /// A learner that could not be built.
@@ -104,6 +117,7 @@ impl Manifest {
         m.inputs.sort();
         m.learners.sort_by(|a, b| a.id.cmp(&b.id));
         m.failures.sort_by(|a, b| a.id.cmp(&b.id));
+        m.withdrawn.sort();
         let mut bytes = serde_json::to_vec_pretty(&m).unwrap_or_default();
         bytes.push(b'\n');
         bytes
@@ -195,7 +209,8 @@ pub fn merge(manifests: Vec<Manifest>) -> Result<Manifest, MergeError> {
         return Err(MergeError::MissingShards { missing: missing.join(", "), count });
     }
     let mut seen = std::collections::BTreeSet::new();
-    let mut merged = Manifest { shard: None, learners: Vec::new(), failures: Vec::new(), ..first };
+    let mut merged =
+        Manifest { shard: None, learners: Vec::new(), failures: Vec::new(), withdrawn: Vec::new(), ..first };
     for m in manifests {
         for entry in m.learners {
             if !seen.insert(entry.id.clone()) {
@@ -204,6 +219,7 @@ pub fn merge(manifests: Vec<Manifest>) -> Result<Manifest, MergeError> {
             merged.learners.push(entry);
         }
         merged.failures.extend(m.failures);
+        merged.withdrawn.extend(m.withdrawn);
     }
     Ok(merged)
 }
@@ -262,6 +278,7 @@ mod tests {
                 })
                 .collect(),
             failures: Vec::new(),
+            withdrawn: Vec::new(),
         }
     }
 
@@ -273,6 +290,17 @@ mod tests {
         assert_eq!(ids, ["b", "a", "c"]);
         let bytes = merged.to_bytes();
         assert_eq!(Manifest::from_bytes(&bytes).unwrap().learners[0].id, "a");
+        assert!(!String::from_utf8(bytes).unwrap().contains("withdrawn"), "an empty list is left out");
+    }
+
+    #[test]
+    fn merging_keeps_every_shards_withdrawn_learners() {
+        let gone = |id: &str| Withdrawn { id: id.into(), directory: id.into() };
+        let (mut one, mut two) = (shard(1, 2, &["a"]), shard(2, 2, &["b"]));
+        one.withdrawn.push(gone("x"));
+        two.withdrawn.push(gone("w"));
+        let merged = Manifest::from_bytes(&merge(vec![one, two]).unwrap().to_bytes()).unwrap();
+        assert_eq!(merged.withdrawn, [gone("w"), gone("x")]);
     }
 
     #[test]

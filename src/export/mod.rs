@@ -10,8 +10,8 @@ use std::io::Write;
 use std::path::Path;
 
 pub use manifest::{
-    Failure, FileEntry, LearnerEntry, Manifest, MergeError, file_entry, file_entry_hashed, hex_sha256, merge,
-    parse_shard,
+    Failure, FileEntry, LearnerEntry, Manifest, MergeError, Withdrawn, file_entry, file_entry_hashed, hex_sha256,
+    merge, parse_shard,
 };
 
 /// A learner id made safe as one directory name: ASCII letters, digits, `-`, `_`

@@ -120,6 +120,44 @@ fn a_learner_with_a_row_of_the_wrong_field_count_is_skipped_and_reported() {
     only_the_learner_fails(input, "shifted-row-out", "XT0202", "N2025003");
 }
 
+#[test]
+fn learners_built_before_but_not_now_are_moved_to_withdrawn() {
+    let (input, out) = (samples_copy("withdrawn-in"), temp_dir("withdrawn-out"));
+    assert_eq!(build_from(&input, &out, &["-q"]).status.code(), Some(0));
+    let first = outputs(&out);
+    // N2025002 leaves the input; N2025003's records turn bad.
+    for file in ["learners.csv", "course_records.csv", "awards.csv"] {
+        let path = input.join(file);
+        let kept: Vec<String> = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains("N2025002"))
+            .map(String::from)
+            .collect();
+        std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    }
+    edit_line(&input.join("course_records.csv"), ",N2025003,", |l| l.replacen(",N2025003,", ",N2025003,,", 1));
+    let run = build_from(&input, &out, &["-q"]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("2 learner(s) built by an earlier run"), "{}", text(&run.stderr));
+    let m = manifest(&out.join("manifest.json"));
+    assert_eq!(ids(&m, "withdrawn"), ["N2025002", "N2025003"]);
+    assert_eq!(ids(&m, "failures"), ["N2025003"]);
+    let now = outputs(&out);
+    for id in ["N2025002", "N2025003"] {
+        assert!(!out.join("learners").join(id).exists(), "{id} is still in learners/");
+        let clr = format!("learners/{id}/clr.json");
+        assert_eq!(now.get(&PathBuf::from(format!("withdrawn/{id}/clr.json"))), first.get(&PathBuf::from(&clr)));
+    }
+    // Reported once: the next run has nothing more to withdraw, and leaves withdrawn/ as it is.
+    let again = build_from(&input, &out, &["-q"]);
+    assert!(!text(&again.stderr).contains("earlier run"), "{}", text(&again.stderr));
+    assert!(manifest(&out.join("manifest.json")).get("withdrawn").is_none());
+    assert!(out.join("withdrawn/N2025002/clr.json").is_file());
+    let _ = std::fs::remove_dir_all(input);
+    let _ = std::fs::remove_dir_all(out);
+}
+
 /// Builds `input`: `learner` (and no one else) is not built, `code` is reported, exit status 1.
 fn only_the_learner_fails(input: PathBuf, out: &str, code: &str, learner: &str) {
     let out = temp_dir(out);

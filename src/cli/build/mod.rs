@@ -17,10 +17,10 @@ use anyhow::{Context, bail};
 use clap::Args;
 use rayon::prelude::*;
 use xtranscript::assemble::Assembler;
-use xtranscript::batch::Shard;
+use xtranscript::batch::{self, Shard};
 use xtranscript::config::Config;
 use xtranscript::diag::{Diagnostics, Severity};
-use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Manifest};
+use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Manifest, Withdrawn};
 use xtranscript::ingest::Input;
 use xtranscript::issuer::Signer;
 use xtranscript::model::{Records, Timestamp};
@@ -206,6 +206,8 @@ struct RunState {
     files: RunFiles,
     _lock: std::fs::File,
     earlier: BTreeMap<String, LearnerEntry>,
+    /// Every learner earlier runs of this shard recorded, under any fingerprint.
+    recorded: BTreeMap<String, LearnerEntry>,
     journal: Mutex<std::fs::File>,
     inputs: Vec<FileEntry>,
 }
@@ -223,6 +225,7 @@ impl RunState {
         let files = RunFiles::new(&args.out, shard);
         let lock = state::lock(&files)?;
         let earlier = if args.force { BTreeMap::new() } else { state::earlier(&files, &fingerprint, shard) };
+        let recorded = state::recorded(&files, shard);
         let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
         let inputs = setup::input_entries(&args.input, &input.files)?;
         Ok(RunState {
@@ -235,6 +238,7 @@ impl RunState {
             files,
             _lock: lock,
             earlier,
+            recorded,
             journal,
             inputs,
         })
@@ -282,6 +286,11 @@ impl RunState {
             );
             return Ok(EXIT_INTERRUPTED);
         }
+        let withdrawn = batch::withdrawn(&self.recorded, &learners);
+        for learner in &withdrawn {
+            state::withdraw(&args.out, learner)?;
+        }
+        report_withdrawn(&withdrawn, &args.out);
         let manifest = Manifest {
             generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
             issued_at: self.issued_at,
@@ -294,6 +303,7 @@ impl RunState {
             inputs: self.inputs,
             learners,
             failures,
+            withdrawn,
         };
         export::write_atomic(&self.files.manifest, &manifest.to_bytes())
             .with_context(|| format!("writing {}", self.files.manifest.display()))?;
@@ -301,6 +311,25 @@ impl RunState {
         eprintln!("xtranscript: {}", summary(&tally, &manifest, &self.files, started));
         Ok(if input_errors || !manifest.failures.is_empty() { EXIT_PROBLEMS } else { EXIT_OK })
     }
+}
+
+/// Tells which learners of earlier runs this run withdrew, and where their files went.
+fn report_withdrawn(withdrawn: &[Withdrawn], out: &Path) {
+    const NAMED: usize = 10;
+    if withdrawn.is_empty() {
+        return;
+    }
+    let mut ids: Vec<String> = withdrawn.iter().take(NAMED).map(|w| format!("{:?}", w.id)).collect();
+    if withdrawn.len() > NAMED {
+        ids.push(format!("and {} more", withdrawn.len() - NAMED));
+    }
+    eprintln!(
+        "xtranscript: warning: {} learner(s) built by an earlier run are not built by this one (no longer in the \
+         input, or failed now): {}; their files were moved to {} (listed under \"withdrawn\" in the manifest)",
+        withdrawn.len(),
+        ids.join(", "),
+        out.join("withdrawn").display()
+    );
 }
 
 /// The learners of a loaded part to build, in id order (with their directory names), and those that

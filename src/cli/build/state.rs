@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use xtranscript::batch::{Journal, Shard};
-use xtranscript::export::{self, LearnerEntry, Manifest};
+use xtranscript::export::{self, LearnerEntry, Manifest, Withdrawn};
 
 /// The files of one run (or shard) in the output directory.
 pub struct RunFiles {
@@ -67,6 +67,41 @@ pub fn earlier(files: &RunFiles, fingerprint: &str, shard: Shard) -> BTreeMap<St
         finished.extend(Journal::finished(&bytes, fingerprint, &shard.to_string()));
     }
     finished
+}
+
+/// Every learner earlier runs of this shard recorded (the manifest's and the journal's), under any run
+/// fingerprint: read before this run's journal replaces the old one, to find the learners it withdraws.
+pub fn recorded(files: &RunFiles, shard: Shard) -> BTreeMap<String, LearnerEntry> {
+    let mut recorded = BTreeMap::new();
+    if let Ok(bytes) = fs::read(&files.manifest)
+        && let Ok(manifest) = Manifest::from_bytes(&bytes)
+    {
+        recorded.extend(manifest.learners.into_iter().map(|e| (e.id.clone(), e)));
+    }
+    if let Ok(bytes) = fs::read(&files.journal) {
+        recorded.extend(Journal::recorded(&bytes, &shard.to_string()));
+    }
+    recorded
+}
+
+/// Moves a withdrawn learner's directory from `OUT/learners/` to `OUT/withdrawn/` (replacing an older
+/// copy there), in one rename. A directory already gone is fine; a name that is not the learner's safe
+/// directory name (a hand-edited manifest) is not touched.
+pub fn withdraw(out: &Path, learner: &Withdrawn) -> anyhow::Result<()> {
+    if learner.directory != export::safe_dir_name(&learner.id) {
+        return Ok(());
+    }
+    let from = out.join("learners").join(&learner.directory);
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let to_parent = out.join("withdrawn");
+    fs::create_dir_all(&to_parent).with_context(|| format!("creating {}", to_parent.display()))?;
+    let to = to_parent.join(&learner.directory);
+    if to.exists() {
+        fs::remove_dir_all(&to).with_context(|| format!("removing the older {}", to.display()))?;
+    }
+    fs::rename(&from, &to).with_context(|| format!("moving {} to {}", from.display(), to.display()))
 }
 
 /// Starts this run's journal: the header, then every learner carried over from earlier runs (so that a run
