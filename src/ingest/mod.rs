@@ -1,5 +1,5 @@
 //! Reading inputs into the model: registrar CSVs, PESC College Transcript XML and
-//! CASE competency frameworks. Parsers are pure functions of bytes; [`load`] is
+//! CASE competency frameworks. Parsers are pure functions of bytes; [`load()`] is
 //! the one place that touches the file system.
 
 pub mod case;

@@ -18,6 +18,7 @@
 mod context;
 mod iri;
 mod literal;
+mod lookups;
 mod splice;
 mod to_rdf;
 

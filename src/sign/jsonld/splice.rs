@@ -36,7 +36,8 @@ use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
 use super::super::rdf::Dataset;
-use super::context::{self, Context, Lookups};
+use super::context::{self, Context};
+use super::lookups::Lookups;
 
 /// SHA-256 of a JSON object ([`digest`]).
 pub type Digest = [u8; 32];
@@ -157,7 +158,7 @@ pub(super) fn id_of(map: &Map<String, Value>) -> Option<&str> {
 
 /// SHA-256 of a JSON object's members (without `proof` when `skip_proof`), in order, in an unambiguous binary
 /// form in which each object inside with a string `id` member stands as its own digest (so that a document's
-/// digests are computed in one pass, [`digests`]). Equal digests mean the same members in the same order.
+/// digests are computed in one pass, [`digest_with`]). Equal digests mean the same members in the same order.
 pub fn digest(map: &Map<String, Value>, skip_proof: bool) -> Digest {
     digest_with(map, skip_proof, &mut |_, _| {})
 }

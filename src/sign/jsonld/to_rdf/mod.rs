@@ -14,11 +14,15 @@ use serde_json::{Map, Value};
 use super::super::error::CanonError;
 use super::super::fasthash::FastMap;
 use super::super::rdf::{Sink, TermRef};
-use super::context::{self, Container, Context, Local, Lookups, Scoped, TermDef};
+use super::context::{self, Container, Context, Local, Scoped, TermDef};
 use super::iri;
 use super::literal::{IRIS, Literal, datatype_or, json_literal, literal, number};
-use super::splice::{self, Digest, Found, Known, Recorded, Standalone, Subject};
+use super::splice::{Found, Known, Standalone};
 use super::{is_absolute_iri, push_segment};
+
+mod splicing;
+
+use splicing::Record;
 
 /// The keyword `key` stands for (itself, or through an alias such as `id` → `@id`), without allocating.
 /// A key that starts with `@` is returned as is; the caller rejects the ones that are not keywords.
@@ -43,20 +47,13 @@ pub fn to_rdf_with(
 ) -> Result<Emitted, CanonError> {
     // Splicing while recording would leave the spliced credentials' lookups out of the recording.
     let known = if options.record { None } else { options.known };
-    let mut digests = FastMap::default();
-    if let (true, Value::Object(map)) = (options.record, doc) {
-        let top = splice::digest_with(map, true, &mut |inner, digest| {
-            digests.insert(inner as *const Map<String, Value> as usize, *digest);
-        });
-        digests.insert(map as *const Map<String, Value> as usize, top);
-    }
     let mut emitter = Emitter {
         sink,
         blank: FastMap::default(),
         next_blank: first_blank,
         path: String::new(),
         segments: Vec::new(),
-        record: options.record.then(|| Record { digests, ..Record::default() }),
+        record: options.record.then(|| Record::new(doc)),
         known,
         standalone: None,
     };
@@ -88,31 +85,6 @@ pub struct Emitted {
     pub segments: Vec<Segment>,
     /// With [`Options::record`], how the document's node was expanded, if it can be spliced elsewhere.
     pub standalone: Option<Standalone>,
-}
-
-/// A recording in progress ([`Options::record`]).
-#[derive(Default)]
-struct Record {
-    /// [`splice::digest`] of the document (by its address) and of every object in it with a string `id`.
-    digests: FastMap<usize, Digest>,
-    /// The inner nodes recorded so far.
-    nodes: Vec<Recorded>,
-    /// Whether the top node's entry context is reached: context processing from there on is recorded.
-    active: bool,
-    /// The lookups of that context processing.
-    lookups: Lookups,
-    /// The memoized contexts whose lookups are already in `lookups` (a few, applied to many nodes).
-    merged: Vec<Arc<Lookups>>,
-}
-
-impl Record {
-    /// Adds the lookups of one context processing step.
-    fn note(&mut self, lookups: &Arc<Lookups>) {
-        if self.active && !self.merged.iter().any(|m| Arc::ptr_eq(m, lookups)) {
-            self.lookups.merge(lookups);
-            self.merged.push(Arc::clone(lookups));
-        }
-    }
 }
 
 /// The quads and blank nodes of an embedded credential (a node object below the top with its own `@context`),
@@ -334,108 +306,6 @@ impl<'k, S: Sink> Emitter<'_, 'k, S> {
         }
         let splice = if graph.is_none() { self.find_splice(map, embedded, &entry) } else { None };
         self.node_body(&entry, map, start, embedded, graph, splice)
-    }
-
-    /// A [`Known`] node with the same JSON as `map` (but for an embedded credential's `proof`) that expands
-    /// from `entry` to the same quads, if any.
-    fn find_splice(&self, map: &Map<String, Value>, embedded: bool, entry: &Arc<Context>) -> Option<Found<'k>> {
-        let known = self.known?;
-        let found = if embedded {
-            known.credential(&splice::digest(map, true))?
-        } else {
-            let id = splice::id_of(map)?;
-            if !known.has_node_id(id) {
-                return None;
-            }
-            known.node(&splice::digest(map, false))?
-        };
-        splice::fits(&found, entry, map, embedded).then_some(found)
-    }
-
-    /// [`Emitter::node_body`] while recording ([`Options::record`]): the top node's lookups, and each node
-    /// inside it with an IRI `@id` in the default graph.
-    fn recorded_node<'v>(
-        &mut self,
-        entry: Arc<Context>,
-        map: &'v Map<String, Value>,
-        start: (u32, u32),
-        embedded: bool,
-        graph: Option<&Term<'_>>,
-    ) -> Result<Term<'v>, CanonError> {
-        let top = self.path.is_empty();
-        if !top {
-            let subject = self.node_body(&entry, map, start, embedded, graph, None)?;
-            if let (false, None, Term::Iri(iri)) = (embedded, graph, &subject) {
-                self.record_node(map, entry, Subject::Iri(Box::from(&**iri)), start);
-            }
-            return Ok(subject);
-        }
-        // Context processing from here on is noted (each memoized context keeps its lookups); other lookups are
-        // of the JSON's keys and strings (`splice.rs`). Tests also record every lookup, to check that.
-        if let Some(record) = &mut self.record {
-            record.active = true;
-        }
-        let (subject, mut lookups) = match context::recording() {
-            true => context::recorded(|| self.node_body(&entry, map, start, false, graph, None)),
-            false => (self.node_body(&entry, map, start, false, graph, None), Lookups::default()),
-        };
-        let subject = subject?;
-        if let Some(record) = &self.record {
-            lookups.merge(&record.lookups);
-        }
-        let recorded_subject = match &subject {
-            Term::Iri(iri) => Some(Subject::Iri(Box::from(&**iri))),
-            Term::Blank(n) if *n == start.1 => Some(Subject::Blank),
-            _ => None,
-        };
-        // The digest leaves `proof` out: a document with one is not recorded.
-        if let (Some(subject), false) = (recorded_subject, map.contains_key("proof")) {
-            self.record_node(map, entry, subject, start);
-            let nodes = self.record.as_mut().map(|r| std::mem::take(&mut r.nodes)).unwrap_or_default();
-            // The top node was recorded last; it goes first.
-            let mut ordered = Vec::with_capacity(nodes.len());
-            let mut nodes = nodes;
-            ordered.extend(nodes.pop());
-            ordered.extend(nodes);
-            self.standalone = Some(Standalone { lookups, nodes: ordered });
-        }
-        Ok(subject)
-    }
-
-    /// Records the node `map`, just expanded from `start` on, if its digest is known.
-    fn record_node(&mut self, map: &Map<String, Value>, entry: Arc<Context>, subject: Subject, start: (u32, u32)) {
-        let (lines, nodes) = ((start.0, self.sink.quad_count() as u32), (start.1, self.next_blank));
-        let Some(record) = self.record.as_mut() else { return };
-        let Some(&digest) = record.digests.get(&(map as *const Map<String, Value> as usize)) else { return };
-        let id = splice::id_of(map).map(Box::from);
-        record.nodes.push(Recorded { digest, id, context: entry, subject, lines, nodes });
-    }
-
-    /// Copies the quads of a [`Known`] node into the sink as those of the node being expanded (blank nodes
-    /// renumbered from the next free number), if its subject is the node's (`subject`: its `@id`); returns the
-    /// first number. `None` (and nothing copied) when that cannot be done.
-    fn splice(&mut self, found: Found<'_>, subject: Option<&Term<'_>>, first_line: u32) -> Option<u32> {
-        let recorded = found.recorded()?;
-        let same_subject = match (&recorded.subject, subject) {
-            (Subject::Iri(a), Some(Term::Iri(b))) => **a == **b,
-            // Without `@id` the subject is the first blank node of the expansion, here as there.
-            (Subject::Blank, None) => true,
-            _ => false,
-        };
-        let offset = self.next_blank;
-        let next = offset.checked_add(recorded.nodes.1.checked_sub(recorded.nodes.0)?)?;
-        if !same_subject || !self.sink.splice(found.data, recorded.lines, recorded.nodes, offset) {
-            return None;
-        }
-        self.next_blank = next;
-        self.segments.push(Segment {
-            lines: (first_line, self.sink.quad_count() as u32),
-            nodes: (offset, next),
-            source: Some(found.source),
-            source_nodes: recorded.nodes.0,
-            whole: found.node == 0,
-        });
-        Some(offset)
     }
 
     /// §5.1.2 steps 10–14 of a node object (and its quads) from its entry context ([`Emitter::entry_context`]);
@@ -740,66 +610,4 @@ fn as_slice(value: &Value) -> &[Value] {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sign::jsonld::context::Lookups;
-    use crate::sign::rdf::Dataset;
-
-    fn documents() -> Vec<Value> {
-        let parse =
-            |text: &str| -> Value { serde_json::from_str(&text.replace("{{ISSUER}}", "did:example:issuer")).unwrap() };
-        let clr = parse(include_str!("../../../benches/fixtures/clr2-clr-credential.json"));
-        let mut docs = vec![
-            parse(include_str!("../../../benches/fixtures/ob3-achievement-credential.json")),
-            parse(include_str!("../../../tests/vectors/1edtech-ob/credential-unsigned.json")),
-            parse(include_str!("../../../tests/vectors/1edtech-clr/credential-unsigned.json")),
-            clr.clone(),
-        ];
-        docs.extend(clr["credentialSubject"]["verifiableCredential"].as_array().unwrap().iter().cloned());
-        // Compact IRIs, value objects, lists, JSON literals, inline contexts.
-        docs.push(serde_json::json!({
-            "@context": ["https://www.w3.org/ns/credentials/v2", {"ex": "https://example.org/ns#",
-                "tags": {"@id": "ex:tags", "@container": "@list"}, "data": {"@id": "ex:data", "@type": "@json"},
-                "kind": {"@id": "ex:kind", "@type": "@vocab"}}],
-            "type": ["VerifiableCredential", "ex:Thing"],
-            "issuer": "did:example:issuer",
-            "ex:note": {"@value": "7", "@type": "ex:number"},
-            "tags": ["a", {"@value": "b", "@language": "en"}],
-            "data": {"x": [1, "two"]},
-            "kind": "ex:Kind",
-            "credentialSubject": {"id": "urn:example:subject", "ex:seeAlso": {"@id": "ex:other"}}
-        }));
-        docs
-    }
-
-    /// Every key and string of `value`, with its prefix.
-    fn strings_of(value: &Value, out: &mut Lookups) {
-        match value {
-            Value::String(s) => out.add_string(s),
-            Value::Array(items) => items.iter().for_each(|v| strings_of(v, out)),
-            Value::Object(map) => map.iter().for_each(|(k, v)| {
-                out.add_string(k);
-                strings_of(v, out);
-            }),
-            _ => {}
-        }
-    }
-
-    /// Every term the expansion looks up is one context processing looked up (recorded) or a key or string of
-    /// the JSON or its prefix (what `splice::mentions_any` checks).
-    #[test]
-    fn the_recorded_lookups_and_the_json_hold_every_lookup() {
-        for doc in documents() {
-            let standalone = |data: &mut Dataset| {
-                let options = Options { record: true, known: None };
-                to_rdf_with(&doc, data, 0, options).unwrap().standalone.unwrap()
-            };
-            let mut recorded = standalone(&mut Dataset::default()).lookups;
-            assert!(!recorded.may_contain("did:example:issuer"));
-            strings_of(&doc, &mut recorded);
-            let (every, _) = context::recorded(|| standalone(&mut Dataset::default()));
-            assert!(every.lookups.within(&recorded), "{}", doc["type"]);
-            assert!(every.lookups.may_contain("did") || doc["issuer"] != "did:example:issuer");
-        }
-    }
-}
+mod tests;
