@@ -158,6 +158,27 @@ fn learners_built_before_but_not_now_are_moved_to_withdrawn() {
     let _ = std::fs::remove_dir_all(out);
 }
 
+#[test]
+fn a_file_that_cannot_be_written_stops_the_run_without_a_manifest() {
+    let out = temp_dir("unwritable-out");
+    std::fs::create_dir_all(out.join("learners")).unwrap();
+    // A plain file where a learner's directory goes.
+    std::fs::write(out.join("learners/N2025005"), "in the way").unwrap();
+    let run = build(&out, &["-q", "--jobs", "2"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("writing") && text(&run.stderr).contains("N2025005"), "{}", text(&run.stderr));
+    assert!(!out.join("manifest.json").exists());
+    // The journal lists only learners whose files are all there.
+    let journal = std::fs::read_to_string(out.join(".xtranscript-journal.jsonl")).unwrap();
+    for line in journal.lines().skip(1) {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        for file in entry["files"].as_array().unwrap() {
+            assert!(out.join(file["path"].as_str().unwrap()).is_file(), "{line}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(out);
+}
+
 /// Builds `input`: `learner` (and no one else) is not built, `code` is reported, exit status 1.
 fn only_the_learner_fails(input: PathBuf, out: &str, code: &str, learner: &str) {
     let out = temp_dir(out);

@@ -1,30 +1,18 @@
-//! One learner of a build: assemble, sign, render, write; or keep what an earlier run made; or report why
-//! the learner cannot be built. Called from worker threads: everything it touches is shared read-only,
-//! except the journal (behind a lock).
+//! One learner of a build: assemble, sign, render, hand the files to the writers; or keep what an earlier run
+//! made; or report why the learner cannot be built. Called from worker threads: everything it touches is
+//! shared read-only, except the write queue.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
-use std::sync::Mutex;
 
-use anyhow::Context;
 use xtranscript::assemble::{Assembled, Assembler};
-use xtranscript::batch::{self, Journal, Reuse};
+use xtranscript::batch::{self, Reuse};
 use xtranscript::export::{self, Failure, LearnerEntry, file_entry_hashed};
 use xtranscript::issuer::Signer;
 use xtranscript::render::{self, TranscriptView, Verification, transcript_view};
 
 use super::setup::Rendering;
-
-thread_local! {
-    /// A worker thread's buffer for clr.json: kept from one learner to the next, so the text of each signed
-    /// CLR (hundreds of kilobytes) is not allocated, grown and freed again for every learner.
-    static CLR_JSON: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A buffer grown larger than this by an exceptional learner is not kept.
-const KEPT_CLR_JSON_BYTES: usize = 8 << 20;
+use super::writer::{Job, Writers};
 
 /// What became of one learner.
 pub enum Outcome {
@@ -50,13 +38,14 @@ pub struct Worker<'a> {
     pub earlier: &'a BTreeMap<String, LearnerEntry>,
     /// Rebuild even unchanged learners.
     pub force: bool,
-    /// The journal, appended to after each learner's files are in place.
-    pub journal: &'a Mutex<std::fs::File>,
+    /// Write the files and record them in the journal.
+    pub writers: &'a Writers<'a>,
 }
 
 impl Worker<'_> {
     /// Builds (or keeps) the learner `id`, whose directory is `directory`. Only an I/O error writing the
-    /// outputs or the journal is fatal (`Err`); anything wrong with the learner is a [`Outcome::Failed`].
+    /// outputs or the journal (seen by a writer, maybe for an earlier learner) is fatal (`Err`); anything wrong
+    /// with the learner is a [`Outcome::Failed`].
     pub fn learner(&self, id: &str, directory: &str) -> anyhow::Result<Outcome> {
         let failed = |reason: String| Ok(Outcome::Failed(Failure { id: id.to_string(), reason }));
         if let Some(origins) = self.assembler.records.rejected.get(id) {
@@ -86,8 +75,8 @@ impl Worker<'_> {
         self.publish(id, directory, &inputs, counts, view, signed)
     }
 
-    /// Writes the signed CLR (freed once it is text), and the PDF and HTML of `view` with the digest of that
-    /// text; returns what became of the learner.
+    /// Serializes the signed CLR (freed once it is text), renders the PDF and HTML of `view` with the digest of
+    /// that text, and hands the files to the writers; returns what became of the learner.
     fn publish(
         &self,
         id: &str,
@@ -97,28 +86,22 @@ impl Worker<'_> {
         mut view: TranscriptView,
         signed: serde_json::Value,
     ) -> anyhow::Result<Outcome> {
-        CLR_JSON.with_borrow_mut(|clr_json| {
-            clr_json.clear();
-            if let Err(e) = serde_json::to_writer(&mut *clr_json, &signed) {
-                return Ok(Outcome::Failed(Failure { id: id.to_string(), reason: format!("clr.json: {e}") }));
+        let mut clr_json = self.writers.buffer();
+        if let Err(e) = serde_json::to_writer(&mut clr_json, &signed) {
+            return Ok(Outcome::Failed(Failure { id: id.to_string(), reason: format!("clr.json: {e}") }));
+        }
+        clr_json.push(b'\n');
+        drop(signed);
+        let clr_sha256 = export::hex_sha256(&clr_json);
+        view.verification.clr_sha256.clone_from(&clr_sha256);
+        match self.render(&view) {
+            Ok((pdf, html)) => {
+                let files = [("clr.json", clr_json), ("transcript.pdf", pdf), ("transcript.html", html)];
+                let entry = self.write(id, directory, inputs, counts, files, [Some(clr_sha256), None, None])?;
+                Ok(Outcome::Built(entry))
             }
-            clr_json.push(b'\n');
-            drop(signed);
-            let clr_sha256 = export::hex_sha256(clr_json);
-            view.verification.clr_sha256.clone_from(&clr_sha256);
-            let outcome = match self.render(&view) {
-                Ok((pdf, html)) => {
-                    let files = [("clr.json", &clr_json[..]), ("transcript.pdf", &pdf), ("transcript.html", &html)];
-                    let entry = self.write(id, directory, inputs, counts, files, [Some(clr_sha256), None, None])?;
-                    Outcome::Built(entry)
-                }
-                Err(reason) => Outcome::Failed(Failure { id: id.to_string(), reason }),
-            };
-            if clr_json.capacity() > KEPT_CLR_JSON_BYTES {
-                *clr_json = Vec::new();
-            }
-            Ok(outcome)
-        })
+            Err(reason) => Ok(Outcome::Failed(Failure { id: id.to_string(), reason })),
+        }
     }
 
     /// The learner's PDF and HTML views (`Err`: why rendering failed).
@@ -131,22 +114,19 @@ impl Worker<'_> {
         Ok((pdf, html))
     }
 
-    /// Writes the files (name in the learner's directory, bytes) atomically, then records the learner in the
-    /// journal. `known` holds the SHA-256 of files already hashed.
+    /// Hands the files (name in the learner's directory, bytes) to the writers, which write them atomically,
+    /// then record the learner in the journal. `known` holds the SHA-256 of files already hashed.
     fn write(
         &self,
         id: &str,
         directory: &str,
         inputs: &str,
         counts: BTreeMap<String, usize>,
-        files: [(&str, &[u8]); 3],
+        files: [(&str, Vec<u8>); 3],
         known: [Option<String>; 3],
     ) -> anyhow::Result<LearnerEntry> {
-        let relative = files.map(|(name, _)| format!("learners/{directory}/{name}"));
-        let paths = relative.each_ref().map(|r| self.out.join(r));
-        let batch: Vec<(&Path, &[u8])> = paths.iter().zip(&files).map(|(p, (_, b))| (p.as_path(), *b)).collect();
-        export::write_all_atomic(&batch).with_context(|| format!("writing {}", paths[0].display()))?;
-        let entries = relative.iter().zip(files).zip(known).map(|((relative, (_, bytes)), sha256)| {
+        let relative = files.each_ref().map(|(name, _)| format!("learners/{directory}/{name}"));
+        let entries = relative.iter().zip(&files).zip(known).map(|((relative, (_, bytes)), sha256)| {
             let sha256 = sha256.unwrap_or_else(|| export::hex_sha256(bytes));
             file_entry_hashed(relative, bytes, sha256)
         });
@@ -157,8 +137,8 @@ impl Worker<'_> {
             files: entries.collect(),
             counts,
         };
-        let mut journal = self.journal.lock().map_err(|_| anyhow::anyhow!("the journal lock is poisoned"))?;
-        journal.write_all(&Journal::entry(&entry)).context("writing the build journal")?;
+        let files = relative.iter().zip(files).map(|(r, (_, bytes))| (self.out.join(r), bytes)).collect();
+        self.writers.submit(Job { files, entry: entry.clone() })?;
         Ok(entry)
     }
 }

@@ -5,6 +5,7 @@ mod learner;
 mod progress;
 mod setup;
 mod state;
+mod writer;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
@@ -29,6 +30,7 @@ use self::learner::{Outcome, Worker};
 use self::progress::Progress;
 use self::setup::{Rendering, Shared};
 use self::state::RunFiles;
+use self::writer::Writers;
 use super::{EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, load_linked_subset};
 
 /// Arguments of `build`.
@@ -130,10 +132,17 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         );
         let (todo, collisions) = learners_to_build(&input.records, &mut taken);
         failures.extend(collisions);
-        let worker = state.worker(args, &assembler);
         let label = (parts > 1).then(|| format!("part {part}/{parts}: "));
         let progress = Progress::new(todo.len() as u64, args.quiet, label.unwrap_or_default());
-        outcomes.extend(build_all(&worker, &todo, args.jobs, &progress, interrupted)?);
+        let pool = worker_pool(args.jobs)?;
+        let built = std::thread::scope(|scope| {
+            let writers = Writers::start(scope, pool.current_num_threads(), &state.journal);
+            let worker = state.worker(args, &assembler, &writers);
+            let built = build_all(&pool, &worker, &todo, &progress, interrupted);
+            // Every learner handed in is on disk (and in the journal) before the run goes on.
+            writers.finish().and(built)
+        });
+        outcomes.extend(built?);
         progress.finish();
         if interrupted.load(Ordering::SeqCst) {
             break;
@@ -244,7 +253,7 @@ impl RunState {
         })
     }
 
-    fn worker<'a>(&'a self, args: &'a BuildArgs, assembler: &'a Assembler<'a>) -> Worker<'a> {
+    fn worker<'a>(&'a self, args: &'a BuildArgs, assembler: &'a Assembler<'a>, writers: &'a Writers<'a>) -> Worker<'a> {
         Worker {
             out: &args.out,
             assembler,
@@ -252,7 +261,7 @@ impl RunState {
             rendering: &self.rendering,
             earlier: &self.earlier,
             force: args.force,
-            journal: &self.journal,
+            writers,
         }
     }
 
@@ -358,18 +367,20 @@ fn learners_to_build(records: &Records, taken: &mut BTreeMap<String, String>) ->
     (todo, failures)
 }
 
-/// Builds every learner of `todo` on `jobs` threads; after an interrupt, learners not started are left out.
+/// The worker threads: `jobs`, or one per CPU.
+fn worker_pool(jobs: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new().num_threads(jobs.map_or(0, usize::from)).build().context("starting worker threads")
+}
+
+/// Builds every learner of `todo` on the threads of `pool`; after an interrupt, learners not started are left
+/// out.
 fn build_all(
+    pool: &rayon::ThreadPool,
     worker: &Worker<'_>,
     todo: &[(String, String)],
-    jobs: Option<u16>,
     progress: &Progress,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<Vec<Outcome>> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.map_or(0, usize::from))
-        .build()
-        .context("starting worker threads")?;
     let results: Vec<Option<anyhow::Result<Outcome>>> = pool.install(|| {
         todo.par_iter()
             .map(|(id, directory)| {
