@@ -203,6 +203,32 @@ fn renders_are_byte_identical() {
 }
 
 #[test]
+fn renders_do_not_depend_on_what_the_thread_rendered_before() {
+    let views: Vec<TranscriptView> = NAMES
+        .iter()
+        .map(|(_, name)| {
+            let mut view = TranscriptView::sample();
+            view.learner.name = (*name).to_string();
+            view
+        })
+        .chain([TranscriptView::sample_one_page(), TranscriptView::sample_twelve_terms()])
+        .collect();
+    // Each on a thread of its own: nothing kept from an earlier render.
+    let fresh: Vec<Vec<u8>> =
+        views.iter().map(|v| std::thread::scope(|s| s.spawn(|| render(v)).join().unwrap())).collect();
+    // One thread, forwards then backwards, twice over.
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for _ in 0..2 {
+                for (view, bytes) in views.iter().zip(&fresh).chain(views.iter().zip(&fresh).rev()) {
+                    assert!(render(view) == *bytes, "{}: a render after others differs", view.learner.name);
+                }
+            }
+        });
+    });
+}
+
+#[test]
 fn metadata_names_the_document_institution_date_and_language() {
     let bytes = render(&TranscriptView::sample());
     let raw = String::from_utf8_lossy(&bytes);
