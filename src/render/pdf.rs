@@ -829,15 +829,17 @@ impl<'a> Writer<'a> {
             self.ensure(14.0 + 14.0 + 2.0 * BODY * LEADING, None)?;
             self.subtitle(&title)?;
             self.table_header(&table)?;
-            for item in &fw.items {
+            for (i, item) in fw.items.iter().enumerate() {
                 any_derived |= item.derived;
+                // A competency listed with attained ones below it heads a group: bold.
+                let heads = fw.items.get(i + 1).is_some_and(|next| next.depth > item.depth);
                 let indent = f32::from(item.depth.min(6)) * 9.0;
                 let mut statement = item.statement.clone();
                 if item.derived {
                     statement.push(' ');
                     statement.push_str(&l.derived_mark);
                 }
-                let code_style = if item.depth == 0 { Style::Bold } else { Style::Regular };
+                let code_style = if heads { Style::Bold } else { Style::Regular };
                 let mut code = Cell::new(item.code.clone().unwrap_or_default()).indent(indent.min(40.0));
                 code.style = code_style;
                 let mut text = Cell::new(statement);

@@ -51,15 +51,34 @@ fn course_row(r: &CourseRecord, course: Option<&Course>, standing: Standing, ear
     }
 }
 
+/// A human coding scheme as a sort key in the order a reader expects: runs of digits
+/// compare as numbers (`SYN.2.1` before `SYN.10.1`), the rest as text.
+fn natural_key(code: &str) -> Vec<(String, Option<u128>, usize)> {
+    let mut key = Vec::new();
+    let mut rest = code;
+    while !rest.is_empty() {
+        let text_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let (text, after) = rest.split_at(text_len);
+        let digits_len = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        let (digits, after) = after.split_at(digits_len);
+        // No digits sort first; leading zeros and numbers too long for u128 keep an order through their length.
+        let value = (!digits.is_empty()).then(|| digits.parse::<u128>().unwrap_or(u128::MAX));
+        key.push((text.to_string(), value, digits.len()));
+        rest = after;
+    }
+    key
+}
+
 /// Attained competencies of one framework as a tree: roots (no attained parent in the
-/// framework) by coding scheme, each followed by its attained descendants.
+/// framework) by coding scheme in natural order, each followed by its attained
+/// descendants.
 fn framework_rows(graph: &CompetencyGraph, result: &LearnerCompetencies<'_>, framework: usize) -> Vec<CompetencyRow> {
     let attained: BTreeSet<NodeId> = result
         .iter()
         .map(|(n, _)| n)
         .filter(|&n| graph.node(n).kind == NodeKind::Competency && graph.node(n).framework == Some(framework))
         .collect();
-    let key = |n: &NodeId| (graph.node(*n).code.clone(), graph.node(*n).key.clone());
+    let key = |n: &NodeId| (graph.node(*n).code.as_deref().map(natural_key), graph.node(*n).key.clone());
     let mut roots: Vec<NodeId> =
         attained.iter().copied().filter(|n| !graph.parents(*n).iter().any(|p| attained.contains(p))).collect();
     roots.sort_by_key(key);
@@ -172,5 +191,19 @@ pub fn transcript_view(
             issuer_did: assembler.issuer_id.clone(),
         },
         labels: labels.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_key;
+
+    #[test]
+    fn codes_sort_with_their_numbers_as_numbers() {
+        let mut codes = ["SYN.10.1", "SYN.2.10", "SYN.2.9", "SYN.2", "A-1", "SYN.1.1a", "SYN.1.1", "B", "A", "A1"];
+        codes.sort_by_key(|c| natural_key(c));
+        let sorted = ["A", "A1", "A-1", "B", "SYN.1.1", "SYN.1.1a", "SYN.2", "SYN.2.9", "SYN.2.10", "SYN.10.1"];
+        assert_eq!(codes, sorted);
+        assert!(natural_key("X.01") != natural_key("X.1"), "distinct codes keep distinct keys");
     }
 }
