@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 pub use journal::Journal;
 
-use crate::export::{LearnerEntry, Withdrawn, hex_sha256, parse_shard};
+use crate::export::{FileEntry, LearnerEntry, Withdrawn, hex_sha256, parse_shard};
 use crate::model::{Award, CourseRecord, Learner, LearnerSubset, learner_bucket};
 
 /// One of N parts of a run (`K/N`, 1 ≤ K ≤ N). A learner belongs to shard
@@ -126,28 +126,26 @@ pub fn learner_fingerprint(learner: &Learner, records: &[&CourseRecord], awards:
 /// What to do with one learner, given what an earlier run of the same job left.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reuse {
-    /// Keep the earlier outputs: same run fingerprint, same learner inputs, files present.
+    /// Keep the earlier outputs: same run fingerprint, same learner inputs, files on disk as recorded.
     Keep(LearnerEntry),
     /// Build the learner.
     Build,
 }
 
 /// Decides whether `learner_id` (whose inputs now fingerprint to `inputs`) must be rebuilt. `earlier` holds
-/// what earlier runs under the *same run fingerprint* finished; `file_size` reports the size of an output
-/// file on disk (relative path), `None` when it is absent. `force` rebuilds everything.
+/// what earlier runs under the *same run fingerprint* finished; `on_disk` tells whether an output file is on
+/// disk as its entry records it (size and SHA-256): a file rewritten since — by an interrupted run under
+/// other settings, or by hand — is rebuilt. `force` rebuilds everything.
 pub fn reuse(
     earlier: &BTreeMap<String, LearnerEntry>,
     learner_id: &str,
     inputs: &str,
     force: bool,
-    file_size: impl Fn(&str) -> Option<u64>,
+    on_disk: impl Fn(&FileEntry) -> bool,
 ) -> Reuse {
     match earlier.get(learner_id) {
         Some(entry)
-            if !force
-                && entry.inputs == inputs
-                && !entry.files.is_empty()
-                && entry.files.iter().all(|f| file_size(&f.path) == Some(f.bytes)) =>
+            if !force && entry.inputs == inputs && !entry.files.is_empty() && entry.files.iter().all(&on_disk) =>
         {
             Reuse::Keep(entry.clone())
         }

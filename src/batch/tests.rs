@@ -95,15 +95,14 @@ fn learner_fingerprint_ignores_where_rows_are_but_not_what_they_say() {
 }
 
 #[test]
-fn reuse_needs_same_inputs_and_every_file_present_with_its_size() {
+fn reuse_needs_same_inputs_and_every_file_on_disk_as_recorded() {
     let earlier = BTreeMap::from([("L1".to_string(), entry("L1", "h1"))]);
-    let present = |_: &str| Some(3);
+    let present = |_: &FileEntry| true;
     assert_eq!(reuse(&earlier, "L1", "h1", false, present), Reuse::Keep(entry("L1", "h1")));
     assert_eq!(reuse(&earlier, "L1", "h1", true, present), Reuse::Build);
     assert_eq!(reuse(&earlier, "L1", "h2", false, present), Reuse::Build);
     assert_eq!(reuse(&earlier, "L2", "h1", false, present), Reuse::Build);
-    assert_eq!(reuse(&earlier, "L1", "h1", false, |_| None), Reuse::Build);
-    assert_eq!(reuse(&earlier, "L1", "h1", false, |_| Some(2)), Reuse::Build);
+    assert_eq!(reuse(&earlier, "L1", "h1", false, |_| false), Reuse::Build);
 }
 
 #[test]

@@ -98,6 +98,22 @@ fn a_rerun_rebuilds_only_changed_learners_and_force_rebuilds_all() {
 }
 
 #[test]
+fn a_file_changed_on_disk_is_rebuilt_even_with_its_size_kept() {
+    let out = temp_dir("changed-on-disk-out");
+    assert_eq!(build(&out, &["-q"]).status.code(), Some(0));
+    let first = outputs(&out);
+    // Same length, other bytes: what an interrupted run under other settings (another issue date) leaves.
+    let clr = out.join("learners/N2025007/clr.json");
+    let json = std::fs::read_to_string(&clr).unwrap();
+    assert!(json.contains("Comprehensive Learner Record"));
+    std::fs::write(&clr, json.replacen("Comprehensive Learner Record", "Comprehensive Learner Recorx", 1)).unwrap();
+    let again = build(&out, &["-q"]);
+    assert!(text(&again.stderr).contains("built 1 learner(s) (27 kept unchanged"), "{}", text(&again.stderr));
+    assert!(outputs(&out) == first, "the rebuilt learner's files differ from the first run's");
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
 fn a_learner_with_a_rejected_record_is_skipped_and_reported() {
     let input = samples_copy("bad-learner-in");
     edit_line(&input.join("course_records.csv"), ",N2025003,", |l| {

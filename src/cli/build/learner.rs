@@ -7,7 +7,7 @@ use std::path::Path;
 
 use xtranscript::assemble::{Assembled, Assembler};
 use xtranscript::batch::{self, Reuse};
-use xtranscript::export::{self, Failure, LearnerEntry, file_entry_hashed};
+use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, file_entry_hashed};
 use xtranscript::issuer::Signer;
 use xtranscript::render::{self, TranscriptView, Verification, transcript_view};
 
@@ -55,8 +55,8 @@ impl Worker<'_> {
             return failed("the learner is not in learners.csv".to_string());
         };
         let inputs = batch::learner_fingerprint(learner, &records, &awards);
-        let size = |relative: &str| std::fs::metadata(self.out.join(relative)).ok().map(|m| m.len());
-        if let Reuse::Keep(entry) = batch::reuse(self.earlier, id, &inputs, self.force, size) {
+        let on_disk = |file: &FileEntry| on_disk(&self.out.join(&file.path), file);
+        if let Reuse::Keep(entry) = batch::reuse(self.earlier, id, &inputs, self.force, on_disk) {
             return Ok(Outcome::Kept(entry));
         }
         let Some(assembled) = self.assembler.learner(id) else {
@@ -141,6 +141,13 @@ impl Worker<'_> {
         self.writers.submit(Job { files, entry: entry.clone() })?;
         Ok(entry)
     }
+}
+
+/// Whether the file at `path` is the one `entry` records: its size first (no read when it differs), then
+/// its SHA-256.
+fn on_disk(path: &Path, entry: &FileEntry) -> bool {
+    let same_size = std::fs::metadata(path).is_ok_and(|m| m.len() == entry.bytes);
+    same_size && std::fs::read(path).is_ok_and(|bytes| export::hex_sha256(&bytes) == entry.sha256)
 }
 
 /// Why a learner with rejected rows is not built.
