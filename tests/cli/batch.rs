@@ -260,6 +260,25 @@ fn shards_build_disjoint_parts_that_merge_into_the_whole_run() {
 }
 
 /// Lines in the run's journal (header included), 0 if there is none yet.
+#[test]
+fn a_resharded_or_whole_run_keeps_what_the_shards_built() {
+    let out = temp_dir("reshard-out");
+    for k in 1..=2 {
+        assert_eq!(build(&out, &["-q", "--shard", &format!("{k}/2")]).status.code(), Some(0));
+    }
+    let sharded = outputs(&out);
+    let whole = build(&out, &["-q"]);
+    assert!(text(&whole.stderr).contains("built 0 learner(s) (28 kept unchanged"), "{}", text(&whole.stderr));
+    let third = build(&out, &["-q", "--shard", "1/3"]);
+    assert!(text(&third.stderr).contains("built 0 learner(s) ("), "{}", text(&third.stderr));
+    // The learners' files are those the shards wrote.
+    let now = outputs(&out);
+    for (path, bytes) in sharded.iter().filter(|(p, _)| p.starts_with("learners")) {
+        assert!(now.get(path) == Some(bytes), "{} changed", path.display());
+    }
+    let _ = std::fs::remove_dir_all(out);
+}
+
 fn journal_lines(out: &Path) -> usize {
     std::fs::read(out.join(".xtranscript-journal.jsonl")).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
 }

@@ -53,10 +53,15 @@ pub fn lock(files: &RunFiles) -> anyhow::Result<File> {
     }
 }
 
-/// The learners earlier runs of this shard finished under the same run fingerprint: the manifest's, then
-/// the journal's (an interrupted run's), the later winning.
+/// The learners earlier runs finished under the same run fingerprint: those of this shard in the other
+/// manifests of the output directory (the whole run's, another shard layout's), then this shard's manifest,
+/// then its journal (an interrupted run's), the later winning. A re-sharded run, or a whole run after
+/// sharded ones, so keeps what is already built; each kept file is checked against its SHA-256.
 pub fn earlier(files: &RunFiles, fingerprint: &str, shard: Shard) -> BTreeMap<String, LearnerEntry> {
     let mut finished = BTreeMap::new();
+    for manifest in other_manifests(files).into_iter().filter(|m| m.fingerprint == fingerprint) {
+        finished.extend(manifest.learners.into_iter().filter(|e| shard.contains(&e.id)).map(|e| (e.id.clone(), e)));
+    }
     if let Ok(bytes) = fs::read(&files.manifest)
         && let Ok(manifest) = Manifest::from_bytes(&bytes)
         && manifest.fingerprint == fingerprint
@@ -67,6 +72,23 @@ pub fn earlier(files: &RunFiles, fingerprint: &str, shard: Shard) -> BTreeMap<St
         finished.extend(Journal::finished(&bytes, fingerprint, &shard.to_string()));
     }
     finished
+}
+
+/// The manifests in the output directory (`manifest.json`, `manifest-shard-K-of-N.json`) but this shard's, in
+/// name order.
+fn other_manifests(files: &RunFiles) -> Vec<Manifest> {
+    let Some(out) = files.manifest.parent() else { return Vec::new() };
+    let Ok(entries) = fs::read_dir(out) else { return Vec::new() };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| *p != files.manifest)
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("manifest") && n.ends_with(".json"))
+        })
+        .collect();
+    paths.sort();
+    paths.iter().filter_map(|p| Manifest::from_bytes(&fs::read(p).ok()?).ok()).collect()
 }
 
 /// Every learner earlier runs of this shard recorded (the manifest's and the journal's), under any run
