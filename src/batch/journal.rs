@@ -43,24 +43,18 @@ impl Journal {
     /// (otherwise none). Lines that do not parse — the last one, torn by a kill — are ignored; a learner
     /// recorded twice keeps its last entry.
     pub fn finished(bytes: &[u8], fingerprint: &str, shard: &str) -> BTreeMap<String, LearnerEntry> {
-        Self::entries(bytes, shard, Some(fingerprint))
+        Self::read(bytes, shard).filter(|(f, _)| f == fingerprint).map(|(_, entries)| entries).unwrap_or_default()
     }
 
-    /// The learners a journal of `shard` records as finished, under whatever run fingerprint.
-    pub fn recorded(bytes: &[u8], shard: &str) -> BTreeMap<String, LearnerEntry> {
-        Self::entries(bytes, shard, None)
-    }
-
-    fn entries(bytes: &[u8], shard: &str, fingerprint: Option<&str>) -> BTreeMap<String, LearnerEntry> {
+    /// The run fingerprint of a journal of `shard` and the learners it records as finished (as
+    /// [`Journal::finished`]); `None` for a journal of another shard, or no journal.
+    pub fn read(bytes: &[u8], shard: &str) -> Option<(String, BTreeMap<String, LearnerEntry>)> {
         let mut lines = bytes.split(|&b| b == b'\n');
-        let header: Option<Header> = lines.next().and_then(|l| serde_json::from_slice(l).ok());
-        match header {
-            Some(h) if h.version == 1 && h.shard == shard && fingerprint.is_none_or(|f| h.fingerprint == f) => lines
-                .filter_map(|l| serde_json::from_slice::<LearnerEntry>(l).ok())
-                .map(|e| (e.id.clone(), e))
-                .collect(),
-            _ => BTreeMap::new(),
-        }
+        let header: Header = lines.next().and_then(|l| serde_json::from_slice(l).ok())?;
+        (header.version == 1 && header.shard == shard).then(|| {
+            let entries = lines.filter_map(|l| serde_json::from_slice::<LearnerEntry>(l).ok());
+            (header.fingerprint, entries.map(|e| (e.id.clone(), e)).collect())
+        })
     }
 }
 

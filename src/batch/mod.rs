@@ -14,7 +14,7 @@
 
 mod journal;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -158,8 +158,8 @@ pub fn reuse(
 /// longer in the input, or failed now. Their files no longer stand for the input. A directory that a
 /// learner of this run uses is never listed. Sorted by id.
 pub fn withdrawn(earlier: &BTreeMap<String, LearnerEntry>, built: &[LearnerEntry]) -> Vec<Withdrawn> {
-    let ids: std::collections::BTreeSet<&str> = built.iter().map(|e| e.id.as_str()).collect();
-    let directories: std::collections::BTreeSet<&str> = built.iter().map(|e| e.directory.as_str()).collect();
+    let ids: BTreeSet<&str> = built.iter().map(|e| e.id.as_str()).collect();
+    let directories: BTreeSet<&str> = built.iter().map(|e| e.directory.as_str()).collect();
     earlier
         .values()
         .filter(|e| !ids.contains(e.id.as_str()) && !directories.contains(e.directory.as_str()))

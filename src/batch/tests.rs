@@ -120,9 +120,11 @@ fn journal_keeps_complete_lines_of_the_same_run_only() {
     assert!(Journal::finished(&bytes, "fp", "1/2").is_empty());
     assert!(Journal::finished(b"", "fp", "1/1").is_empty());
     assert_eq!(Journal::file_name(Some("2/8")), ".xtranscript-journal-2-of-8.jsonl");
-    // What any run of the shard recorded, whatever its fingerprint.
-    assert_eq!(Journal::recorded(&bytes, "1/1").keys().collect::<Vec<_>>(), ["L1", "L2"]);
-    assert!(Journal::recorded(&bytes, "1/2").is_empty());
+    // What any run of the shard recorded, with its fingerprint.
+    let (fingerprint, recorded) = Journal::read(&bytes, "1/1").unwrap();
+    assert_eq!(fingerprint, "fp");
+    assert_eq!(recorded.keys().collect::<Vec<_>>(), ["L1", "L2"]);
+    assert!(Journal::read(&bytes, "1/2").is_none());
 }
 
 #[test]

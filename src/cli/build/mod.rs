@@ -233,8 +233,8 @@ impl RunState {
         std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
         let files = RunFiles::new(&args.out, shard);
         let lock = state::lock(&files)?;
-        let earlier = if args.force { BTreeMap::new() } else { state::earlier(&files, &fingerprint, shard) };
-        let recorded = state::recorded(&files, shard);
+        let state::EarlierRuns { finished: earlier, recorded } =
+            state::earlier_runs(&files, &fingerprint, shard, args.force);
         let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
         let inputs = setup::input_entries(&args.input, &input.files)?;
         Ok(RunState {

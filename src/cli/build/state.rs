@@ -53,25 +53,46 @@ pub fn lock(files: &RunFiles) -> anyhow::Result<File> {
     }
 }
 
-/// The learners earlier runs finished under the same run fingerprint: those of this shard in the other
-/// manifests of the output directory (the whole run's, another shard layout's), then this shard's manifest,
-/// then its journal (an interrupted run's), the later winning. A re-sharded run, or a whole run after
-/// sharded ones, so keeps what is already built; each kept file is checked against its SHA-256.
-pub fn earlier(files: &RunFiles, fingerprint: &str, shard: Shard) -> BTreeMap<String, LearnerEntry> {
-    let mut finished = BTreeMap::new();
-    for manifest in other_manifests(files).into_iter().filter(|m| m.fingerprint == fingerprint) {
-        finished.extend(manifest.learners.into_iter().filter(|e| shard.contains(&e.id)).map(|e| (e.id.clone(), e)));
+/// What earlier runs into the output directory left, read once when a run starts.
+pub struct EarlierRuns {
+    /// The learners finished under the same run fingerprint, to keep: those of this shard in the other
+    /// manifests of the directory (the whole run's, another shard layout's), then this shard's manifest,
+    /// then its journal (an interrupted run's), the later winning. A re-sharded run, or a whole run after
+    /// sharded ones, so keeps what is already built; each kept file is checked against its SHA-256.
+    /// Empty with `--force`.
+    pub finished: BTreeMap<String, LearnerEntry>,
+    /// Every learner this shard's manifest and journal record, under any run fingerprint: read before this
+    /// run's journal replaces the old one, to find the learners it withdraws.
+    pub recorded: BTreeMap<String, LearnerEntry>,
+}
+
+/// Reads what earlier runs of `shard` left in the output directory (each file once).
+pub fn earlier_runs(files: &RunFiles, fingerprint: &str, shard: Shard, force: bool) -> EarlierRuns {
+    let (mut finished, mut recorded) = (BTreeMap::new(), BTreeMap::new());
+    if !force {
+        for manifest in other_manifests(files).into_iter().filter(|m| m.fingerprint == fingerprint) {
+            let mine = manifest.learners.into_iter().filter(|e| shard.contains(&e.id));
+            finished.extend(mine.map(|e| (e.id.clone(), e)));
+        }
     }
-    if let Ok(bytes) = fs::read(&files.manifest)
-        && let Ok(manifest) = Manifest::from_bytes(&bytes)
-        && manifest.fingerprint == fingerprint
-    {
-        finished.extend(manifest.learners.into_iter().map(|e| (e.id.clone(), e)));
+    let own = fs::read(&files.manifest).ok().and_then(|bytes| Manifest::from_bytes(&bytes).ok());
+    if let Some(manifest) = own {
+        let same_run = !force && manifest.fingerprint == fingerprint;
+        for entry in manifest.learners {
+            if same_run {
+                finished.insert(entry.id.clone(), entry.clone());
+            }
+            recorded.insert(entry.id.clone(), entry);
+        }
     }
-    if let Ok(bytes) = fs::read(&files.journal) {
-        finished.extend(Journal::finished(&bytes, fingerprint, &shard.to_string()));
+    let journal = fs::read(&files.journal).ok().and_then(|bytes| Journal::read(&bytes, &shard.to_string()));
+    if let Some((journal_fingerprint, entries)) = journal {
+        if !force && journal_fingerprint == fingerprint {
+            finished.extend(entries.clone());
+        }
+        recorded.extend(entries);
     }
-    finished
+    EarlierRuns { finished, recorded }
 }
 
 /// The manifests in the output directory (`manifest.json`, `manifest-shard-K-of-N.json`) but this shard's, in
@@ -89,21 +110,6 @@ fn other_manifests(files: &RunFiles) -> Vec<Manifest> {
         .collect();
     paths.sort();
     paths.iter().filter_map(|p| Manifest::from_bytes(&fs::read(p).ok()?).ok()).collect()
-}
-
-/// Every learner earlier runs of this shard recorded (the manifest's and the journal's), under any run
-/// fingerprint: read before this run's journal replaces the old one, to find the learners it withdraws.
-pub fn recorded(files: &RunFiles, shard: Shard) -> BTreeMap<String, LearnerEntry> {
-    let mut recorded = BTreeMap::new();
-    if let Ok(bytes) = fs::read(&files.manifest)
-        && let Ok(manifest) = Manifest::from_bytes(&bytes)
-    {
-        recorded.extend(manifest.learners.into_iter().map(|e| (e.id.clone(), e)));
-    }
-    if let Ok(bytes) = fs::read(&files.journal) {
-        recorded.extend(Journal::recorded(&bytes, &shard.to_string()));
-    }
-    recorded
 }
 
 /// Moves a withdrawn learner's directory from `OUT/learners/` to `OUT/withdrawn/` (replacing an older
