@@ -147,6 +147,11 @@ pub struct TranscriptOptions {
     /// The program name printed when a learner has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_program: Option<String>,
+    /// Font files for the scripts the built-in DejaVu lacks (Chinese, Japanese, Korean), relative to the input
+    /// directory, in order. When fonts are named (here or with `--font`, which replaces these), no system font
+    /// is searched, so the PDFs do not depend on the machine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fonts: Vec<PathBuf>,
 }
 
 /// How input files are read.

@@ -80,7 +80,7 @@ fn column_mapping_names_must_exist() {
 fn schema_describes_every_key() {
     let full = format!(
         "{GOOD}\n[institution.address]\nstreet = \"1 Main St\"\nlocality = \"Town\"\nregion = \"ST\"\npostal_code = \"1\"\ncountry = \"X\"\ncountry_code = \"XX\"\n\
-         [transcript]\nissued_at = \"2026-01-01T00:00:00Z\"\nrepeat_policy = \"highest\"\nverification_url = \"https://v.example/\"\ndefault_program = \"P\"\nsalt_secret = \"0123456789abcdef\"\n\
+         [transcript]\nissued_at = \"2026-01-01T00:00:00Z\"\nrepeat_policy = \"highest\"\nverification_url = \"https://v.example/\"\ndefault_program = \"P\"\nsalt_secret = \"0123456789abcdef\"\nfonts = [\"fonts/cjk.ttf\"]\n\
          [input]\nencoding = \"windows-1252\"\ndelimiter = \"tab\"\ndate_format = \"us\"\nfile_encodings = {{ \"learners.csv\" = \"utf-8\" }}\n\
          [files]\nlearners = \"students.csv\"\n[columns.learners]\nlearner_id = \"ID\"\n\
          [mastery]\ndefault = {{ all = true }}\nframeworks = {{ \"F\" = {{ at_least = 2 }} }}\nitems = {{ \"X.1\" = {{ fraction = 0.5, min_level = 2 }} }}\n"

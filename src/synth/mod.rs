@@ -49,8 +49,19 @@ pub fn input_dir(learners: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
     let mut files = vec![("institution.toml".to_string(), records::INSTITUTION.as_bytes().to_vec())];
     files.extend(records::tables(learners, &framework, &mut rng));
     files.push(("frameworks/synthetic-outcomes.json".to_string(), framework.json.into_bytes()));
+    for (name, bytes) in SAMPLE_FONT {
+        files.push((format!("fonts/{name}"), bytes.to_vec()));
+    }
     files
 }
+
+/// The samples' CJK font subset (it has the characters of the generated names) and its license, so a generated
+/// input renders on a machine without CJK fonts; `samples/fonts/README.md` says where it comes from.
+const SAMPLE_FONT: [(&str, &[u8]); 3] = [
+    ("wqy-microhei-subset.ttf", include_bytes!("../../samples/fonts/wqy-microhei-subset.ttf")),
+    ("LICENSE-Apache-2.0.txt", include_bytes!("../../samples/fonts/LICENSE-Apache-2.0.txt")),
+    ("README.md", include_bytes!("../../samples/fonts/README.md")),
+];
 
 #[cfg(test)]
 mod tests;

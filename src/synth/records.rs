@@ -26,6 +26,7 @@ issued_at = "2026-06-01T00:00:00Z"
 repeat_policy = "last"
 verification_url = "https://registrar.synthetic.example.edu/verify/"
 salt_secret = "synthetic-benchmark-secret-0001"
+fonts = ["fonts/wqy-microhei-subset.ttf"]
 "#;
 
 const SUBJECTS: &[&str] = &["CS", "DS", "MATH", "STAT", "ENG", "HIST", "BIO", "PHYS"];

@@ -62,6 +62,13 @@ fn every_sample_pdf_has_the_name_courses_grades_and_gpa() {
             let cols: Vec<&str> = line.split_whitespace().collect();
             let n = cols.len();
             assert!(n >= 5 && cols[n - 5] == "yes", "{}: font not embedded: {line}", entry["id"]);
+            // Only the built-in faces and the font institution.toml names: never one the machine happens to have.
+            let face = cols[0].split_once('+').map_or(cols[0], |(_, f)| f);
+            assert!(
+                face.starts_with("DejaVu") || face == "wqy-microhei-subset",
+                "{}: a font not named by the input: {line}",
+                entry["id"]
+            );
         }
         let html = std::fs::read_to_string(dir.join("transcript.html")).unwrap();
         assert!(html.contains(&entry["id"].as_str().unwrap().to_string()));

@@ -59,7 +59,8 @@ pub struct BuildArgs {
     /// A directory of template overrides (transcript.html, style.css, labels.toml, layout.toml).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// Fallback font files for scripts DejaVu lacks (CJK …), in order; default: standard Debian fonts.
+    /// Fallback font files for scripts DejaVu lacks (CJK …), in order; default: `[transcript] fonts`, else the
+    /// standard Debian fonts.
     #[arg(long = "font", value_name = "FILE")]
     fonts: Vec<PathBuf>,
     /// Worker threads (default: one per CPU).
@@ -224,7 +225,7 @@ struct RunState {
 impl RunState {
     fn start(args: &BuildArgs, input: &Input, config: &Config, shard: Shard) -> anyhow::Result<RunState> {
         let signer = setup::signer(args, config)?;
-        let rendering = setup::rendering(args)?;
+        let rendering = setup::rendering(args, config)?;
         let salt_secret = setup::salt_secret(config);
         let issued_at = setup::issue_date(args, config)?;
         let shared =

@@ -25,8 +25,18 @@ pub struct Rendering {
     pub sources: Vec<(String, Vec<u8>)>,
 }
 
+/// The font files to load: `--font`, else `[transcript] fonts` (relative to the input directory); none means
+/// the standard Debian fallbacks.
+fn font_files(args: &BuildArgs, config: &Config) -> Vec<PathBuf> {
+    if args.fonts.is_empty() {
+        config.transcript.fonts.iter().map(|f| args.input.join(f)).collect()
+    } else {
+        args.fonts.clone()
+    }
+}
+
 /// Reads `--templates DIR` (sorted by name) and the fonts.
-pub fn rendering(args: &BuildArgs) -> anyhow::Result<Rendering> {
+pub fn rendering(args: &BuildArgs, config: &Config) -> anyhow::Result<Rendering> {
     let mut sources = Vec::new();
     let templates = match &args.templates {
         None => Templates::embedded(),
@@ -45,12 +55,18 @@ pub fn rendering(args: &BuildArgs) -> anyhow::Result<Rendering> {
         }
     };
     let mut font_bytes = Vec::new();
-    let (fonts, warnings) = load_fonts(&args.fonts, |p: &Path| {
+    let (fonts, warnings) = load_fonts(&font_files(args, config), |p: &Path| {
         let bytes = std::fs::read(p)?;
         font_bytes.push((format!("font {}", p.display()), bytes.clone()));
         Ok(bytes)
     })
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .map_err(|e| match args.fonts.is_empty() {
+        true => anyhow::anyhow!(
+            "{e}\n  help: the font is named in institution.toml, [transcript] fonts (relative to the input directory): \
+             fix the path, or remove the entry to use the system's fonts"
+        ),
+        false => anyhow::anyhow!("{e}"),
+    })?;
     for w in warnings {
         eprintln!("xtranscript: warning: {w}");
     }
