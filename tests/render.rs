@@ -52,6 +52,8 @@ fn write(name: &str, bytes: &[u8]) -> PathBuf {
 fn poppler() -> bool {
     let ok = Command::new("pdftotext").arg("-v").output().is_ok_and(|o| o.status.success());
     if !ok {
+        // .ci/run installs it and sets XTRANSCRIPT_REQUIRE_TOOLS: there the checks must run.
+        assert!(std::env::var_os("XTRANSCRIPT_REQUIRE_TOOLS").is_none(), "poppler-utils is required in CI");
         eprintln!("note: poppler-utils is not installed (apt-get install poppler-utils): PDF text checks skipped");
     }
     ok
