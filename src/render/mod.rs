@@ -6,6 +6,7 @@
 //! - [`Templates`]: `templates/` embedded in the binary, with per-file overrides.
 //! - [`Fonts`]: DejaVu built in, fallback fonts for CJK found at Debian paths
 //!   ([`load_fonts`]).
+//! - [`logo_from_file`]: the institution's logo (JPEG or PNG), checked once per run.
 //! - The PDF: A4 or Letter, a registrar's order (institution header, learner block with
 //!   the verification QR code, academic record by term with term and cumulative totals,
 //!   degrees, competencies, badges and certificates, grading scale, verification),
@@ -16,6 +17,7 @@
 
 mod fonts;
 mod labels;
+mod logo;
 mod pdf;
 mod qr;
 mod sample;
@@ -28,6 +30,7 @@ use std::fmt;
 
 pub use fonts::{DEBIAN_FALLBACKS, FallbackCandidate, FontWarning, Fonts, Script, load_fonts};
 pub use labels::{Labels, Layout, PageSize, Section};
+pub use logo::logo_from_file;
 pub use pdf::pdf;
 pub use templates::Templates;
 pub use transcript::{Verification, transcript_view};
@@ -61,6 +64,11 @@ pub enum RenderError {
         /// What is wrong.
         message: String,
     },
+    /// The logo file is not a JPEG or PNG image that can be printed.
+    Logo {
+        /// What is wrong.
+        message: String,
+    },
     /// Text has characters no loaded font has: printing it would show boxes.
     MissingGlyphs {
         /// The text.
@@ -79,6 +87,7 @@ impl fmt::Display for RenderError {
         match self {
             RenderError::Template { name, message } => write!(f, "template {name}: {message}"),
             RenderError::Font { name, message } => write!(f, "font {name}: {message}"),
+            RenderError::Logo { message } => write!(f, "logo: {message}"),
             RenderError::MissingGlyphs { text, chars } => {
                 let list: Vec<String> = chars.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
                 write!(

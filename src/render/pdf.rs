@@ -14,6 +14,7 @@ use printpdf::{
 use super::RenderError;
 use super::fonts::{Fonts, Style};
 use super::labels::{Layout, Section};
+use super::logo::jpeg_size;
 use super::qr::qr_pixels;
 use super::text::{Shaped, shape, wrap, wrap_shaped};
 use super::view::{CourseRow, Logo, Totals, TranscriptView};
@@ -1009,37 +1010,15 @@ fn grouped(hex: &str) -> String {
 
 fn logo_size(logo: Option<&Logo>) -> (f32, f32) {
     match logo {
-        Some(Logo::Raw { width, height, .. }) => (*width as f32, *height as f32),
+        Some(Logo::Raw { width, height, .. } | Logo::Png { width, height, .. }) => (*width as f32, *height as f32),
         Some(Logo::Jpeg(bytes)) => jpeg_size(bytes).map_or((1.0, 1.0), |(w, h, _)| (f32::from(w), f32::from(h))),
         None => (1.0, 1.0),
     }
 }
 
-/// Width, height and components of a JPEG, from its start-of-frame segment.
-fn jpeg_size(bytes: &[u8]) -> Option<(u16, u16, u8)> {
-    if bytes.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut i = 2;
-    while i + 9 < bytes.len() {
-        if bytes[i] != 0xFF {
-            return None;
-        }
-        let marker = bytes[i + 1];
-        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        if matches!(marker, 0xC0..=0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF) {
-            let h = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]);
-            let w = u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]);
-            return Some((w, h, bytes[i + 9]));
-        }
-        i += 2 + len;
-    }
-    None
-}
-
 fn logo_xobject(logo: &Logo) -> Result<XObject, RenderError> {
     match logo {
-        Logo::Raw { width, height, channels, pixels } => {
+        Logo::Raw { width, height, channels, pixels } | Logo::Png { width, height, channels, pixels, .. } => {
             let format = match channels {
                 1 => RawImageFormat::R8,
                 3 => RawImageFormat::RGB8,

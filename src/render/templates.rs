@@ -108,8 +108,13 @@ impl Templates {
             .map_err(|e| RenderError::Template { name: "transcript.html".to_string(), message: tera_message(&e) })?;
         context.insert("layout", &self.layout);
         context.insert("qr_svg", &super::qr::qr_svg(&view.verification.url)?);
-        if let Some(Logo::Jpeg(bytes)) = &view.institution.logo {
-            context.insert("logo_data_uri", &format!("data:image/jpeg;base64,{}", base64(bytes)));
+        let file = match &view.institution.logo {
+            Some(Logo::Jpeg(bytes)) => Some(("image/jpeg", bytes)),
+            Some(Logo::Png { file, .. }) => Some(("image/png", file)),
+            Some(Logo::Raw { .. }) | None => None,
+        };
+        if let Some((media_type, bytes)) = file {
+            context.insert("logo_data_uri", &format!("data:{media_type};base64,{}", base64(bytes)));
         }
         self.tera
             .render("transcript.html", &context)

@@ -100,7 +100,7 @@ pub struct InstitutionView {
     pub identifiers: Vec<IdentifierView>,
     /// Contact lines: web site, e-mail, phone.
     pub contact: Vec<String>,
-    /// A logo, printed at the top left (not serialized; the HTML gets a data URI for JPEG logos).
+    /// A logo, printed at the top left (not serialized; the HTML gets a data URI of a JPEG or PNG file).
     #[serde(skip)]
     pub logo: Option<Logo>,
 }
@@ -119,6 +119,20 @@ pub enum Logo {
         /// Bytes a pixel: 1 (gray) or 3 (RGB).
         channels: u8,
         /// The pixels.
+        pixels: Vec<u8>,
+    },
+    /// A PNG file ([`crate::render::logo_from_file`]): its pixels for the PDF (as [`Logo::Raw`]), the file for
+    /// the HTML.
+    Png {
+        /// The PNG file.
+        file: Vec<u8>,
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// Bytes a pixel: 1 (gray) or 3 (RGB).
+        channels: u8,
+        /// The pixels, transparency laid over white.
         pixels: Vec<u8>,
     },
 }

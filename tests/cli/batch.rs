@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{TEST_KEY, build, root, temp_dir, text, tree, xtranscript};
+use super::{TEST_KEY, build, copy_dir, root, temp_dir, text, tree, xtranscript};
 
 fn manifest(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
@@ -20,18 +20,6 @@ fn samples_copy(name: &str) -> PathBuf {
     let dir = temp_dir(name);
     copy_dir(&root().join("samples"), &dir);
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 /// Replaces the first line of `file` containing `needle` by `f(line)`.

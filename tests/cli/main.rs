@@ -231,6 +231,19 @@ fn graph_dot_renders_with_graphviz() {
     assert!(text(&svg.stdout).contains("<svg"));
 }
 
+/// Copies the directory tree `from` to `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("xt-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -72,6 +72,30 @@ fn every_sample_pdf_has_the_name_courses_grades_and_gpa() {
         }
         let html = std::fs::read_to_string(dir.join("transcript.html")).unwrap();
         assert!(html.contains(&entry["id"].as_str().unwrap().to_string()));
+        assert!(html.contains(r#"<img src="data:image/png;base64,"#), "{}: no logo in the HTML", entry["id"]);
+        // The logo (samples/seal.png, 120×120 RGBA laid over white) on page 1, beside the 49×49 QR code.
+        let images = tool("pdfimages", &["-list", pdf.to_str().unwrap()]).unwrap();
+        let logo = images.lines().skip(2).map(|l| l.split_whitespace().collect::<Vec<_>>()).find(|c| c[3] == "120");
+        assert!(
+            logo.is_some_and(|c| c[0] == "1" && c[4] == "120" && c[5] == "rgb"),
+            "{}: no logo on page 1:\n{images}",
+            entry["id"]
+        );
     }
     let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn a_logo_that_is_not_an_image_stops_the_build_before_any_learner() {
+    let input = temp_dir("bad-logo-in");
+    copy_dir(&root().join("samples"), &input);
+    std::fs::write(input.join("seal.png"), "GIF89a not really").unwrap();
+    let out = temp_dir("bad-logo-out");
+    let built = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY]);
+    let stderr = text(&built.stderr);
+    assert_eq!(built.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("seal.png: logo: not a JPEG or PNG file"), "{stderr}");
+    assert!(stderr.contains("[institution] logo"), "{stderr}");
+    assert!(!out.join("learners").exists(), "nothing built");
+    let _ = std::fs::remove_dir_all(input);
 }

@@ -65,7 +65,8 @@ impl Worker<'_> {
         let counts = counts(&assembled);
         // The view prints the digest of the signed clr.json: it is filled in once the text is written.
         let labels = self.rendering.templates.labels();
-        let view = transcript_view(self.assembler, &assembled, labels, Verification { clr_sha256: "" });
+        let mut view = transcript_view(self.assembler, &assembled, labels, Verification { clr_sha256: "" });
+        view.institution.logo.clone_from(&self.rendering.logo);
         let created = self.assembler.issued_at.to_string();
         let nested = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
         let signed = match self.signer.sign_transcript(nested, |nested| assembled.clr_with(nested), &created) {

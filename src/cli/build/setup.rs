@@ -10,7 +10,7 @@ use xtranscript::export::{self, FileEntry};
 use xtranscript::ingest::Input;
 use xtranscript::issuer::Signer;
 use xtranscript::model::Timestamp;
-use xtranscript::render::{Fonts, Templates, load_fonts};
+use xtranscript::render::{Fonts, Logo, Templates, load_fonts, logo_from_file};
 use xtranscript::sign::{Suite, public_key_multibase};
 
 use super::{BuildArgs, SuiteArg};
@@ -21,6 +21,8 @@ pub struct Rendering {
     pub templates: Templates,
     /// Fonts (DejaVu and fallbacks).
     pub fonts: Fonts,
+    /// The institution's logo (`[institution] logo`), checked.
+    pub logo: Option<Logo>,
     /// Every override and font file read: name and bytes.
     pub sources: Vec<(String, Vec<u8>)>,
 }
@@ -71,7 +73,25 @@ pub fn rendering(args: &BuildArgs, config: &Config) -> anyhow::Result<Rendering>
         eprintln!("xtranscript: warning: {w}");
     }
     sources.extend(font_bytes);
-    Ok(Rendering { templates, fonts, sources })
+    let logo = match &config.institution.logo {
+        None => None,
+        Some(file) => {
+            let path = args.input.join(file);
+            let bytes = std::fs::read(&path).with_context(|| {
+                format!("reading the logo {} (institution.toml, [institution] logo)", path.display())
+            })?;
+            let logo = logo_from_file(&bytes).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: {e}\n  help: [institution] logo in institution.toml names a JPEG or PNG file, relative to \
+                     the input directory",
+                    path.display()
+                )
+            })?;
+            sources.push((format!("logo {}", path.display()), bytes));
+            Some(logo)
+        }
+    };
+    Ok(Rendering { templates, fonts, logo, sources })
 }
 
 impl SuiteArg {
