@@ -234,6 +234,13 @@ impl Config {
 }
 
 impl Config {
+    /// The files institution.toml names for rendering, as written (relative to its directory): the logo, then
+    /// the fonts, each with its setting's name.
+    pub fn rendering_files(&self) -> Vec<(&'static str, &Path)> {
+        let logo = self.institution.logo.iter().map(|p| ("[institution] logo", p.as_path()));
+        logo.chain(self.transcript.fonts.iter().map(|p| ("[transcript] fonts", p.as_path()))).collect()
+    }
+
     /// `[files]` and `[columns.*]` may only name tables and columns that exist.
     fn validate_layout(&self, text: &str, file: &Path, diags: &mut Diagnostics) {
         let table = |name: &str| TABLES.iter().find(|t| t.name == name);
@@ -272,7 +279,8 @@ pub fn is_http_url(s: &str) -> bool {
 
 /// The position of the first occurrence of `needle` in the config text (the value a
 /// diagnostic is about), or the file alone.
-fn locate(text: &str, file: &Path, needle: &str) -> Origin {
+/// Where `needle` first occurs in `text` (the file alone when it does not).
+pub(crate) fn locate(text: &str, file: &Path, needle: &str) -> Origin {
     match text.find(needle) {
         Some(offset) if !needle.is_empty() => {
             let (line, column) = line_column(text, offset);

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::csv::links::Failed;
 use super::csv::{self as tables, Layouts, ReadOptions, TABLES};
 use super::{case, pesc};
-use crate::config::Config;
+use crate::config::{Config, locate};
 use crate::diag::{Code, Diagnostics, Origin};
 use crate::model::{Framework, LearnerSubset, Records};
 
@@ -165,6 +165,7 @@ fn load_input_dir(
             }
         }
     }
+    check_rendering_files(&config, dir, &text, &config_path, diags);
     // PESC transcripts are told apart (home or transfer) by the institution's settings.
     input.config = Some(config);
     for sub in ["frameworks", "pesc"] {
@@ -173,6 +174,23 @@ fn load_input_dir(
             for file in files_below(&sub, diags) {
                 load_file(&file, input, diags);
             }
+        }
+    }
+}
+
+/// The logo and fonts institution.toml names must be files (`build` reads and checks them before the first
+/// learner), so that `check` finds a wrong path too.
+fn check_rendering_files(config: &Config, dir: &Path, text: &str, config_path: &Path, diags: &mut Diagnostics) {
+    for (setting, name) in config.rendering_files() {
+        if !dir.join(name).is_file() {
+            let written = name.to_string_lossy();
+            diags
+                .error(
+                    Code::MissingFile,
+                    locate(text, config_path, &written),
+                    format!("{setting} names {written:?}, which is not a file"),
+                )
+                .help(format!("paths are relative to {}; fix it, or remove the entry", dir.display()));
         }
     }
 }
