@@ -1,0 +1,135 @@
+//! The blocks of the flow: section titles, table headers and rows (wrapped, kept together), paragraphs.
+
+use printpdf::Color;
+
+use super::super::RenderError;
+use super::super::fonts::Style;
+use super::super::text::{wrap, wrap_shaped};
+use super::table::{Cell, CellLines, Table, ink, muted, rule};
+use super::writer::Writer;
+use super::{BODY, LEADING, SMALL};
+
+impl Writer<'_> {
+    // ---- blocks ---------------------------------------------------------------------------
+
+    /// A section title with a rule under it; keeps `keep` points of content with it.
+    pub(super) fn section(&mut self, title: &str, keep: f32) -> Result<(), RenderError> {
+        self.y -= 8.0;
+        self.ensure(20.0 + keep, None)?;
+        self.section_title(title)
+    }
+
+    pub(super) fn section_title(&mut self, title: &str) -> Result<(), RenderError> {
+        let accent = self.accent.clone();
+        for line in wrap(self.fonts, Style::Bold, 9.5, &title.to_uppercase(), self.content_width())? {
+            self.text_at(self.left(), self.y - 9.0, 9.5, Style::Bold, &accent, &line)?;
+            self.y -= 12.0;
+        }
+        self.hrule(self.left(), self.content_width(), self.y - 0.5, 0.6, &accent);
+        self.y -= 5.0;
+        Ok(())
+    }
+
+    /// A bold line over a table (a framework's title).
+    pub(super) fn subtitle(&mut self, text: &str) -> Result<(), RenderError> {
+        for line in wrap(self.fonts, Style::Bold, 9.0, text, self.content_width())? {
+            self.text_at(self.left(), self.y - 9.0, 9.0, Style::Bold, &ink(), &line)?;
+            self.y -= 11.5;
+        }
+        self.y -= 1.0;
+        Ok(())
+    }
+
+    pub(super) fn table_header(&mut self, table: &Table) -> Result<(), RenderError> {
+        if table.header.is_empty() {
+            return Ok(());
+        }
+        let mut x = self.left() + table.x;
+        let baseline = self.y - 8.0;
+        for (col, title) in table.cols.iter().zip(&table.header) {
+            self.text_aligned((x + 3.0, col.width - 6.0, col.align), baseline, SMALL, Style::Bold, &muted(), title)?;
+            x += col.width;
+        }
+        let w: f32 = table.cols.iter().map(|c| c.width).sum();
+        self.hrule(self.left() + table.x, w, self.y - 11.5, 0.5, &rule());
+        self.y -= 14.0;
+        Ok(())
+    }
+
+    /// The lines of each cell, wrapped to its column.
+    fn layout_cells(&self, table: &Table, cells: &[Cell]) -> Result<Vec<CellLines>, RenderError> {
+        cells
+            .iter()
+            .zip(&table.cols)
+            .map(|(cell, col)| {
+                let w = col.width - 6.0 - cell.indent;
+                let lines = if cell.text.is_empty() {
+                    Vec::new()
+                } else {
+                    wrap_shaped(self.fonts, cell.style, cell.size, &cell.text, w)?
+                };
+                let notes = match &cell.note {
+                    Some(n) => wrap_shaped(self.fonts, Style::Regular, SMALL - 0.5, n, w)?,
+                    None => Vec::new(),
+                };
+                Ok((lines, notes))
+            })
+            .collect()
+    }
+
+    fn row_height(cells: &[Cell], laid: &[CellLines]) -> f32 {
+        cells
+            .iter()
+            .zip(laid)
+            .map(|(c, (lines, notes))| {
+                lines.len() as f32 * c.size * LEADING + notes.len() as f32 * (SMALL - 0.5) * LEADING
+            })
+            .fold(BODY * LEADING, f32::max)
+            + 4.0
+    }
+
+    /// A table row; `keep` more points must fit on the same page (e.g. the totals under a term's last course).
+    pub(super) fn row(&mut self, table: &Table, cells: &[Cell], keep: f32) -> Result<(), RenderError> {
+        let laid = self.layout_cells(table, cells)?;
+        let h = Self::row_height(cells, &laid);
+        self.ensure(h + keep, Some(table))?;
+        let first =
+            cells.iter().zip(&laid).filter(|(_, (l, _))| !l.is_empty()).map(|(c, _)| c.size).fold(0.0, f32::max);
+        let mut x = self.left() + table.x;
+        for ((cell, col), (lines, notes)) in cells.iter().zip(&table.cols).zip(&laid) {
+            let mut y = self.y - 2.0 - first;
+            let cx = x + 3.0 + cell.indent;
+            let cw = col.width - 6.0 - cell.indent;
+            for line in lines {
+                self.draw_aligned((cx, cw, col.align), y, cell.size, &cell.color, line);
+                y -= cell.size * LEADING;
+            }
+            for line in notes {
+                y += (cell.size - SMALL) * LEADING * 0.5;
+                self.draw_aligned((cx, cw, col.align), y, SMALL - 0.5, &muted(), line);
+                y -= (SMALL - 0.5) * LEADING;
+            }
+            x += col.width;
+        }
+        self.y -= h;
+        Ok(())
+    }
+
+    /// A paragraph of wrapped text across the content width.
+    pub(super) fn paragraph(
+        &mut self,
+        text: &str,
+        size: f32,
+        style: Style,
+        color: &Color,
+        indent: f32,
+    ) -> Result<(), RenderError> {
+        let lines = wrap(self.fonts, style, size, text, self.content_width() - indent)?;
+        for line in lines {
+            self.ensure(size * LEADING + 2.0, None)?;
+            self.text_at(self.left() + indent, self.y - size, size, style, color, &line)?;
+            self.y -= size * LEADING;
+        }
+        Ok(())
+    }
+}

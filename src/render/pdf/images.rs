@@ -1,0 +1,105 @@
+//! The images: the institution's logo (a JPEG as is, or its pixels) and the QR code as XObjects.
+
+use printpdf::{DictItem, ExternalStream, ExternalXObject, RawImage, RawImageData, RawImageFormat, XObject};
+
+use super::super::RenderError;
+use super::super::logo::jpeg_size;
+use super::super::view::Logo;
+use super::deflate::Deflater;
+
+pub(super) fn logo_size(logo: Option<&Logo>) -> (f32, f32) {
+    match logo {
+        Some(Logo::Raw { width, height, .. } | Logo::Png { width, height, .. }) => (*width as f32, *height as f32),
+        Some(Logo::Jpeg(bytes)) => jpeg_size(bytes).map_or((1.0, 1.0), |(w, h, _)| (f32::from(w), f32::from(h))),
+        None => (1.0, 1.0),
+    }
+}
+
+pub(super) fn logo_xobject(logo: &Logo) -> Result<XObject, RenderError> {
+    match logo {
+        Logo::Raw { width, height, channels, pixels } | Logo::Png { width, height, channels, pixels, .. } => {
+            let format = match channels {
+                1 => RawImageFormat::R8,
+                3 => RawImageFormat::RGB8,
+                n => return Err(RenderError::Pdf(format!("a raw logo has 1 or 3 channels, not {n}"))),
+            };
+            if pixels.len() != *width as usize * *height as usize * usize::from(*channels) {
+                return Err(RenderError::Pdf("the raw logo's pixel count does not match its size".to_string()));
+            }
+            Ok(XObject::Image(RawImage {
+                pixels: RawImageData::U8(pixels.clone()),
+                width: *width as usize,
+                height: *height as usize,
+                data_format: format,
+                tag: Vec::new(),
+            }))
+        }
+        Logo::Jpeg(bytes) => {
+            let (w, h, components) =
+                jpeg_size(bytes).ok_or_else(|| RenderError::Pdf("the logo is not a JPEG file".to_string()))?;
+            let space = match components {
+                1 => "DeviceGray",
+                3 => "DeviceRGB",
+                4 => "DeviceCMYK",
+                n => return Err(RenderError::Pdf(format!("a JPEG logo with {n} components"))),
+            };
+            let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
+            let dict = [
+                ("Type", name("XObject")),
+                ("Subtype", name("Image")),
+                ("Width", DictItem::Int(i64::from(w))),
+                ("Height", DictItem::Int(i64::from(h))),
+                ("ColorSpace", name(space)),
+                ("BitsPerComponent", DictItem::Int(8)),
+                ("Filter", name("DCTDecode")),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            Ok(XObject::External(ExternalXObject {
+                stream: ExternalStream { dict, content: bytes.clone(), compress: false },
+                width: None,
+                height: None,
+                dpi: None,
+            }))
+        }
+    }
+}
+
+/// An 8-bit grayscale image XObject, compressed.
+pub(super) fn gray_image(side: usize, pixels: &[u8], deflater: &mut Deflater) -> Result<XObject, RenderError> {
+    let data = deflater.deflate(pixels).ok_or_else(|| RenderError::Pdf("cannot compress an image".to_string()))?;
+    let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
+    let dict = [
+        ("Type", name("XObject")),
+        ("Subtype", name("Image")),
+        ("Width", DictItem::Int(side as i64)),
+        ("Height", DictItem::Int(side as i64)),
+        ("ColorSpace", name("DeviceGray")),
+        ("BitsPerComponent", DictItem::Int(8)),
+        ("Interpolate", DictItem::Bool(false)),
+        ("Filter", name("FlateDecode")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Ok(XObject::External(ExternalXObject {
+        stream: ExternalStream { dict, content: data, compress: false },
+        width: None,
+        height: None,
+        dpi: None,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jpeg_size_reads_the_frame_header() {
+        // SOI, APP0 (length 4), SOF0: length 11, precision 8, height 2, width 3, 3 components.
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x0B, 8, 0, 2, 0, 3, 3, 0, 0, 0];
+        assert_eq!(jpeg_size(&jpeg), Some((3, 2, 3)));
+        assert_eq!(jpeg_size(b"not a jpeg"), None);
+    }
+}

@@ -1,0 +1,149 @@
+//! The PDF transcript: a small flow layout (pages, tables with repeated headers,
+//! wrapped cells) drawn with printpdf operations, then finished with lopdf for what
+//! printpdf does not set (document language, a deterministic file identifier).
+
+mod blocks;
+mod deflate;
+mod images;
+mod record;
+mod sections;
+mod table;
+mod writer;
+
+use std::collections::BTreeSet;
+
+use lopdf::{Object, StringFormat};
+use printpdf::{
+    Color, FontId, OffsetDateTime, PdfDocument, PdfFont, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Pt, Rect, Rgb,
+    XObjectId,
+};
+
+use super::RenderError;
+use super::fonts::Fonts;
+use super::labels::Layout;
+use super::qr::qr_pixels;
+use super::view::TranscriptView;
+use deflate::{Deflater, compress};
+use images::{gray_image, logo_xobject};
+use table::font_tag;
+use writer::{StreamState, Writer};
+
+const MARGIN_X: f32 = 48.0;
+const MARGIN_TOP: f32 = 42.0;
+const MARGIN_BOTTOM: f32 = 58.0;
+const BODY: f32 = 8.5;
+const SMALL: f32 = 7.5;
+const LEADING: f32 = 1.3;
+const QR_ID: &str = "QRCODE";
+const LOGO_ID: &str = "LOGO";
+/// Room for the operations of the first page, and beyond the previous page's count for the next one
+/// (its footer included).
+const FIRST_PAGE_OPS: usize = 1024;
+const PAGE_OPS_SLACK: usize = 64;
+
+/// Seconds since 1970 of an ISO date at the start of `text` (the PDF's creation date).
+fn issue_timestamp(text: &str) -> i64 {
+    crate::model::Date::parse_iso(text.get(..10).unwrap_or(text)).map_or(0, |d| d.days_since_epoch() * 86_400)
+}
+
+/// A 64-bit FNV-1a hash, for the document identifier.
+fn fnv(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Renders the transcript to PDF bytes. The same view, fonts and layout give the same bytes.
+pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<u8>, RenderError> {
+    let (width, height) = layout.page_size.points();
+    let (r, g, b) = layout.accent_rgb();
+    let mut w = Writer {
+        view,
+        fonts,
+        layout,
+        accent: Color::Rgb(Rgb { r, g, b, icc_profile: None }),
+        width,
+        height,
+        pages: Vec::new(),
+        ops: Vec::with_capacity(FIRST_PAGE_OPS),
+        y: height - MARGIN_TOP,
+        used: BTreeSet::new(),
+        has_logo: view.institution.logo.is_some(),
+        term: None,
+        state: StreamState::default(),
+    };
+    w.body()?;
+
+    let title = view.document_title();
+    let mut doc = PdfDocument::new(&title);
+    let info = &mut doc.metadata.info;
+    info.author = view.institution.name.clone();
+    info.creator = "xtranscript".to_string();
+    info.producer = concat!("xtranscript ", env!("CARGO_PKG_VERSION"), " (printpdf)").to_string();
+    info.subject = format!("{} \u{2014} {} ({})", view.labels.document_title, view.learner.name, view.learner.id);
+    info.identifier = view.verification.clr_sha256.clone();
+    let issued = OffsetDateTime::from_unix_timestamp(issue_timestamp(&view.issue_date))
+        .map_err(|e| RenderError::Pdf(e.to_string()))?;
+    info.creation_date = issued;
+    info.modification_date = issued;
+    info.metadata_date = issued;
+    for &face in &w.used {
+        doc.resources.fonts.map.insert(FontId(font_tag(face)), PdfFont::new(fonts.faces[face].font.clone()));
+    }
+    let mut deflater = Deflater::take();
+    let (side, pixels) = qr_pixels(&view.verification.url)?;
+    doc.resources.xobjects.map.insert(XObjectId(QR_ID.to_string()), gray_image(side, &pixels, &mut deflater)?);
+    if let Some(logo) = &view.institution.logo {
+        doc.resources.xobjects.map.insert(XObjectId(LOGO_ID.to_string()), logo_xobject(logo)?);
+    }
+    let page_count = w.pages.len();
+    doc.pages = w
+        .pages
+        .into_iter()
+        .map(|ops| {
+            let rect = Rect::from_wh(Pt(width), Pt(height));
+            PdfPage { media_box: rect.clone(), trim_box: rect.clone(), crop_box: rect, ops }
+        })
+        .collect();
+
+    let options = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+    if let Some(e) = warnings.iter().find(|w| w.severity == PdfParseErrorSeverity::Error) {
+        return Err(RenderError::Pdf(e.msg.clone()));
+    }
+    // What printpdf leaves out or makes random: the language, and a file identifier
+    // derived from the content instead of a counter.
+    let id = format!(
+        "{:016x}",
+        fnv(&[&view.verification.clr_sha256, &view.learner.id, &view.issue_date, &title, &page_count.to_string()])
+    );
+    let id = Object::String(id.into_bytes(), StringFormat::Hexadecimal);
+    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let catalog = lo.catalog_mut().map_err(|e| RenderError::Pdf(e.to_string()))?;
+    catalog.set("Lang", Object::String(view.language.as_bytes().to_vec(), StringFormat::Literal));
+    let mut prefs = lopdf::Dictionary::new();
+    prefs.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    compress(&mut lo, &mut deflater);
+    deflater.keep();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_date_is_the_creation_date() {
+        assert_eq!(issue_timestamp("2026-06-15"), 20_619 * 86_400);
+        assert_eq!(issue_timestamp("15 June 2026"), 0);
+    }
+}

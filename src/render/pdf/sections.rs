@@ -1,0 +1,313 @@
+//! The transcript's sections other than the academic record, and the body that lays them all out in order.
+
+use printpdf::Color;
+
+use super::super::RenderError;
+use super::super::fonts::Style;
+use super::super::labels::Section;
+use super::super::text::{shape, wrap};
+use super::table::{Align, Cell, Col, Table, band, ink, muted, rule};
+use super::writer::Writer;
+use super::{BODY, LEADING, QR_ID, SMALL};
+
+impl Writer<'_> {
+    /// The learner block: labelled fields in a frame, the verification QR code at its right.
+    fn learner_block(&mut self) -> Result<(), RenderError> {
+        let l = &self.view.labels;
+        let learner = &self.view.learner;
+        let mut fields: Vec<(String, String)> =
+            vec![(l.name.clone(), learner.name.clone()), (l.student_id.clone(), learner.id.clone())];
+        for (label, value) in
+            [(&l.birth_date, &learner.birth_date), (&l.program, &learner.program), (&l.degree, &learner.degree)]
+        {
+            if let Some(v) = value {
+                fields.push((label.clone(), v.clone()));
+            }
+        }
+        let qr = 66.0;
+        let pad = 8.0;
+        let label_w = 78.0;
+        let value_w = self.content_width() - qr - 3.0 * pad - label_w - 10.0;
+        let mut rows = Vec::new();
+        for (label, value) in fields {
+            let size = if rows.is_empty() { 11.0 } else { 9.0 };
+            rows.push((label, wrap(self.fonts, Style::Bold, size, &value, value_w)?, size));
+        }
+        let text_h: f32 = rows.iter().map(|(_, lines, size)| lines.len() as f32 * size * LEADING + 3.0).sum();
+        let h = text_h.max(qr + 10.0) + 2.0 * pad - 4.0;
+        let top = self.y;
+        self.fill(self.left(), top - h, self.content_width(), h, &band());
+        let accent = self.accent.clone();
+        self.frame(self.left(), top - h, self.content_width(), h, 0.6, &accent);
+        let mut y = top - pad;
+        for (label, lines, size) in &rows {
+            self.text_at(self.left() + pad, y - size + 0.5, SMALL, Style::Regular, &muted(), label)?;
+            for line in lines {
+                self.text_at(self.left() + pad + label_w, y - size, *size, Style::Bold, &ink(), line)?;
+                y -= size * LEADING;
+            }
+            y -= 3.0;
+        }
+        let qx = self.right() - pad - qr;
+        self.image(QR_ID, qx, top - pad - qr, qr, qr);
+        let caption = self.view.labels.scan_to_verify.clone();
+        self.text_aligned(
+            (qx - 10.0, qr + 20.0, Align::Center),
+            top - pad - qr - 6.5,
+            6.5,
+            Style::Regular,
+            &muted(),
+            &caption,
+        )?;
+        self.y = top - h - 6.0;
+        Ok(())
+    }
+
+    fn degrees(&mut self) -> Result<(), RenderError> {
+        if self.view.degrees.is_empty() {
+            return Ok(());
+        }
+        let l = &self.view.labels;
+        let w = self.content_width();
+        let table = Table {
+            title: l.degrees.clone(),
+            subtitle: None,
+            header: Vec::new(),
+            cols: vec![Col { width: w - 170.0, align: Align::Left }, Col { width: 170.0, align: Align::Right }],
+            x: 0.0,
+        };
+        self.section(&table.title, 30.0)?;
+        for d in &self.view.degrees {
+            let mut detail = Vec::new();
+            if let Some(level) = &d.level {
+                detail.push(level.clone());
+            }
+            if let Some(field) = &d.field {
+                detail.push(format!("{}: {field}", l.field));
+            }
+            let right = format!("{} {}", l.conferred, d.conferred);
+            let honors = d.honors.as_ref().map(|h| format!("{}: {h}", l.honors));
+            let detail = (!detail.is_empty()).then(|| detail.join("  ·  "));
+            let cells = [Cell::new(d.name.clone()).bold().size(9.5).note(detail), Cell::new(right).note(honors)];
+            self.row(&table, &cells, 0.0)?;
+        }
+        Ok(())
+    }
+
+    fn competencies(&mut self) -> Result<(), RenderError> {
+        if self.view.competencies.is_empty() {
+            return Ok(());
+        }
+        let l = &self.view.labels;
+        let w = self.content_width();
+        self.section(&l.competencies.clone(), 50.0)?;
+        let mut any_derived = false;
+        for fw in &self.view.competencies {
+            let mut title = fw.title.clone();
+            if let Some(p) = &fw.publisher {
+                title.push_str(&format!("  ·  {p}"));
+            }
+            if let Some(v) = &fw.version {
+                title.push_str(&format!("  ·  {} {v}", l.version));
+            }
+            let table = Table {
+                title: l.competencies.clone(),
+                subtitle: Some(title.clone()),
+                header: vec![String::new(), l.competency.clone(), l.level.clone()],
+                cols: vec![
+                    Col { width: 74.0, align: Align::Left },
+                    Col { width: w - 74.0 - 80.0, align: Align::Left },
+                    Col { width: 80.0, align: Align::Left },
+                ],
+                x: 0.0,
+            };
+            self.ensure(14.0 + 14.0 + 2.0 * BODY * LEADING, None)?;
+            self.subtitle(&title)?;
+            self.table_header(&table)?;
+            for (i, item) in fw.items.iter().enumerate() {
+                any_derived |= item.derived;
+                // A competency listed with attained ones below it heads a group: bold.
+                let heads = fw.items.get(i + 1).is_some_and(|next| next.depth > item.depth);
+                let indent = f32::from(item.depth.min(6)) * 9.0;
+                let mut statement = item.statement.clone();
+                if item.derived {
+                    statement.push(' ');
+                    statement.push_str(&l.derived_mark);
+                }
+                let code_style = if heads { Style::Bold } else { Style::Regular };
+                let mut code = Cell::new(item.code.clone().unwrap_or_default()).indent(indent.min(40.0));
+                code.style = code_style;
+                let mut text = Cell::new(statement);
+                text.style = code_style;
+                let cells = [code, text, Cell::new(item.level.clone().unwrap_or_default())];
+                self.row(&table, &cells, 0.0)?;
+            }
+            self.y -= 4.0;
+        }
+        if any_derived {
+            let note = l.derived_note.clone();
+            self.paragraph(&note, SMALL - 0.5, Style::Regular, &muted(), 0.0)?;
+        }
+        Ok(())
+    }
+
+    fn achievements(&mut self) -> Result<(), RenderError> {
+        if self.view.achievements.is_empty() {
+            return Ok(());
+        }
+        let l = &self.view.labels;
+        let w = self.content_width();
+        let table = Table {
+            title: l.achievements.clone(),
+            subtitle: None,
+            header: vec![l.achievement.clone(), l.kind.clone(), l.awarded.clone(), l.result.clone()],
+            cols: vec![
+                Col { width: w - 90.0 - 70.0 - 90.0, align: Align::Left },
+                Col { width: 90.0, align: Align::Left },
+                Col { width: 70.0, align: Align::Left },
+                Col { width: 90.0, align: Align::Left },
+            ],
+            x: 0.0,
+        };
+        self.section(&table.title, 40.0)?;
+        self.table_header(&table)?;
+        for a in &self.view.achievements {
+            let cells = [
+                Cell::new(a.name.clone()),
+                Cell::new(a.kind.clone()),
+                Cell::new(a.awarded.clone()),
+                Cell::new(a.result.clone().unwrap_or_default()),
+            ];
+            self.row(&table, &cells, 0.0)?;
+        }
+        Ok(())
+    }
+
+    fn grading(&mut self) -> Result<(), RenderError> {
+        let l = &self.view.labels;
+        let half = (self.content_width() - 12.0) / 2.0;
+        let half_cols = |_: ()| {
+            vec![
+                Col { width: 30.0, align: Align::Center },
+                Col { width: 34.0, align: Align::Right },
+                Col { width: half - 64.0, align: Align::Left },
+            ]
+        };
+        let mut cols = half_cols(());
+        cols.push(Col { width: 12.0, align: Align::Left });
+        cols.extend(half_cols(()));
+        let head = [l.grade.clone(), l.points.clone(), l.meaning.clone()];
+        let mut header: Vec<String> = head.to_vec();
+        header.push(String::new());
+        header.extend(head);
+        let table = Table { title: l.grading.clone(), subtitle: None, header, cols, x: 0.0 };
+        self.section(&table.title, 50.0)?;
+        let scale = self.view.grading.scale_name.clone();
+        self.paragraph(&scale, BODY, Style::Regular, &ink(), 0.0)?;
+        self.y -= 2.0;
+        self.table_header(&table)?;
+        let grades = &self.view.grading.grades;
+        let rows = grades.len().div_ceil(2);
+        let cell = |i: usize| -> [Cell; 3] {
+            match grades.get(i) {
+                Some(g) => [
+                    Cell::new(g.grade.clone()).bold(),
+                    Cell::new(g.points.map(|p| p.to_string()).unwrap_or_default()),
+                    Cell::new(g.meaning.clone()).size(SMALL),
+                ],
+                None => [Cell::new(""), Cell::new(""), Cell::new("")],
+            }
+        };
+        for i in 0..rows {
+            let mut cells: Vec<Cell> = cell(i).into();
+            cells.push(Cell::new(""));
+            cells.extend(cell(i + rows));
+            self.row(&table, &cells, 0.0)?;
+        }
+        Ok(())
+    }
+
+    fn verification(&mut self) -> Result<(), RenderError> {
+        let l = &self.view.labels;
+        let v = &self.view.verification;
+        let qr = 70.0;
+        let text_x = qr + 14.0;
+        let text_w = self.content_width() - text_x;
+        let mut lines: Vec<(String, Style, f32, Color)> = Vec::new();
+        for (label, value, style) in [
+            (&l.verify_at, &v.url, Style::Regular),
+            (&l.clr_sha256, &grouped(&v.clr_sha256), Style::Regular),
+            (&l.issuer_did, &v.issuer_did, Style::Regular),
+        ] {
+            lines.push((label.clone(), Style::Regular, SMALL, muted()));
+            for line in wrap(self.fonts, style, BODY - 0.5, value, text_w)? {
+                lines.push((line, style, BODY - 0.5, ink()));
+            }
+        }
+        let text_h: f32 = lines.iter().map(|(_, _, size, _)| size * LEADING + 0.6).sum();
+        self.section(&l.verification.clone(), text_h.max(qr))?;
+        let top = self.y;
+        self.image(QR_ID, self.left(), top - qr, qr, qr);
+        let mut y = top - 2.0;
+        for (i, (line, style, size, color)) in lines.iter().enumerate() {
+            if i > 0 && *color != ink() {
+                y -= 2.0;
+            }
+            self.text_at(self.left() + text_x, y - size, *size, *style, color, line)?;
+            y -= size * LEADING + 0.6;
+        }
+        self.y = (top - qr).min(y) - 6.0;
+        let statement = l.authenticity.clone();
+        self.paragraph(&statement, SMALL, Style::Regular, &muted(), 0.0)?;
+        Ok(())
+    }
+
+    fn end_mark(&mut self) -> Result<(), RenderError> {
+        self.y -= 10.0;
+        self.ensure(14.0, None)?;
+        let text = self.view.labels.end_of_transcript.clone();
+        let size = SMALL;
+        let tw = shape(self.fonts, Style::Regular, &text)?.width_pt(size);
+        let cx = self.left() + self.content_width() / 2.0;
+        let y = self.y - size;
+        self.text_at(cx - tw / 2.0, y, size, Style::Regular, &muted(), &text)?;
+        self.hrule(cx - tw / 2.0 - 70.0, 60.0, y + 2.5, 0.5, &rule());
+        self.hrule(cx + tw / 2.0 + 10.0, 60.0, y + 2.5, 0.5, &rule());
+        self.y -= 14.0;
+        Ok(())
+    }
+
+    pub(super) fn body(&mut self) -> Result<(), RenderError> {
+        self.first_header()?;
+        self.learner_block()?;
+        for section in &self.layout.sections {
+            match section {
+                Section::AcademicRecord => self.academic_record()?,
+                Section::Degrees => self.degrees()?,
+                Section::Competencies => self.competencies()?,
+                Section::Achievements => self.achievements()?,
+                Section::Grading => self.grading()?,
+                Section::Verification => self.verification()?,
+            }
+        }
+        self.end_mark()?;
+        self.finish_page();
+        self.footers()
+    }
+}
+
+/// A hex digest in groups of eight, for people comparing it by eye.
+fn grouped(hex: &str) -> String {
+    let chars: Vec<char> = hex.chars().collect();
+    chars.chunks(8).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_print_in_groups_of_eight() {
+        assert_eq!(grouped("0123456789abcdef01"), "01234567 89abcdef 01");
+    }
+}

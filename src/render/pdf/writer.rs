@@ -1,0 +1,347 @@
+//! The page writer: its state, the drawing primitives, and the pages (breaks, headers, footers).
+
+use std::collections::BTreeSet;
+
+use printpdf::{
+    Codepoint, Color, FontId, Op, PdfFontHandle, Pt, Rect, TextItem, TextMatrix, XObjectId, XObjectTransform,
+};
+
+use super::super::RenderError;
+use super::super::fonts::{Fonts, Style};
+use super::super::labels::Layout;
+use super::super::text::{Shaped, shape, wrap};
+use super::super::view::TranscriptView;
+use super::images::logo_size;
+use super::table::{Align, Table, font_tag, ink, muted, rule};
+use super::{BODY, LEADING, LOGO_ID, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_OPS_SLACK, SMALL};
+
+pub(super) struct Writer<'a> {
+    pub(super) view: &'a TranscriptView,
+    pub(super) fonts: &'a Fonts,
+    pub(super) layout: &'a Layout,
+    pub(super) accent: Color,
+    pub(super) width: f32,
+    pub(super) height: f32,
+    pub(super) pages: Vec<Vec<Op>>,
+    pub(super) ops: Vec<Op>,
+    pub(super) y: f32,
+    pub(super) used: BTreeSet<usize>,
+    pub(super) has_logo: bool,
+    /// The term whose courses are being listed: its band is repeated on a new page.
+    pub(super) term: Option<(String, Option<String>)>,
+    /// The content stream's state, so that unchanged settings are not written again.
+    pub(super) state: StreamState,
+}
+
+/// What the current page's content stream has set.
+#[derive(Debug, Default)]
+pub(super) struct StreamState {
+    in_text: bool,
+    fill: Option<Color>,
+    font: Option<(usize, u32)>,
+}
+
+impl<'a> Writer<'a> {
+    pub(super) fn left(&self) -> f32 {
+        MARGIN_X
+    }
+    pub(super) fn right(&self) -> f32 {
+        self.width - MARGIN_X
+    }
+    pub(super) fn content_width(&self) -> f32 {
+        self.width - 2.0 * MARGIN_X
+    }
+
+    // ---- drawing primitives ------------------------------------------------------------
+
+    /// Draws one line of text with its left end at `x` on baseline `y`; returns its width.
+    pub(super) fn text_at(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        style: Style,
+        color: &Color,
+        text: &str,
+    ) -> Result<f32, RenderError> {
+        if text.is_empty() {
+            return Ok(0.0);
+        }
+        let shaped = shape(self.fonts, style, text)?;
+        self.draw(x, y, size, color, &shaped);
+        Ok(shaped.width_pt(size))
+    }
+
+    /// Draws one line of text aligned in the span from `x`, `w` wide.
+    pub(super) fn text_aligned(
+        &mut self,
+        span: (f32, f32, Align),
+        y: f32,
+        size: f32,
+        style: Style,
+        color: &Color,
+        text: &str,
+    ) -> Result<(), RenderError> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let shaped = shape(self.fonts, style, text)?;
+        self.draw_aligned(span, y, size, color, &shaped);
+        Ok(())
+    }
+
+    /// Draws a shaped line aligned in the span from `x`, `w` wide.
+    pub(super) fn draw_aligned(
+        &mut self,
+        (x, w, align): (f32, f32, Align),
+        y: f32,
+        size: f32,
+        color: &Color,
+        shaped: &Shaped,
+    ) {
+        if shaped.runs.is_empty() {
+            return;
+        }
+        let tw = shaped.width_pt(size);
+        let x = match align {
+            Align::Left => x,
+            Align::Right => x + w - tw,
+            Align::Center => x + (w - tw) / 2.0,
+        };
+        self.draw(x, y, size, color, shaped);
+    }
+
+    /// Draws shaped text: one text object, a font switch and a position per run.
+    fn draw(&mut self, x: f32, y: f32, size: f32, color: &Color, shaped: &Shaped) {
+        if !self.state.in_text {
+            self.ops.push(Op::StartTextSection);
+            self.state.in_text = true;
+        }
+        self.set_fill(color);
+        let mut pen = x;
+        for run in &shaped.runs {
+            if self.state.font != Some((run.face, size.to_bits())) {
+                self.ops
+                    .push(Op::SetFont { font: PdfFontHandle::External(FontId(font_tag(run.face))), size: Pt(size) });
+                self.state.font = Some((run.face, size.to_bits()));
+                self.used.insert(run.face);
+            }
+            self.ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(pen), Pt(y)) });
+            let items = match &run.logical {
+                None => vec![TextItem::Text(run.drawn.clone())],
+                Some(logical) => {
+                    let face = &self.fonts.faces[run.face];
+                    vec![TextItem::GlyphIds(
+                        run.drawn
+                            .chars()
+                            .zip(logical)
+                            .map(|(c, l)| Codepoint::with_cid(face.glyph(c).unwrap_or(0), 0.0, l.clone()))
+                            .collect(),
+                    )]
+                }
+            };
+            self.ops.push(Op::ShowText { items });
+            pen += run.width * size / 1000.0;
+        }
+    }
+
+    /// Ends the open text object, if any, before graphics.
+    fn end_text(&mut self) {
+        if self.state.in_text {
+            self.ops.push(Op::EndTextSection);
+            self.state.in_text = false;
+        }
+    }
+
+    fn set_fill(&mut self, color: &Color) {
+        if self.state.fill.as_ref() != Some(color) {
+            self.ops.push(Op::SetFillColor { col: color.clone() });
+            self.state.fill = Some(color.clone());
+        }
+    }
+
+    /// Closes the current page's content and starts an empty one.
+    pub(super) fn finish_page(&mut self) {
+        self.end_text();
+        // The next page is sized like this one (operations are large: growing a page's list copies it).
+        let next = Vec::with_capacity(self.ops.len() + PAGE_OPS_SLACK);
+        let ops = std::mem::replace(&mut self.ops, next);
+        self.pages.push(ops);
+        self.state = StreamState::default();
+    }
+
+    pub(super) fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, color: &Color) {
+        self.end_text();
+        self.set_fill(color);
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect { mode: Some(printpdf::PaintMode::Fill), ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h)) },
+        });
+    }
+
+    pub(super) fn hrule(&mut self, x: f32, w: f32, y: f32, thickness: f32, color: &Color) {
+        self.fill(x, y - thickness / 2.0, w, thickness, color);
+    }
+
+    pub(super) fn frame(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32, color: &Color) {
+        self.hrule(x, w, y + h, thickness, color);
+        self.hrule(x, w, y, thickness, color);
+        self.fill(x - thickness / 2.0, y, thickness, h, color);
+        self.fill(x + w - thickness / 2.0, y, thickness, h, color);
+    }
+
+    pub(super) fn image(&mut self, id: &str, x: f32, y: f32, w: f32, h: f32) {
+        self.end_text();
+        self.ops.push(Op::UseXobject {
+            id: XObjectId(id.to_string()),
+            transform: XObjectTransform {
+                translate_x: Some(Pt(x)),
+                translate_y: Some(Pt(y)),
+                scale_x: Some(w),
+                scale_y: Some(h),
+                no_auto_scale: true,
+                ..XObjectTransform::default()
+            },
+        });
+    }
+
+    // ---- pages ---------------------------------------------------------------------------
+
+    fn new_page(&mut self) -> Result<(), RenderError> {
+        self.finish_page();
+        self.continuation_header()
+    }
+
+    /// Makes room for `h` points, starting a new page if needed; on a new page a table's
+    /// header is repeated. Returns whether a page was started.
+    pub(super) fn ensure(&mut self, h: f32, table: Option<&Table>) -> Result<bool, RenderError> {
+        if self.y - h >= MARGIN_BOTTOM {
+            return Ok(false);
+        }
+        self.new_page()?;
+        if let Some(table) = table {
+            let title = format!("{} {}", table.title, self.view.labels.continued);
+            self.section_title(&title)?;
+            if let Some(subtitle) = &table.subtitle {
+                self.subtitle(subtitle)?;
+            }
+            self.table_header(table)?;
+            if let Some((name, year)) = self.term.clone() {
+                let name = format!("{name} {}", self.view.labels.continued);
+                self.term_band(&name, year.as_deref())?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Page 1: the institution's header.
+    pub(super) fn first_header(&mut self) -> Result<(), RenderError> {
+        let inst = &self.view.institution;
+        let top = self.height - MARGIN_TOP;
+        let mut x = self.left();
+        if self.has_logo {
+            let (w, h) = logo_size(inst.logo.as_ref());
+            let scale = 46.0 / h.max(1.0);
+            self.image(LOGO_ID, x, top - 46.0, w * scale, 46.0);
+            x += w * scale + 12.0;
+        }
+        let labels = &self.view.labels;
+        let title_w =
+            shape(self.fonts, Style::Bold, &labels.document_title.to_uppercase())?.width_pt(10.0).clamp(110.0, 200.0)
+                + 2.0;
+        let name_w = self.right() - x - title_w - 18.0;
+        // The name on one line if it fits at 13 pt or more, otherwise wrapped at 16 pt.
+        let full = shape(self.fonts, Style::Heading, &inst.name)?.width_pt(1.0);
+        let size = if full * 16.0 <= name_w {
+            16.0
+        } else if full * 13.0 <= name_w {
+            name_w / full
+        } else {
+            16.0
+        };
+        let name_lines = wrap(self.fonts, Style::Heading, size, &inst.name, name_w)?;
+        let mut y = top - size + 2.0;
+        let accent = self.accent.clone();
+        for line in &name_lines {
+            self.text_at(x, y, size, Style::Heading, &accent, line)?;
+            y -= size * 1.15;
+        }
+        y -= 1.0;
+        let ids: Vec<String> = inst.identifiers.iter().map(|i| format!("{} {}", i.kind, i.value)).collect();
+        let mut details: Vec<String> = inst.address_lines.clone();
+        if !ids.is_empty() {
+            details.push(ids.join("  ·  "));
+        }
+        if !inst.contact.is_empty() {
+            details.push(inst.contact.join("  ·  "));
+        }
+        for line in &details {
+            for l in wrap(self.fonts, Style::Regular, SMALL, line, name_w)? {
+                self.text_at(x, y, SMALL, Style::Regular, &muted(), &l)?;
+                y -= SMALL * LEADING;
+            }
+        }
+        // The document title block, right.
+        let (title, issued) =
+            (labels.document_title.to_uppercase(), format!("{} {}", labels.issued, self.view.issue_date));
+        let tx = self.right() - title_w;
+        let mut ty = top - 12.0;
+        for line in wrap(self.fonts, Style::Bold, 10.0, &title, title_w)? {
+            self.text_aligned((tx, title_w, Align::Right), ty, 10.0, Style::Bold, &accent, &line)?;
+            ty -= 12.5;
+        }
+        self.text_aligned((tx, title_w, Align::Right), ty - 1.0, BODY, Style::Regular, &ink(), &issued)?;
+        let logo_bottom = if self.has_logo { top - 46.0 } else { top };
+        let bottom = y.min(ty - 4.0).min(logo_bottom) - 4.0;
+        self.hrule(self.left(), self.content_width(), bottom, 1.6, &accent);
+        self.hrule(self.left(), self.content_width(), bottom - 2.6, 0.5, &accent);
+        self.y = bottom - 12.0;
+        Ok(())
+    }
+
+    /// Pages 2 and on: a compact header.
+    fn continuation_header(&mut self) -> Result<(), RenderError> {
+        let top = self.height - MARGIN_TOP;
+        let accent = self.accent.clone();
+        let half = self.content_width() / 2.0;
+        let name = self.view.institution.name.clone();
+        let name = wrap(self.fonts, Style::Heading, 11.0, &name, half)?.into_iter().next().unwrap_or_default();
+        self.text_at(self.left(), top - 10.0, 11.0, Style::Heading, &accent, &name)?;
+        let title = self.view.labels.document_title.to_uppercase();
+        let who = format!("{}  ·  {}", self.view.learner.name, self.view.learner.id);
+        self.text_aligned((self.left() + half, half, Align::Right), top - 6.0, SMALL, Style::Bold, &accent, &title)?;
+        self.text_aligned((self.left() + half, half, Align::Right), top - 16.0, SMALL, Style::Regular, &ink(), &who)?;
+        self.hrule(self.left(), self.content_width(), top - 22.0, 0.8, &accent);
+        self.y = top - 36.0;
+        Ok(())
+    }
+
+    /// The footer of every page, once the page count is known.
+    pub(super) fn footers(&mut self) -> Result<(), RenderError> {
+        let count = self.pages.len();
+        let labels = &self.view.labels;
+        let who = format!("{}  ·  {}", self.view.learner.name, self.view.learner.id);
+        let issued = format!("{} {}", labels.issued, self.view.issue_date);
+        let third = self.content_width() / 3.0;
+        for n in 0..count {
+            let page = labels.page_of(n + 1, count);
+            let saved = std::mem::replace(&mut self.ops, std::mem::take(&mut self.pages[n]));
+            self.state = StreamState::default();
+            let y = MARGIN_BOTTOM - 26.0;
+            self.hrule(self.left(), self.content_width(), y + 10.0, 0.5, &rule());
+            let who = wrap(self.fonts, Style::Regular, SMALL, &who, third)?.into_iter().next().unwrap_or_default();
+            self.text_at(self.left(), y, SMALL, Style::Regular, &muted(), &who)?;
+            self.text_aligned(
+                (self.left() + third, third, Align::Center),
+                y,
+                SMALL,
+                Style::Regular,
+                &muted(),
+                &issued,
+            )?;
+            self.text_aligned((self.left() + 2.0 * third, third, Align::Right), y, SMALL, Style::Bold, &ink(), &page)?;
+            self.end_text();
+            self.pages[n] = std::mem::replace(&mut self.ops, saved);
+        }
+        Ok(())
+    }
+}
