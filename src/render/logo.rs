@@ -1,6 +1,6 @@
 //! The institution's logo (`[institution] logo` in institution.toml), read once per run at the edge and checked
 //! here: a JPEG file is embedded in the PDF as it is (PDF decodes JPEG itself), a PNG file is decoded to 8-bit
-//! gray or RGB pixels, transparency laid over white paper. The HTML shows either file as a data URI.
+//! gray or RGB pixels, transparency laid over white paper, and compressed once for every PDF. The HTML shows either file as a data URI.
 
 use std::io::Cursor;
 
@@ -60,7 +60,16 @@ fn png_logo(bytes: &[u8]) -> Result<Logo, String> {
         png::ColorType::Indexed => return Err("a palette PNG the decoder did not expand".to_string()),
     };
     let (width, height, pixels) = scaled_down(width, height, usize::from(channels), &pixels);
-    Ok(Logo::Png { file: bytes.to_vec(), width, height, channels, pixels })
+    let deflated = zlib(&pixels).map_err(|e| format!("cannot compress the logo: {e}"))?;
+    Ok(Logo::Png { file: bytes.to_vec(), width, height, channels, deflated })
+}
+
+/// `data` as a zlib stream at the best level: done once per run, embedded in every PDF.
+fn zlib(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data)?;
+    encoder.finish()
 }
 
 /// The image scaled to at most [`PRINTED_SIDE`] pixels a side, keeping its proportions; each new pixel is the
@@ -133,6 +142,15 @@ pub(crate) fn jpeg_size(bytes: &[u8]) -> Option<(u16, u16, u8)> {
 mod tests {
     use super::*;
 
+    /// The pixels of a PNG logo.
+    fn pixels(logo: &Logo) -> (u32, u32, u8, Vec<u8>) {
+        use std::io::Read as _;
+        let Logo::Png { width, height, channels, deflated, .. } = logo else { panic!("not a PNG logo") };
+        let mut out = Vec::new();
+        flate2::read::ZlibDecoder::new(&deflated[..]).read_to_end(&mut out).unwrap();
+        (*width, *height, *channels, out)
+    }
+
     /// A PNG of `width`×1 pixels of `color` type from `data` (one row).
     fn png_file(width: u32, color: png::ColorType, data: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -149,23 +167,17 @@ mod tests {
     fn a_transparent_png_is_laid_over_white() {
         // Opaque red, fully transparent black, half-transparent black.
         let file = png_file(3, png::ColorType::Rgba, &[255, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 128]);
-        let Logo::Png { width, height, channels, pixels, file: kept } = logo_from_file(&file).unwrap() else {
-            panic!("not a PNG logo");
-        };
-        assert_eq!((width, height, channels), (3, 1, 3));
-        assert_eq!(pixels, [255, 0, 0, 255, 255, 255, 127, 127, 127]);
-        assert_eq!(kept, file, "the file is kept for the HTML");
+        let logo = logo_from_file(&file).unwrap();
+        assert_eq!(pixels(&logo), (3, 1, 3, vec![255, 0, 0, 255, 255, 255, 127, 127, 127]));
+        assert!(matches!(logo, Logo::Png { file: kept, .. } if kept == file), "the file is kept for the HTML");
     }
 
     #[test]
     fn a_large_png_is_scaled_down_to_what_is_printed() {
         // 600×1 gray: pairs (0, 100), (200, 250), … become their means at 300×1.
         let row: Vec<u8> = (0..600).map(|i| if i % 2 == 0 { 0 } else { 100 }).collect();
-        let Logo::Png { width, height, pixels, .. } =
-            logo_from_file(&png_file(600, png::ColorType::Grayscale, &row)).unwrap()
-        else {
-            panic!("not a PNG logo")
-        };
+        let (width, height, _, pixels) =
+            pixels(&logo_from_file(&png_file(600, png::ColorType::Grayscale, &row)).unwrap());
         assert_eq!((width, height), (300, 1));
         assert!(pixels.iter().all(|&p| p == 50), "{pixels:?}");
         assert_eq!(scaled_down(900, 450, 1, &vec![7; 900 * 450]), (300, 150, vec![7; 300 * 150]));
@@ -174,8 +186,7 @@ mod tests {
     #[test]
     fn gray_png_stays_gray() {
         let file = png_file(2, png::ColorType::Grayscale, &[0, 200]);
-        let Logo::Png { channels, pixels, .. } = logo_from_file(&file).unwrap() else { panic!("not a PNG logo") };
-        assert_eq!((channels, pixels), (1, vec![0, 200]));
+        assert_eq!(pixels(&logo_from_file(&file).unwrap()), (2, 1, 1, vec![0, 200]));
     }
 
     #[test]

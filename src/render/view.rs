@@ -121,8 +121,8 @@ pub enum Logo {
         /// The pixels.
         pixels: Vec<u8>,
     },
-    /// A PNG file ([`crate::render::logo_from_file`]): its pixels for the PDF (as [`Logo::Raw`]), the file for
-    /// the HTML.
+    /// A PNG file ([`crate::render::logo_from_file`]): its pixels, compressed once for every PDF, and the file
+    /// for the HTML.
     Png {
         /// The PNG file.
         file: Vec<u8>,
@@ -132,8 +132,8 @@ pub enum Logo {
         height: u32,
         /// Bytes a pixel: 1 (gray) or 3 (RGB).
         channels: u8,
-        /// The pixels, transparency laid over white.
-        pixels: Vec<u8>,
+        /// The pixels, transparency laid over white, as a zlib stream (a PDF `FlateDecode` image).
+        deflated: Vec<u8>,
     },
 }
 

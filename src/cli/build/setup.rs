@@ -62,12 +62,11 @@ pub fn rendering(args: &BuildArgs, config: &Config) -> anyhow::Result<Rendering>
         font_bytes.push((format!("font {}", p.display()), bytes.clone()));
         Ok(bytes)
     })
-    .map_err(|e| match args.fonts.is_empty() {
-        true => anyhow::anyhow!(
-            "{e}\n  help: the font is named in institution.toml, [transcript] fonts (relative to the input directory): \
-             fix the path, or remove the entry to use the system's fonts"
-        ),
-        false => anyhow::anyhow!("{e}"),
+    .map_err(|e| {
+        let named_in_config = args.fonts.is_empty();
+        let help = "\n  help: the font is named in institution.toml, [transcript] fonts (relative to the input \
+                    directory): fix the path, or remove the entry to use the system's fonts";
+        anyhow::anyhow!("{e}{}", if named_in_config { help } else { "" })
     })?;
     for w in warnings {
         eprintln!("xtranscript: warning: {w}");

@@ -17,7 +17,11 @@ pub(super) fn logo_size(logo: Option<&Logo>) -> (f32, f32) {
 
 pub(super) fn logo_xobject(logo: &Logo) -> Result<XObject, RenderError> {
     match logo {
-        Logo::Raw { width, height, channels, pixels } | Logo::Png { width, height, channels, pixels, .. } => {
+        Logo::Png { width, height, channels, deflated, .. } => {
+            let space = if *channels == 1 { "DeviceGray" } else { "DeviceRGB" };
+            Ok(external_image(*width, *height, space, "FlateDecode", deflated.clone()))
+        }
+        Logo::Raw { width, height, channels, pixels } => {
             let format = match channels {
                 1 => RawImageFormat::R8,
                 3 => RawImageFormat::RGB8,
@@ -43,27 +47,32 @@ pub(super) fn logo_xobject(logo: &Logo) -> Result<XObject, RenderError> {
                 4 => "DeviceCMYK",
                 n => return Err(RenderError::Pdf(format!("a JPEG logo with {n} components"))),
             };
-            let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
-            let dict = [
-                ("Type", name("XObject")),
-                ("Subtype", name("Image")),
-                ("Width", DictItem::Int(i64::from(w))),
-                ("Height", DictItem::Int(i64::from(h))),
-                ("ColorSpace", name(space)),
-                ("BitsPerComponent", DictItem::Int(8)),
-                ("Filter", name("DCTDecode")),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-            Ok(XObject::External(ExternalXObject {
-                stream: ExternalStream { dict, content: bytes.clone(), compress: false },
-                width: None,
-                height: None,
-                dpi: None,
-            }))
+            Ok(external_image(u32::from(w), u32::from(h), space, "DCTDecode", bytes.clone()))
         }
     }
+}
+
+/// An 8-bit image XObject whose stream is already encoded with `filter`.
+fn external_image(width: u32, height: u32, space: &str, filter: &str, content: Vec<u8>) -> XObject {
+    let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
+    let dict = [
+        ("Type", name("XObject")),
+        ("Subtype", name("Image")),
+        ("Width", DictItem::Int(i64::from(width))),
+        ("Height", DictItem::Int(i64::from(height))),
+        ("ColorSpace", name(space)),
+        ("BitsPerComponent", DictItem::Int(8)),
+        ("Filter", name(filter)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    XObject::External(ExternalXObject {
+        stream: ExternalStream { dict, content, compress: false },
+        width: None,
+        height: None,
+        dpi: None,
+    })
 }
 
 /// An 8-bit grayscale image XObject, compressed.
