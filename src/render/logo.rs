@@ -195,6 +195,10 @@ mod tests {
         let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0, 20, 0, 30, 3];
         jpeg.extend([1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
         assert_eq!(jpeg_size(&jpeg), Some((30, 20, 3)));
+        // Segments before the frame header (here APP0, length 4) are skipped.
+        let app0 = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x0B, 8, 0, 2, 0, 3, 3, 0, 0, 0];
+        assert_eq!(jpeg_size(&app0), Some((3, 2, 3)));
+        assert_eq!(jpeg_size(b"not a jpeg"), None);
         assert_eq!(logo_from_file(&jpeg).unwrap(), Logo::Jpeg(jpeg.clone()));
     }
 

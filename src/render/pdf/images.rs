@@ -19,7 +19,7 @@ pub(super) fn logo_xobject(logo: &Logo) -> Result<XObject, RenderError> {
     match logo {
         Logo::Png { width, height, channels, deflated, .. } => {
             let space = if *channels == 1 { "DeviceGray" } else { "DeviceRGB" };
-            Ok(external_image(*width, *height, space, "FlateDecode", deflated.clone()))
+            Ok(external_image(*width, *height, space, "FlateDecode", deflated.clone(), &[]))
         }
         Logo::Raw { width, height, channels, pixels } => {
             let format = match channels {
@@ -47,13 +47,20 @@ pub(super) fn logo_xobject(logo: &Logo) -> Result<XObject, RenderError> {
                 4 => "DeviceCMYK",
                 n => return Err(RenderError::Pdf(format!("a JPEG logo with {n} components"))),
             };
-            Ok(external_image(u32::from(w), u32::from(h), space, "DCTDecode", bytes.clone()))
+            Ok(external_image(u32::from(w), u32::from(h), space, "DCTDecode", bytes.clone(), &[]))
         }
     }
 }
 
-/// An 8-bit image XObject whose stream is already encoded with `filter`.
-fn external_image(width: u32, height: u32, space: &str, filter: &str, content: Vec<u8>) -> XObject {
+/// An 8-bit image XObject whose stream is already encoded with `filter`, with `extra` dictionary entries.
+fn external_image(
+    width: u32,
+    height: u32,
+    space: &str,
+    filter: &str,
+    content: Vec<u8>,
+    extra: &[(&str, DictItem)],
+) -> XObject {
     let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
     let dict = [
         ("Type", name("XObject")),
@@ -65,6 +72,7 @@ fn external_image(width: u32, height: u32, space: &str, filter: &str, content: V
         ("Filter", name(filter)),
     ]
     .into_iter()
+    .chain(extra.iter().cloned())
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     XObject::External(ExternalXObject {
@@ -75,40 +83,9 @@ fn external_image(width: u32, height: u32, space: &str, filter: &str, content: V
     })
 }
 
-/// An 8-bit grayscale image XObject, compressed.
+/// An 8-bit grayscale image XObject, compressed, drawn without smoothing (a QR code's modules stay sharp).
 pub(super) fn gray_image(side: usize, pixels: &[u8], deflater: &mut Deflater) -> Result<XObject, RenderError> {
     let data = deflater.deflate(pixels).ok_or_else(|| RenderError::Pdf("cannot compress an image".to_string()))?;
-    let name = |s: &str| DictItem::Name(s.as_bytes().to_vec());
-    let dict = [
-        ("Type", name("XObject")),
-        ("Subtype", name("Image")),
-        ("Width", DictItem::Int(side as i64)),
-        ("Height", DictItem::Int(side as i64)),
-        ("ColorSpace", name("DeviceGray")),
-        ("BitsPerComponent", DictItem::Int(8)),
-        ("Interpolate", DictItem::Bool(false)),
-        ("Filter", name("FlateDecode")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    Ok(XObject::External(ExternalXObject {
-        stream: ExternalStream { dict, content: data, compress: false },
-        width: None,
-        height: None,
-        dpi: None,
-    }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jpeg_size_reads_the_frame_header() {
-        // SOI, APP0 (length 4), SOF0: length 11, precision 8, height 2, width 3, 3 components.
-        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x0B, 8, 0, 2, 0, 3, 3, 0, 0, 0];
-        assert_eq!(jpeg_size(&jpeg), Some((3, 2, 3)));
-        assert_eq!(jpeg_size(b"not a jpeg"), None);
-    }
+    let side = u32::try_from(side).map_err(|_| RenderError::Pdf("an image too large".to_string()))?;
+    Ok(external_image(side, side, "DeviceGray", "FlateDecode", data, &[("Interpolate", DictItem::Bool(false))]))
 }
