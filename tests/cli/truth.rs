@@ -14,15 +14,7 @@ fn hundredths(token: &str) -> Option<i64> {
 }
 
 fn pdftotext_layout(pdf: &Path) -> Option<String> {
-    match Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output() {
-        Ok(out) if out.status.success() => Some(text(&out.stdout)),
-        Ok(out) => panic!("pdftotext failed: {}", text(&out.stderr)),
-        Err(_) => {
-            assert!(!tools_required(), "pdftotext (poppler-utils) is required in CI");
-            eprintln!("note: pdftotext not installed; PDF totals not checked");
-            None
-        }
-    }
+    super::pdf::tool("pdftotext", &["-layout", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
 }
 
 /// Attempted and earned.
