@@ -6,7 +6,7 @@
 //! CLR 2.0's `Association` while the JSON values are swapped too — and the RDF, hence the signature, is
 //! unchanged while every reader of the JSON sees the reverse. So:
 //! - OB 3.0 / CLR 2.0 credentials (a `type` with `ClrCredential`, `AchievementCredential`,
-//!   `OpenBadgeCredential` or `EndorsementCredential`) may list only the contexts their data model and the
+//!   `OpenBadgeCredential` or `EndorsementCredential`, or a CLR 2.0 / OB 3.0 context) may list only the contexts their data model and the
 //!   1EdTech JSON schemas name, in order: VC 2.0 (VC 1.1 for credentials of that era), the CLR 2.0 context
 //!   (CLR only), the OB 3.0 context; then, in any order, the 1EdTech extensions context and the pinned proof
 //!   suite contexts. Every entry is a URL of an embedded context ([`super::contexts`]), pinned by content.
@@ -239,6 +239,9 @@ fn check_object(map: &Map<String, Value>, path: &str, place: Place, policy: &Inp
 const INLINE: &str = "an inline context can redefine the terms of what was signed (e.g. swap an Association's \
                       sourceId and targetId) without changing the signature; never accepted";
 
+/// Whether a context URL is of one kind (CLR 2.0, OB 3.0).
+type UrlTest = fn(&str) -> bool;
+
 /// The allow-list of `@context` lists for a credential of `types`.
 fn check_context_list(context: &Value, types: &[&str], policy: &InputPolicy) -> Result<(), String> {
     let entries: Vec<&Value> = match context {
@@ -260,14 +263,17 @@ fn check_context_list(context: &Value, types: &[&str], policy: &InputPolicy) -> 
             _ => return Err(format!("entry {i}: {INLINE}")),
         }
     }
+    // The 1EdTech rules by type, or, for a credential of another type, by the 1EdTech contexts it lists.
     let one_edtech = ["ClrCredential", "AchievementCredential", "OpenBadgeCredential", "EndorsementCredential"]
         .iter()
-        .find(|t| types.contains(t));
+        .find(|t| types.contains(t))
+        .or_else(|| urls.iter().any(|u| contexts::is_clr_context(u)).then_some(&"ClrCredential"))
+        .or_else(|| urls.iter().any(|u| contexts::is_ob_context(u)).then_some(&"AchievementCredential"));
     let base = urls.first().copied().unwrap_or_default();
     if base != VC_V2 && base != VC_V1 {
         return Err(format!("the first entry must be {VC_V2} (VC Data Model 2.0 §4.3), not {base:?}"));
     }
-    let (head, tail, rule): (&[fn(&str) -> bool], Vec<&str>, &str) = match one_edtech {
+    let (head, tail, rule): (&[UrlTest], Vec<&str>, &str) = match one_edtech {
         Some(&"ClrCredential") => (
             &[contexts::is_clr_context, contexts::is_ob_context],
             ONE_EDTECH_TAIL.to_vec(),

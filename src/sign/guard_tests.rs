@@ -78,11 +78,20 @@ fn plain_credentials_take_w3c_contexts_and_what_the_policy_allows() {
     let examples = "https://www.w3.org/ns/credentials/examples/v2";
     assert_eq!(check(&plain(json!([VC_V2, examples]))), Ok(()));
     assert_eq!(check(&plain(json!(VC_V2))), Ok(()));
-    let e = check(&plain(json!([VC_V2, OB]))).unwrap_err();
-    assert!(e.to_string().contains("--allow-context"), "{e}");
+    let data_integrity = "https://w3id.org/security/data-integrity/v2";
+    assert_eq!(check(&plain(json!([VC_V2, data_integrity]))), Ok(()));
+    let multikey = "https://w3id.org/security/multikey/v1";
+    let e = check(&plain(json!([VC_V1, examples, examples]))).unwrap_err();
+    assert!(e.to_string().contains("repeats"), "{e}");
+    // A 1EdTech context makes the 1EdTech rules apply, whatever the type.
+    assert_eq!(check(&plain(json!([VC_V2, OB]))), Ok(()));
+    let e = check(&plain(json!([VC_V2, OB, examples]))).unwrap_err();
+    assert!(e.to_string().contains("an OB 3.0 credential lists"), "{e}");
     let mut policy = InputPolicy::default();
-    policy.allow_context(OB).unwrap();
-    assert_eq!(check_input(&plain(json!([VC_V2, OB])), &policy), Ok(()));
+    policy.allow_context(OB_EXTENSIONS).unwrap();
+    let e = check(&plain(json!([VC_V2, multikey, OB_EXTENSIONS]))).unwrap_err();
+    assert!(e.to_string().contains("--allow-context"), "{e}");
+    assert_eq!(check_input(&plain(json!([VC_V2, multikey, OB_EXTENSIONS])), &policy), Ok(()));
     assert!(policy.allow_context("https://example.org/c.json").unwrap_err().contains("never fetched"));
     let e = check(&plain(json!([VC_V2, {"@vocab": "https://example.org/"}]))).unwrap_err();
     assert!(e.to_string().contains("inline"), "{e}");
