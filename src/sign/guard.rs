@@ -151,15 +151,15 @@ enum Place {
     Inner,
 }
 
-fn walk(value: &Value, path: &mut String, place: Place, walk_state: &mut Walk) -> Result<(), Refusal> {
+fn walk(value: &Value, path: &mut String, place: Place, state: &mut Walk) -> Result<(), Refusal> {
     let len = path.len();
     match value {
         Value::Object(map) => {
             let place = if place == Place::Inner && is_credential(map) { Place::Credential } else { place };
-            check_object(map, path, place, walk_state.policy)?;
+            check_object(map, path, place, state.policy)?;
             if place == Place::Credential {
-                walk_state.levels += 1;
-                if walk_state.levels > MAX_CREDENTIAL_LEVELS {
+                state.levels += 1;
+                if state.levels > MAX_CREDENTIAL_LEVELS {
                     return Err(Refusal::TooDeep { path: display_path(path), max: MAX_CREDENTIAL_LEVELS });
                 }
             }
@@ -170,26 +170,27 @@ fn walk(value: &Value, path: &mut String, place: Place, walk_state: &mut Walk) -
                 match (child_place, child) {
                     // A proof set: each element is a proof.
                     (Place::Proof, Value::Array(items)) => {
+                        let at = path.len();
                         for (i, item) in items.iter().enumerate() {
                             path.push('/');
                             path.push_str(&i.to_string());
-                            walk(item, path, Place::Proof, walk_state)?;
-                            path.truncate(path.len() - i.to_string().len() - 1);
+                            walk(item, path, Place::Proof, state)?;
+                            path.truncate(at);
                         }
                     }
-                    _ => walk(child, path, child_place, walk_state)?,
+                    _ => walk(child, path, child_place, state)?,
                 }
                 path.truncate(len);
             }
             if place == Place::Credential {
-                walk_state.levels -= 1;
+                state.levels -= 1;
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 path.push('/');
                 path.push_str(&i.to_string());
-                walk(child, path, Place::Inner, walk_state)?;
+                walk(child, path, Place::Inner, state)?;
                 path.truncate(len);
             }
         }
