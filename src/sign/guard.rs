@@ -17,7 +17,7 @@
 //! - The spec's own property names: `type` and `id`, not the JSON-LD keywords `@type` and `@id` (VC Data
 //!   Model 2.0 §4.5, §4.4), so that the JSON schema check sees the document as written.
 //! - Bounds: `type` lists, `@context` lists and proof sets have at most [`MAX_TYPES`], [`MAX_CONTEXTS`] and
-//!   [`MAX_PROOFS`] entries.
+//!   [`MAX_PROOFS`] entries; credentials nest at most [`MAX_CREDENTIAL_LEVELS`] levels deep.
 
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -30,6 +30,9 @@ pub const MAX_TYPES: usize = 32;
 pub const MAX_CONTEXTS: usize = 16;
 /// Most proofs in one proof set.
 pub const MAX_PROOFS: usize = 8;
+/// Most levels of credentials in one document: a CLR, its AchievementCredentials, their endorsements, and
+/// one more. Each level is verified on its own, so deeper nesting would multiply the work.
+pub const MAX_CREDENTIAL_LEVELS: usize = 4;
 
 /// The contexts an OB 3.0 / CLR 2.0 credential may list after its OB 3.0 context, in any order, once each.
 const ONE_EDTECH_TAIL: &[&str] = &[
@@ -107,6 +110,14 @@ pub enum Refusal {
         /// The bound.
         max: usize,
     },
+    /// A credential nested in more than [`MAX_CREDENTIAL_LEVELS`] credentials.
+    #[error("a credential at {path} is nested more than {max} credentials deep")]
+    TooDeep {
+        /// JSON pointer of the credential.
+        path: String,
+        /// The bound.
+        max: usize,
+    },
     /// A member a credential must have.
     #[error("no {member:?} at {path} (VC Data Model 2.0 requires it of a credential)")]
     Missing {
@@ -120,7 +131,13 @@ pub enum Refusal {
 /// Checks `doc` (a credential, with every credential nested in it) against the input rules of this module.
 pub fn check_input(doc: &Value, policy: &InputPolicy) -> Result<(), Refusal> {
     let mut path = String::new();
-    walk(doc, &mut path, Place::Credential, policy)
+    walk(doc, &mut path, Place::Credential, &mut Walk { policy, levels: 0 })
+}
+
+/// What the walk carries: the policy, and how many credentials enclose the current value.
+struct Walk<'a> {
+    policy: &'a InputPolicy,
+    levels: usize,
 }
 
 /// Where a JSON object sits, for the `@context` rules.
@@ -134,12 +151,18 @@ enum Place {
     Inner,
 }
 
-fn walk(value: &Value, path: &mut String, place: Place, policy: &InputPolicy) -> Result<(), Refusal> {
+fn walk(value: &Value, path: &mut String, place: Place, state: &mut Walk) -> Result<(), Refusal> {
     let len = path.len();
     match value {
         Value::Object(map) => {
             let place = if place == Place::Inner && is_credential(map) { Place::Credential } else { place };
-            check_object(map, path, place, policy)?;
+            check_object(map, path, place, state.policy)?;
+            if place == Place::Credential {
+                state.levels += 1;
+                if state.levels > MAX_CREDENTIAL_LEVELS {
+                    return Err(Refusal::TooDeep { path: display_path(path), max: MAX_CREDENTIAL_LEVELS });
+                }
+            }
             for (key, child) in map.iter().filter(|(k, _)| *k != "@context") {
                 let child_place =
                     if key == "proof" && place == Place::Credential { Place::Proof } else { Place::Inner };
@@ -147,23 +170,27 @@ fn walk(value: &Value, path: &mut String, place: Place, policy: &InputPolicy) ->
                 match (child_place, child) {
                     // A proof set: each element is a proof.
                     (Place::Proof, Value::Array(items)) => {
+                        let at = path.len();
                         for (i, item) in items.iter().enumerate() {
                             path.push('/');
                             path.push_str(&i.to_string());
-                            walk(item, path, Place::Proof, policy)?;
-                            path.truncate(path.len() - i.to_string().len() - 1);
+                            walk(item, path, Place::Proof, state)?;
+                            path.truncate(at);
                         }
                     }
-                    _ => walk(child, path, child_place, policy)?,
+                    _ => walk(child, path, child_place, state)?,
                 }
                 path.truncate(len);
+            }
+            if place == Place::Credential {
+                state.levels -= 1;
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
                 path.push('/');
                 path.push_str(&i.to_string());
-                walk(child, path, Place::Inner, policy)?;
+                walk(child, path, Place::Inner, state)?;
                 path.truncate(len);
             }
         }

@@ -130,3 +130,24 @@ fn a_proof_context_must_be_urls() {
     let e = check(&doc).unwrap_err();
     assert!(matches!(&e, Refusal::Context { path, .. } if path == "/proof/0"), "{e}");
 }
+
+#[test]
+fn credentials_nest_at_most_four_levels() {
+    let level = |inner: Option<Value>| {
+        let mut vc = json!({"@context": [VC_V2], "type": ["VerifiableCredential"], "credentialSubject": {}});
+        if let Some(inner) = inner {
+            vc["credentialSubject"]["verifiableCredential"] = inner;
+        }
+        vc
+    };
+    let mut doc = level(None);
+    for _ in 1..MAX_CREDENTIAL_LEVELS {
+        doc = level(Some(doc));
+    }
+    assert_eq!(check(&doc), Ok(()));
+    let e = check(&level(Some(doc))).unwrap_err();
+    assert!(
+        matches!(&e, Refusal::TooDeep { path, max: 4 } if path.matches("/verifiableCredential").count() == 4),
+        "{e}"
+    );
+}

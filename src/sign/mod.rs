@@ -52,7 +52,7 @@ pub use ed25519_dalek::VerifyingKey;
 use serde_json::{Map, Value};
 
 pub use error::{CanonError, KeyError, SignError};
-pub use guard::{InputPolicy, MAX_CONTEXTS, MAX_PROOFS, MAX_TYPES, Refusal, check_input};
+pub use guard::{InputPolicy, MAX_CONTEXTS, MAX_CREDENTIAL_LEVELS, MAX_PROOFS, MAX_TYPES, Refusal, check_input};
 pub use jsonld::{PinnedJsonLd, ToRdf};
 pub use keys::{
     SecretKey, decode_base58btc, did_key, did_key_verification_method, encode_base58btc, key_from_fragment,

@@ -283,3 +283,21 @@ fn collect<'a>(value: &'a Value, path: &mut String, root: bool, found: &mut Vec<
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proof_value_longer_than_a_signature_is_refused_before_decoding() {
+        let longest = format!("z{}", "2".repeat(MAX_PROOF_VALUE_CHARS - 1));
+        assert!(decode_signature(&longest).is_ok(), "88 base58 digits can be 64 bytes");
+        let e = decode_signature(&format!("z{}", "2".repeat(MAX_PROOF_VALUE_CHARS))).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "bad proofValue: 90 characters; an Ed25519 signature in multibase base58btc has at most 89"
+        );
+        // Keys too: nothing longer than any key or signature is decoded.
+        assert!(decode_base58btc(&format!("z{}", "2".repeat(super::super::keys::MAX_BASE58_CHARS + 1))).is_none());
+    }
+}

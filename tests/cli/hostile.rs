@@ -182,3 +182,33 @@ fn nesting_deeper_than_the_limit_fails() {
     assert_eq!(code, Some(1), "{out}");
     assert!(first_line(&out).contains("refused JSON: nested deeper than 64 levels"), "{out}");
 }
+
+#[test]
+fn a_did_document_with_a_duplicate_member_name_is_refused() {
+    let dir = temp_dir("hostile-did-doc");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (did, credential) = (dir.join("did.json"), dir.join("credential.json"));
+    std::fs::write(
+        &did,
+        r#"{"id": "did:web:forged.example", "id": "did:web:registrar.example", "verificationMethod": []}"#,
+    )
+    .unwrap();
+    std::fs::write(&credential, signed_clr().to_string()).unwrap();
+    let out = xtranscript(&["verify", "--did-doc", did.to_str().unwrap(), credential.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(dir);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("refused JSON: duplicate member name \"id\" at line 1"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn allow_context_takes_only_embedded_contexts() {
+    let (code, out) = verify_text("allow-context", &signed_clr().to_string(), &["--allow-context", OB]);
+    assert_eq!(code, Some(0), "{out}");
+    let refused = xtranscript(&["verify", "--allow-context", "https://example.org/ctx.json", "Cargo.toml"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("is not a context xtranscript embeds"), "{}", text(&refused.stderr));
+}
