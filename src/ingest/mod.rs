@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod csv;
+pub mod files;
 mod load;
 pub mod pesc;
 pub mod text;
