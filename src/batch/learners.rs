@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Origin};
 use crate::export::safe_dir_name;
 use crate::model::Records;
 use crate::render::RenderError;
@@ -31,7 +31,7 @@ pub fn directories(records: &Records, taken: &mut BTreeMap<String, String>) -> D
     ids.dedup();
     let mut out = Directories::default();
     for id in ids {
-        let origin = records.learners.get(id).map(|l| l.origin.clone());
+        let origin = learner_origin(records, id);
         let directory = safe_dir_name(id);
         let refusal = if id.chars().any(char::is_control) {
             Some(
@@ -85,13 +85,19 @@ pub fn directories(records: &Records, taken: &mut BTreeMap<String, String>) -> D
 
 /// The error that fails a learner whose transcript cannot be rendered (`what`: `PDF` or `HTML`).
 pub fn unrenderable(records: &Records, id: &str, what: &str, error: &RenderError) -> Diagnostic {
-    let origin = records.learners.get(id).map(|l| l.origin.clone());
+    let origin = learner_origin(records, id);
     Diagnostic::error(
         Code::Unrenderable,
         origin,
         format!("learner {:?}: the {what} cannot be rendered: {error}", shortened(id)),
     )
     .with_help("name a font that has these characters ([transcript] fonts or --font), or fix the template")
+}
+
+/// Where the learner `id` is defined (their learners.csv row or PESC transcript), else their first rejected row.
+fn learner_origin(records: &Records, id: &str) -> Option<Origin> {
+    let defined = records.learners.get(id).map(|l| l.origin.clone());
+    defined.or_else(|| records.rejected.get(id).and_then(|rows| rows.first().cloned()))
 }
 
 /// `id`, cut to its first 64 characters (an id may be long enough to flood a terminal).
@@ -106,7 +112,6 @@ fn shortened(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Origin;
     use crate::model::Learner;
 
     fn records(ids: &[&str]) -> Records {

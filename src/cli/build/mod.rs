@@ -130,7 +130,8 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             let started = RunState::start(args, &input, config, shard, &mut setup_diags)?;
             reported.print_new(&setup_diags)?;
             let Some(started) = started else {
-                let places: Vec<_> = setup_diags.iter().filter_map(|d| d.origin.clone()).collect();
+                let errors = setup_diags.iter().filter(|d| d.severity == Severity::Error);
+                let places: Vec<_> = errors.filter_map(|d| d.origin.clone()).collect();
                 return Ok(stopped(&reported, "the fonts, logo, templates or key cannot be used", &places));
             };
             run = Some(started);
