@@ -390,21 +390,40 @@ impl Diagnostic {
     }
 }
 
-/// Where the lines of a text start, for many offset → (line, column) look-ups
-/// in O(log lines + line length) each.
+/// Where the lines of a text start, and how many characters precede every [`LineIndex::STRIDE`]-th byte, for
+/// many offset → (line, column) look-ups in O(log lines + STRIDE) each, however long a line is (a minified JSON
+/// file is one line).
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// `chars[k]`: the characters in `text[..k * STRIDE]` (counted as the bytes that start one).
+    chars: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
+    /// Bytes between character-count checkpoints.
+    const STRIDE: usize = 1024;
+
     /// Indexes `text`.
     pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { text, starts }
+        let mut chars = Vec::with_capacity(text.len() / Self::STRIDE + 1);
+        let mut count = 0;
+        chars.push(0);
+        for block in text.as_bytes().chunks(Self::STRIDE) {
+            count += char_starts(block);
+            chars.push(count);
+        }
+        LineIndex { text, starts, chars }
+    }
+
+    /// The characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / Self::STRIDE;
+        self.chars[block] + char_starts(&self.text.as_bytes()[block * Self::STRIDE..offset])
     }
 
     /// The 1-based (line, column) of byte `offset`, columns in characters.
@@ -412,9 +431,18 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = String::from_utf8_lossy(&self.text.as_bytes()[start..offset]).chars().count() as u64 + 1;
-        (line as u64 + 1, column)
+        let column = if offset - start <= Self::STRIDE {
+            char_starts(&self.text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
+        (line as u64 + 1, column as u64 + 1)
     }
+}
+
+/// The characters that start in `bytes` (UTF-8: every byte but continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 /// Turns a byte offset into a 1-based (line, column) pair, counting columns in characters.
@@ -488,6 +516,18 @@ mod tests {
         for offset in 0..=text.len() + 1 {
             if text.is_char_boundary(offset.min(text.len())) {
                 assert_eq!(index.line_column(offset), line_column(text, offset), "offset {offset}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_index_is_exact_on_one_long_line() {
+        // Minified JSON: one line of 300 KB, multi-byte characters across checkpoints.
+        let text = format!("{}\n{}", "é".repeat(10), "aé中😀".repeat(30_000));
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len()).step_by(997).chain([text.len()]) {
+            if text.is_char_boundary(offset) {
+                assert_eq!(index.line_column(offset), line_column(&text, offset), "offset {offset}");
             }
         }
     }

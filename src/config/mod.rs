@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use grading::{Grade, GradingScale, RepeatPolicy};
+pub use grading::{Grade, GradingScale, MAX_GRADES, RepeatPolicy};
 pub use mastery::{MasteryConfig, MasteryRule, Quorum};
 
 use crate::diag::{Code, Diagnostics, Origin, line_column};
