@@ -240,3 +240,63 @@ fn check_on_a_path_with_nothing_to_read_fails() {
         assert!(out.stdout.is_empty(), "a summary of zeros: {}", text(&out.stdout));
     }
 }
+
+/// A copy of the samples whose institution.toml names `issuer.key`, holding `key_text` with `mode`.
+fn samples_with_key(name: &str, key_text: &str, mode: u32) -> PathBuf {
+    let input = samples_copy(name);
+    let toml = input.join("institution.toml");
+    let settings = std::fs::read_to_string(&toml).unwrap().replacen(
+        "[institution]\n",
+        "[institution]\nkey_file = \"issuer.key\"\n",
+        1,
+    );
+    std::fs::write(&toml, settings).unwrap();
+    std::fs::write(input.join("issuer.key"), key_text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(input.join("issuer.key"), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    input
+}
+
+#[test]
+fn a_key_file_with_two_different_secrets_is_refused_by_check_and_build_alike() {
+    let test_key = std::fs::read_to_string(root().join(TEST_KEY)).unwrap();
+    let dir = temp_dir("second-key");
+    std::fs::create_dir_all(&dir).unwrap();
+    let other = dir.join("other.key");
+    assert_eq!(run(&["keygen", "--out", other.to_str().unwrap()], &[]).status.code(), Some(0));
+    let second = std::fs::read_to_string(&other).unwrap();
+    let second = second.lines().find(|l| !l.starts_with('#')).unwrap();
+    let input = samples_with_key("two-keys", &format!("{test_key}{second}\n"), 0o600);
+    let check = run(&["check", input.to_str().unwrap()], &[]);
+    assert_eq!(check.status.code(), Some(1));
+    let out = dir.join("out");
+    let build = run(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"], &[]);
+    assert_eq!(build.status.code(), Some(2), "{}", text(&build.stderr));
+    let build_err = text(&build.stderr);
+    let refused: Vec<&str> = build_err.lines().filter(|l| l.contains(": XT0606: error: ")).collect();
+    assert_eq!(refused.len(), 1, "{}", text(&build.stderr));
+    assert!(refused[0].contains("more than one key line"), "{}", refused[0]);
+    assert!(text(&check.stderr).lines().any(|l| l == refused[0]), "{}", text(&check.stderr));
+    assert!(!text(&build.stderr).contains(second) && !text(&check.stderr).contains(second), "a secret was shown");
+    assert!(!out.join("manifest.json").exists());
+    let _ = std::fs::remove_dir_all(input);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_can_read_is_warned_about() {
+    let test_key = std::fs::read_to_string(root().join(TEST_KEY)).unwrap();
+    for (mode, warned) in [(0o644, true), (0o600, false)] {
+        let input = samples_with_key(&format!("key-mode-{mode:o}"), &test_key, mode);
+        let check = run(&["check", input.to_str().unwrap()], &[]);
+        assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+        let line = format!("{}:", input.join("institution.toml").display());
+        let warning = text(&check.stderr).lines().any(|l| l.starts_with(&line) && l.contains(": XT0607: warning: "));
+        assert_eq!(warning, warned, "mode {mode:o}: {}", text(&check.stderr));
+        let _ = std::fs::remove_dir_all(input);
+    }
+}
