@@ -1,6 +1,9 @@
 //! Competency graph at scale: a framework of 100,000 items with 1,000,000
-//! alignments (build time), and per-learner evaluation (median over many learners).
-//! Run: `cargo bench --bench graph` (prints its figures).
+//! alignments (build time), and per-learner evaluation (median over many learners);
+//! isChildOf chains of 100,000 and 1,000,000 items (build, validation, roll-up); and
+//! diagnostic positions for 100,000 and 1,000,000 offsets in one minified line.
+//! Run: `cargo bench --bench graph` (prints its figures); `cargo bench --bench graph -- chains` runs only the
+//! chains and positions.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -149,6 +152,13 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    for n in [100_000, 1_000_000] {
+        chain(n);
+        positions(n);
+    }
+    if std::env::args().any(|a| a == "chains") {
+        return;
+    }
     let frameworks = [framework()];
     // Typical: a course aligns to 10 competencies; dense: to 50.
     for courses in [100_000, 20_000] {
@@ -203,5 +213,105 @@ fn run(frameworks: &[Framework], courses: usize) {
         times[times.len() * 95 / 100].as_secs_f64() * 1e6,
         total.as_secs_f64() * 1e6 / LEARNERS as f64,
         attained as f64 / LEARNERS as f64
+    );
+}
+
+/// An isChildOf chain `n` items deep, a course aligned to its deepest item, one learner who passed it: the
+/// whole chain is attained.
+fn chain(n: usize) {
+    let origin = Origin::file("chain.json");
+    let node = |id: String| NodeRef { uri: format!("https://bench.example/{id}"), identifier: id, title: None };
+    let items = (0..n)
+        .map(|k| CfItem {
+            identifier: item_id(k),
+            uri: format!("https://bench.example/{}", item_id(k)),
+            full_statement: format!("Competency {k}"),
+            abbreviated_statement: None,
+            human_coding_scheme: Some(format!("B.{k}")),
+            list_enumeration: None,
+            item_type: None,
+            education_level: vec![],
+            language: None,
+            origin: origin.clone(),
+        })
+        .collect();
+    let associations = (0..n)
+        .map(|k| CfAssociation {
+            identifier: format!("a{k}"),
+            kind: AssociationKind::IsChildOf,
+            origin_node: node(item_id(k)),
+            destination_node: node(if k == 0 { "doc".to_string() } else { item_id(k - 1) }),
+            sequence_number: None,
+            origin: origin.clone(),
+        })
+        .collect();
+    let mut fw = framework();
+    (fw.items, fw.associations) = (items, associations);
+    let mut records = Records::default();
+    records.courses.insert(
+        "C".into(),
+        Course {
+            id: "C".into(),
+            subject: "C".into(),
+            number: "1".into(),
+            title: "Course".into(),
+            credits: 3.0,
+            description: None,
+            level: None,
+            passing_grade: None,
+            institution: None,
+            origin: origin.clone(),
+        },
+    );
+    records.alignments.push(Alignment {
+        source: AlignmentSource::Course("C".into()),
+        competency: item_id(n - 1),
+        level: Some("1".into()),
+        weight: None,
+        origin: origin.clone(),
+    });
+    records.course_records.push(CourseRecord {
+        id: "L/C".into(),
+        learner_id: "L".into(),
+        term_id: "T".into(),
+        course_id: "C".into(),
+        title: None,
+        credits_attempted: 3.0,
+        credits_earned: Some(3.0),
+        grade: Some("A".into()),
+        quality_points: None,
+        repeat: false,
+        transfer: false,
+        in_progress: false,
+        transfer_institution: None,
+        origin,
+    });
+    let start = Instant::now();
+    let mut diags = Diagnostics::new();
+    let graph = CompetencyGraph::build(&records, std::slice::from_ref(&fw), &MasteryConfig::default(), &mut diags);
+    let built = start.elapsed();
+    assert!(!diags.has_errors(), "{:?}", diags.iter().next());
+    let recs: Vec<(&CourseRecord, bool)> = records.course_records.iter().map(|r| (r, true)).collect();
+    let start = Instant::now();
+    let attained = black_box(graph.evaluate(&LearnerEvidence { records: recs, awards: vec![] })).len();
+    println!(
+        "chain of {n} isChildOf items: build and validate {:.3} s, roll-up of one learner {:.3} s ({attained} attained)",
+        built.as_secs_f64(),
+        start.elapsed().as_secs_f64()
+    );
+}
+
+/// `n` diagnostic positions, in file order, in a minified JSON text of one line of about 60 bytes per offset.
+fn positions(n: usize) {
+    let text: String = (0..n).map(|k| format!("{{\"identifier\":\"é-{k:09}\",\"uri\":\"x\"}},")).collect();
+    let offsets: Vec<usize> = (0..n).map(|k| k * (text.len() / n)).filter(|&o| text.is_char_boundary(o)).collect();
+    let start = Instant::now();
+    let index = xtranscript::diag::LineIndex::new(&text);
+    let sum: u64 = offsets.iter().map(|&o| index.line_column(o).1).sum();
+    println!(
+        "{} positions in one {:.0} MB line: {:.3} s (column sum {sum})",
+        offsets.len(),
+        text.len() as f64 / 1e6,
+        start.elapsed().as_secs_f64()
     );
 }

@@ -61,7 +61,7 @@ impl Origin {
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", escape_controls(&self.file.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
@@ -110,6 +110,8 @@ codes! {
     UnknownFile = "XT0004", "unknown-file";
     /// An input path is neither an input directory nor a PESC or CASE file.
     UnknownInput = "XT0005", "unknown-input";
+    /// A path with nothing xtranscript can use in it (a README, an empty directory).
+    NoInput = "XT0006", "no-input";
 
     // --- institution.toml: XT01xx
     /// institution.toml is not valid TOML or does not have the expected shape.
@@ -184,6 +186,24 @@ codes! {
     Unreachable = "XT0504", "unreachable-item";
     /// A competency reference that matches more than one item.
     AmbiguousCompetency = "XT0505", "ambiguous-competency";
+
+    // --- what a build makes of the inputs: XT06xx
+    /// A learner id that cannot name an output directory (too long once made safe, control characters).
+    BadLearnerId = "XT0601", "bad-learner-id";
+    /// Learner ids whose directories collide on a case-insensitive file system.
+    LearnerIdCollision = "XT0602", "learner-id-collision";
+    /// A learner's transcript cannot be rendered (text no loaded font can print, a template error).
+    Unrenderable = "XT0603", "unrenderable";
+    /// A font file that cannot be read or used.
+    BadFont = "XT0604", "bad-font";
+    /// A logo that cannot be read or printed.
+    BadLogo = "XT0605", "bad-logo";
+    /// A key file that cannot be used to sign.
+    BadKey = "XT0606", "bad-key";
+    /// A key file readable by others than its owner (warning).
+    KeyPermissions = "XT0607", "key-permissions";
+    /// A template override that cannot be read or used.
+    BadTemplate = "XT0608", "bad-template";
 }
 
 impl fmt::Display for Code {
@@ -243,12 +263,33 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {severity}: {}", self.code.id(), self.message)?;
+        write!(f, "{}: {severity}: {}", self.code.id(), escape_controls(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escape_controls(help))?;
         }
         Ok(())
     }
+}
+
+impl Diagnostic {
+    /// `file:line:column: XT0601: message` on one line (no severity, no help): how a learner's failure names the
+    /// diagnostic that caused it, in the manifest and on stderr.
+    pub fn summary(&self) -> String {
+        let place = self.origin.as_ref().map(|o| format!("{o}: ")).unwrap_or_default();
+        format!("{place}{}: {}", self.code.id(), escape_controls(&self.message))
+    }
+}
+
+/// `text` with its control characters (NUL, escape, newlines …) written as `\u{…}`, so that hostile input never
+/// reaches a terminal raw.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
 }
 
 /// A list of diagnostics, in the order found.
@@ -349,21 +390,40 @@ impl Diagnostic {
     }
 }
 
-/// Where the lines of a text start, for many offset → (line, column) look-ups
-/// in O(log lines + line length) each.
+/// Where the lines of a text start, and how many characters precede every [`LineIndex::STRIDE`]-th byte, for
+/// many offset → (line, column) look-ups in O(log lines + STRIDE) each, however long a line is (a minified JSON
+/// file is one line).
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// `chars[k]`: the characters in `text[..k * STRIDE]` (counted as the bytes that start one).
+    chars: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
+    /// Bytes between character-count checkpoints.
+    const STRIDE: usize = 1024;
+
     /// Indexes `text`.
     pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { text, starts }
+        let mut chars = Vec::with_capacity(text.len() / Self::STRIDE + 1);
+        let mut count = 0;
+        chars.push(0);
+        for block in text.as_bytes().chunks(Self::STRIDE) {
+            count += char_starts(block);
+            chars.push(count);
+        }
+        LineIndex { text, starts, chars }
+    }
+
+    /// The characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / Self::STRIDE;
+        self.chars[block] + char_starts(&self.text.as_bytes()[block * Self::STRIDE..offset])
     }
 
     /// The 1-based (line, column) of byte `offset`, columns in characters.
@@ -371,9 +431,18 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = String::from_utf8_lossy(&self.text.as_bytes()[start..offset]).chars().count() as u64 + 1;
-        (line as u64 + 1, column)
+        let column = if offset - start <= Self::STRIDE {
+            char_starts(&self.text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
+        (line as u64 + 1, column as u64 + 1)
     }
+}
+
+/// The characters that start in `bytes` (UTF-8: every byte but continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 /// Turns a byte offset into a 1-based (line, column) pair, counting columns in characters.
@@ -400,6 +469,18 @@ mod tests {
             d.to_string(),
             "x/course_records.csv:3:1: XT0208: error: unknown learner \"S9\"\n  help: add the learner to learners.csv"
         );
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_raw() {
+        let d =
+            Diagnostic::error(Code::BadLearnerId, Origin::line("x/learners.csv", 2), "learner id \"a\0b\u{1b}[2J\"")
+                .with_help("fix\nit");
+        let shown = d.to_string();
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
+        assert!(shown.contains("a\\u{0}b\\u{1b}[2J"), "{shown}");
+        assert!(shown.ends_with("help: fix\\u{a}it"), "{shown}");
+        assert_eq!(d.summary(), "x/learners.csv:2: XT0601: learner id \"a\\u{0}b\\u{1b}[2J\"");
     }
 
     #[test]
@@ -435,6 +516,18 @@ mod tests {
         for offset in 0..=text.len() + 1 {
             if text.is_char_boundary(offset.min(text.len())) {
                 assert_eq!(index.line_column(offset), line_column(text, offset), "offset {offset}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_index_is_exact_on_one_long_line() {
+        // Minified JSON: one line of 300 KB, multi-byte characters across checkpoints.
+        let text = format!("{}\n{}", "é".repeat(10), "aé中😀".repeat(30_000));
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len()).step_by(997).chain([text.len()]) {
+            if text.is_char_boundary(offset) {
+                assert_eq!(index.line_column(offset), line_column(&text, offset), "offset {offset}");
             }
         }
     }

@@ -39,13 +39,14 @@ pub fn key_file_text(key: &SecretKey) -> String {
     )
 }
 
-/// Reads a key file's text.
+/// Reads a key file's text: exactly one secret key (the same line repeated is accepted; two different ones
+/// are refused, since which one signs would be a guess).
 pub fn read_key_file(text: &str) -> Result<SecretKey, IssuerError> {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .ok_or_else(|| IssuerError::BadKeyFile("no key line".into()))?;
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let line = lines.next().ok_or_else(|| IssuerError::BadKeyFile("no key line".into()))?;
+    if lines.any(|other| other != line) {
+        return Err(IssuerError::BadKeyFile("more than one key line; a key file holds one secret key".into()));
+    }
     SecretKey::from_multibase(line).map_err(|e| IssuerError::BadKeyFile(e.to_string()))
 }
 
@@ -168,6 +169,17 @@ mod tests {
         assert!(err.contains("no key line"));
         let err = read_key_file("zNotAKey\n").unwrap_err().to_string();
         assert!(!err.contains("zNotAKey"), "the bad secret must not be echoed: {err}");
+    }
+
+    #[test]
+    fn a_key_file_with_two_different_secrets_is_refused() {
+        let (one, two) = (SecretKey::from_seed(&[1; 32]), SecretKey::from_seed(&[2; 32]));
+        let both = format!("{}{}\n", key_file_text(&one), two.expose_multibase().as_str());
+        let err = read_key_file(&both).unwrap_err().to_string();
+        assert!(err.contains("more than one key line"), "{err}");
+        assert!(!err.contains(one.expose_multibase().as_str()) && !err.contains(two.expose_multibase().as_str()));
+        let twice = format!("{}{}\n", key_file_text(&one), one.expose_multibase().as_str());
+        assert_eq!(read_key_file(&twice).unwrap().did_key(), one.did_key());
     }
 
     /// The bench's 40-course CLR with its nested credentials taken out, and the signer for it.

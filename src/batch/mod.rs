@@ -9,10 +9,14 @@
 //! - [`Reuse`]: whether a learner from an earlier run can be kept as it is.
 //! - [`withdrawn`]: the learners an earlier run built that this one does not, whose files must leave
 //!   `learners/`.
+//! - [`directories`]: each learner's output directory, or the diagnostic that fails the learner (an id too
+//!   long or with control characters, a case-insensitive collision); [`unrenderable`] for a transcript that
+//!   cannot be rendered. `check` and `build` share them, so `check` reports first what `build` would fail.
 //!
 //! Pure: bytes and values in and out; the binary does the reading and writing.
 
 mod journal;
+mod learners;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -21,6 +25,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use journal::Journal;
+pub use learners::{Directories, MAX_DIR_NAME_BYTES, directories, unrenderable};
 
 use crate::export::{FileEntry, LearnerEntry, Withdrawn, hex_sha256, parse_shard};
 use crate::model::{Award, CourseRecord, Learner, LearnerSubset, learner_bucket};

@@ -1,13 +1,23 @@
-//! `xtranscript check PATH…`: load everything, print a summary and every diagnostic.
+//! `xtranscript check PATH…`: load everything, print a summary and every diagnostic: every problem `build`
+//! would meet with the same inputs on this machine (fonts, logo, templates, key, learner ids, names no font
+//! can print), with the same code and message, without signing or writing anything.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use rayon::prelude::*;
 use serde::Serialize;
-use xtranscript::diag::Diagnostic;
-use xtranscript::ingest::Summary;
+use xtranscript::assemble::Assembler;
+use xtranscript::batch;
+use xtranscript::config::Config;
+use xtranscript::diag::{Diagnostic, Diagnostics};
+use xtranscript::graph::CompetencyGraph;
+use xtranscript::ingest::{CONFIG_FILE, Input, Summary};
+use xtranscript::model::Timestamp;
 
+use super::build::learner::{render_learner, view_of};
+use super::build::setup::{self, Rendering, SetupFiles};
 use super::report::{Format, print_diagnostics};
 use super::{EXIT_OK, EXIT_PROBLEMS, load_linked};
 
@@ -20,6 +30,15 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// The key file `build --key` would sign with (default: institution.key_file, checked when set).
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Template overrides, as `build --templates`.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Fallback fonts, as `build --font` (replacing `[transcript] fonts`).
+    #[arg(long = "font", value_name = "FILE")]
+    fonts: Vec<PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -32,11 +51,18 @@ struct CheckReport<'a> {
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
-    let (input, _graph, diags) = load_linked(&args.paths);
+    let (input, graph, mut diags) = load_linked(&args.paths);
+    if let (Some(config), Some(dir)) = (&input.config, args.paths.iter().find(|p| p.join(CONFIG_FILE).exists())) {
+        check_build(args, dir, config, &input, &graph, &mut diags);
+        diags.sort();
+    }
     let summary = input.summary();
     match args.format {
         Format::Text => {
-            print_summary(&summary)?;
+            // Nothing read (a README, an empty directory): the diagnostics say so; a summary of zeros would not.
+            if summary != Summary::default() {
+                print_summary(&summary)?;
+            }
             print_diagnostics(&diags)?;
         }
         Format::Json => {
@@ -53,6 +79,68 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(if diags.has_errors() { EXIT_PROBLEMS } else { EXIT_OK })
+}
+
+/// What `build` of `dir` would meet beyond loading: the fonts, logo, templates and key it reads before the
+/// first learner, then each learner's output directory and rendered transcript.
+fn check_build(
+    args: &CheckArgs,
+    dir: &Path,
+    config: &Config,
+    input: &Input,
+    graph: &CompetencyGraph,
+    diags: &mut Diagnostics,
+) {
+    let files = SetupFiles { input: dir, config, fonts: &args.fonts, templates: args.templates.as_deref() };
+    let rendering = setup::rendering(&files, diags);
+    match &args.key {
+        Some(path) => {
+            setup::read_key(&files, path, None, diags);
+        }
+        None => {
+            setup::configured_key(&files, diags);
+        }
+    }
+    let dirs = batch::directories(&input.records, &mut Default::default());
+    for (_, diagnostic) in dirs.refused {
+        diags.push(diagnostic);
+    }
+    if let Some(rendering) = rendering {
+        let todo: Vec<&str> = dirs
+            .todo
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .filter(|id| !input.records.rejected.contains_key(*id))
+            .collect();
+        for d in render_all(config, input, graph, &rendering, &todo) {
+            diags.push(d);
+        }
+    }
+}
+
+/// Renders every learner of `ids` as `build` would (without signing) and returns why those that fail do.
+fn render_all(
+    config: &Config,
+    input: &Input,
+    graph: &CompetencyGraph,
+    rendering: &Rendering,
+    ids: &[&str],
+) -> Vec<Diagnostic> {
+    // What the PDF prints of the issuer and the date does not change what it can render.
+    let issuer = config.institution.did.clone().unwrap_or_else(|| "did:key:unsigned".to_string());
+    let issued_at =
+        config.transcript.issued_at.as_deref().and_then(Timestamp::parse).unwrap_or(Timestamp::from_unix(0));
+    let assembler = Assembler::new(config, &input.records, &input.frameworks, graph, issuer, issued_at, Vec::new());
+    let mut problems: Vec<Diagnostic> = ids
+        .par_iter()
+        .filter_map(|id| {
+            let assembled = assembler.learner(id)?;
+            let view = view_of(&assembler, &assembled, rendering);
+            render_learner(rendering, &input.records, id, &view).err()
+        })
+        .collect();
+    problems.sort_by(|a, b| a.origin.cmp(&b.origin));
+    problems
 }
 
 fn print_summary(s: &Summary) -> io::Result<()> {

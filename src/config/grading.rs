@@ -6,7 +6,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::locate;
-use crate::diag::{Code, Diagnostics};
+use crate::diag::{Code, Diagnostics, LineIndex, Origin};
+
+/// The most grades a scale may have (real scales have a few dozen): a bound on what every grade lookup and
+/// every check of the scale costs.
+pub const MAX_GRADES: usize = 1_000;
 
 /// The institution's grading scale.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -119,14 +123,47 @@ impl GradingScale {
                 .error(Code::ConfigValue, locate(text, file, "[grading]"), "the grading scale has no grades")
                 .help("add [[grading.grades]] entries");
         }
+        if self.grades.len() > MAX_GRADES {
+            diags
+                .error(
+                    Code::ConfigValue,
+                    locate(text, file, "[grading]"),
+                    format!("the grading scale has {} grades, more than the {MAX_GRADES} allowed", self.grades.len()),
+                )
+                .help("a grading scale lists the grades records carry (a few dozen at most)");
+            return;
+        }
+        // Grades are found in the text in order, from where the previous one was (linear in the file), and
+        // placed only when one is wrong.
+        let lines = LineIndex::new(text);
+        let mut cursor = 0;
+        let mut place = |grade: &str| {
+            let needle = format!("\"{grade}\"");
+            let found = text.get(cursor..).and_then(|rest| rest.find(&needle)).map(|at| cursor + at);
+            let found = found.or_else(|| text.find(&needle));
+            if let Some(at) = found {
+                cursor = at + needle.len();
+            }
+            move |lines: &LineIndex<'_>| match found {
+                Some(at) => {
+                    let (line, column) = lines.line_column(at);
+                    Origin::at(file, line, column)
+                }
+                None => Origin::file(file),
+            }
+        };
         let mut seen = BTreeSet::new();
         for g in &self.grades {
-            let at = locate(text, file, &format!("\"{}\"", g.grade));
+            let at = place(&g.grade);
             if !seen.insert(g.grade.as_str()) {
-                diags.error(Code::ConfigValue, at.clone(), format!("grade {:?} is defined twice", g.grade));
+                diags.error(Code::ConfigValue, at(&lines), format!("grade {:?} is defined twice", g.grade));
             }
             if g.points.is_some_and(|p| !p.is_finite() || p < 0.0) {
-                diags.error(Code::ConfigValue, at, format!("grade {:?} has negative or non-finite points", g.grade));
+                diags.error(
+                    Code::ConfigValue,
+                    at(&lines),
+                    format!("grade {:?} has negative or non-finite points", g.grade),
+                );
             }
         }
         if let Some(p) = &self.passing_grade

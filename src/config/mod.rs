@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use grading::{Grade, GradingScale, RepeatPolicy};
+pub use grading::{Grade, GradingScale, MAX_GRADES, RepeatPolicy};
 pub use mastery::{MasteryConfig, MasteryRule, Quorum};
 
 use crate::diag::{Code, Diagnostics, Origin, line_column};
@@ -279,7 +279,7 @@ pub fn is_http_url(s: &str) -> bool {
 
 /// The position of the first occurrence of `needle` in the config text (the value a
 /// diagnostic is about), or the file alone.
-pub(crate) fn locate(text: &str, file: &Path, needle: &str) -> Origin {
+pub fn locate(text: &str, file: &Path, needle: &str) -> Origin {
     match text.find(needle) {
         Some(offset) if !needle.is_empty() => {
             let (line, column) = line_column(text, offset);

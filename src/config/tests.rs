@@ -130,3 +130,29 @@ fn walk(
         _ => {}
     }
 }
+
+/// A scale of `n` extra grades `G0…` (after GOOD's own), each in its own `{ grade = … }`.
+fn with_grades(n: usize, last: &str) -> String {
+    let extra: String = (0..n).map(|k| format!("  {{ grade = \"G{k}\" }},\n")).collect();
+    GOOD.replace("  { grade = \"W\"", &format!("{extra}  {{ grade = \"{last}\" }},\n  {{ grade = \"W\""))
+}
+
+#[test]
+fn a_scale_of_many_grades_is_checked_in_one_pass_and_wrong_grades_keep_their_line() {
+    // 990 grades, the last one a duplicate of the first: found where it is written, not by a search per grade.
+    let text = with_grades(MAX_GRADES - 12, "A");
+    let (c, diags) = parse(&text);
+    assert!(c.is_none());
+    let [d] = &diags.iter().collect::<Vec<_>>()[..] else { panic!("{diags:?}") };
+    assert_eq!(d.message, "grade \"A\" is defined twice");
+    let line = text.lines().position(|l| l.contains("{ grade = \"A\" }")).unwrap() as u64 + 1;
+    assert_eq!(d.origin.as_ref().unwrap().line, Some(line));
+}
+
+#[test]
+fn a_scale_over_the_grade_limit_is_one_error() {
+    let (c, diags) = parse(&with_grades(100_000, "X"));
+    assert!(c.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(diags.iter().next().unwrap().message.contains("more than the 1000 allowed"));
+}

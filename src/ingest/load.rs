@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::csv::links::Failed;
 use super::csv::{self as tables, Layouts, ReadOptions, TABLES};
+use super::files::{self, MAX_INPUT_BYTES, MAX_SETTINGS_BYTES};
 use super::{case, pesc};
-use crate::config::{Config, locate};
-use crate::diag::{Code, Diagnostics, Origin};
+use crate::config::Config;
+use crate::diag::{Code, Diagnostics, Origin, Severity};
 use crate::model::{Framework, LearnerSubset, Records};
 
 /// The name of the institution's settings file in an input directory.
@@ -30,6 +31,10 @@ pub struct Input {
     pub files: Vec<PathBuf>,
     /// How many PESC transcripts were read.
     pub pesc_transcripts: usize,
+    /// Inputs refused or unreadable that no learner can be built without: institution.toml, a registrar table
+    /// that could not be read at all, a framework with errors, a PESC file whose learners could not all be
+    /// identified. Each was reported as an error; `build` stops before signing anything while one is listed.
+    pub blocking: Vec<Origin>,
 }
 
 /// Counts of what was read, for `check`'s summary.
@@ -97,18 +102,33 @@ pub fn load_subset(paths: &[PathBuf], subset: &LearnerSubset, diags: &mut Diagno
     let mut layouts = Layouts::new();
     let mut failed = Failed::new();
     for path in paths {
-        if path.join(CONFIG_FILE).is_file() {
+        let (files_before, errors_before) = (input.files.len(), diags.len());
+        let meta = fs::metadata(path);
+        if path.join(CONFIG_FILE).exists() {
             load_input_dir(path, subset, &mut input, &mut layouts, &mut failed, diags);
-        } else if path.is_dir() {
+        } else if meta.as_ref().is_ok_and(fs::Metadata::is_dir) {
             for file in files_below(path, diags) {
                 load_file(&file, &mut input, diags);
             }
-        } else if path.is_file() {
+        } else if meta.as_ref().is_ok_and(fs::Metadata::is_file) {
             load_file(path, &mut input, diags);
         } else {
+            let message = if meta.is_ok() { "not a file or directory" } else { "no such file or directory" };
             diags
-                .error(Code::UnknownInput, Origin::file(path), "no such file or directory")
+                .error(Code::UnknownInput, Origin::file(path), message)
                 .help("name an input directory (with institution.toml), or PESC .xml / CASE .json files");
+        }
+        // A README or an empty directory must not pass for an input with nothing wrong in it.
+        if input.files.len() == files_before && !diags.errors_since(errors_before) {
+            diags
+                .error(
+                    Code::NoInput,
+                    Origin::file(path),
+                    "nothing to read here: no institution.toml, PESC or CASE file",
+                )
+                .help(
+                    "name an input directory (with institution.toml), or PESC .xml / CASE .json / OpenSALT .csv files",
+                );
         }
     }
     if !subset.is_all() {
@@ -129,14 +149,21 @@ fn load_input_dir(
     diags: &mut Diagnostics,
 ) {
     let config_path = dir.join(CONFIG_FILE);
-    let Some(text) = read_text(&config_path, input, diags) else { return };
-    let Some(config) = Config::parse(&text, &config_path, diags) else { return };
+    let Some(text) = read_text(&config_path, MAX_SETTINGS_BYTES, input, diags) else {
+        input.blocking.push(Origin::file(&config_path));
+        return;
+    };
+    let Some(config) = Config::parse(&text, &config_path, diags) else {
+        input.blocking.push(Origin::file(&config_path));
+        return;
+    };
     for spec in TABLES {
         let name = config.files.get(spec.name).map_or(spec.file, String::as_str);
         let path = dir.join(name);
-        if !path.is_file() {
+        if !path.exists() {
             if spec.required {
                 failed.insert(spec.name);
+                input.blocking.push(Origin::file(&path));
                 diags
                     .error(Code::MissingFile, Origin::file(&path), format!("the {} table is missing", spec.name))
                     .help(format!(
@@ -146,8 +173,9 @@ fn load_input_dir(
             }
             continue;
         }
-        let Some(bytes) = read_bytes(&path, input, diags) else {
+        let Some(bytes) = read_bytes(&path, MAX_INPUT_BYTES, input, diags) else {
             failed.insert(spec.name);
+            input.blocking.push(Origin::file(&path));
             continue;
         };
         let options = ReadOptions {
@@ -162,10 +190,10 @@ fn load_input_dir(
             }
             None => {
                 failed.insert(spec.name);
+                input.blocking.push(Origin::file(&path));
             }
         }
     }
-    check_rendering_files(&config, dir, &text, &config_path, diags);
     // PESC transcripts are told apart (home or transfer) by the institution's settings.
     input.config = Some(config);
     for sub in ["frameworks", "pesc"] {
@@ -178,36 +206,22 @@ fn load_input_dir(
     }
 }
 
-/// The logo and fonts institution.toml names must be files (`build` reads and checks them before the first
-/// learner), so that `check` finds a wrong path too.
-fn check_rendering_files(config: &Config, dir: &Path, text: &str, config_path: &Path, diags: &mut Diagnostics) {
-    for (setting, name) in config.rendering_files() {
-        if !dir.join(name).is_file() {
-            let written = name.to_string_lossy();
-            diags
-                .error(
-                    Code::MissingFile,
-                    locate(text, config_path, &written),
-                    format!("{setting} names {written:?}, which is not a file"),
-                )
-                .help(format!("paths are relative to {}; fix it, or remove the entry", dir.display()));
-        }
-    }
-}
-
 /// A single file, by extension.
 fn load_file(path: &Path, input: &mut Input, diags: &mut Diagnostics) {
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let before = diags.len();
     match extension.as_deref() {
         Some("xml") => load_pesc(path, input, diags),
         Some("json") => {
-            let Some(text) = read_text(path, input, diags) else { return };
-            input.frameworks.extend(case::parse_case_json(&text, path, diags));
+            if let Some(text) = read_text(path, MAX_INPUT_BYTES, input, diags) {
+                input.frameworks.extend(case::parse_case_json(&text, path, diags));
+            }
         }
         Some("csv") => {
-            let Some(bytes) = read_bytes(path, input, diags) else { return };
-            let encoding = input.config.as_ref().map(|c| c.input.encoding).unwrap_or_default();
-            input.frameworks.extend(case::parse_opensalt_csv(&bytes, path, encoding, diags));
+            if let Some(bytes) = read_bytes(path, MAX_INPUT_BYTES, input, diags) {
+                let encoding = input.config.as_ref().map(|c| c.input.encoding).unwrap_or_default();
+                input.frameworks.extend(case::parse_opensalt_csv(&bytes, path, encoding, diags));
+            }
         }
         _ => {
             diags.warning(
@@ -217,14 +231,22 @@ fn load_file(path: &Path, input: &mut Input, diags: &mut Diagnostics) {
             );
         }
     }
+    // Frameworks are shared by every learner: one with errors (truncated, refused, unreadable) would leave
+    // every transcript silently short of its competencies.
+    if extension.as_deref() != Some("xml") && diags.errors_since(before) {
+        input.blocking.push(Origin::file(path));
+    }
 }
 
-/// Streams a PESC file, merging each transcript as soon as it is read.
+/// Streams a PESC file, merging each transcript as soon as it is read. A file that cannot be read to its end
+/// (refused for a DTD, malformed, unreadable) fails every learner it holds: those merged before the problem and
+/// those found by [`pesc::identify_learners`]; when they cannot all be identified, the run is blocked.
 fn load_pesc(path: &Path, input: &mut Input, diags: &mut Diagnostics) {
-    let file = match fs::File::open(path) {
-        Ok(f) => f,
+    let file = match files::open_regular(path, MAX_INPUT_BYTES) {
+        Ok((f, _)) => f,
         Err(e) => {
             diags.error(Code::Io, Origin::file(path), format!("cannot open: {e}"));
+            input.blocking.push(Origin::file(path));
             return;
         }
     };
@@ -232,14 +254,36 @@ fn load_pesc(path: &Path, input: &mut Input, diags: &mut Diagnostics) {
     let mut merge_diags = Diagnostics::new();
     let config = input.config.as_ref();
     let records = &mut input.records;
-    let mut count = 0;
-    pesc::read_transcripts(BufReader::new(file), path, diags, |t| {
-        count += 1;
+    let mut merged = Vec::new();
+    let before = diags.len();
+    let read = pesc::read_transcripts(BufReader::new(file), path, diags, |t| {
         let home = t.source.as_ref().is_none_or(|org| config.is_none_or(|c| is_home(c, &org.name, &org.identifiers)));
-        pesc::merge_into(t, home, records, &mut merge_diags);
+        merged.push(pesc::merge_into(t, home, records, &mut merge_diags));
     });
-    input.pesc_transcripts += count;
+    input.pesc_transcripts += merged.len();
     diags.extend(merge_diags);
+    if read.is_complete() {
+        return;
+    }
+    let refusal = diags.iter().skip(before).find(|d| d.severity == Severity::Error).and_then(|d| d.origin.clone());
+    let refusal = refusal.unwrap_or_else(|| Origin::file(path));
+    let identified = files::open_regular(path, MAX_INPUT_BYTES).ok().and_then(|(file, _)| {
+        let config = input.config.as_ref();
+        pesc::identify_learners(BufReader::new(file), path, |t| {
+            let home =
+                t.source.as_ref().is_none_or(|org| config.is_none_or(|c| is_home(c, &org.name, &org.identifiers)));
+            pesc::learner_key(t, home, &input.records)
+        })
+    });
+    match identified {
+        Some(ids) => merged.extend(ids),
+        None => input.blocking.push(refusal.clone()),
+    }
+    merged.sort();
+    merged.dedup();
+    for id in merged {
+        input.records.reject(&id, refusal.clone());
+    }
 }
 
 /// Whether a transcript's sending organization is this institution: same name or a shared identifier.
@@ -266,15 +310,16 @@ fn files_below(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
             if entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            if path.is_dir() { pending.push(path) } else { out.push(path) }
+            // Symbolic links to directories are not followed (no loops); anything not a file is refused when read.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) { pending.push(path) } else { out.push(path) }
         }
     }
     out.sort();
     out
 }
 
-fn read_bytes(path: &Path, input: &mut Input, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-    match fs::read(path) {
+fn read_bytes(path: &Path, limit: u64, input: &mut Input, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    match files::read_limited(path, limit) {
         Ok(bytes) => {
             input.files.push(path.to_path_buf());
             Some(bytes)
@@ -286,8 +331,8 @@ fn read_bytes(path: &Path, input: &mut Input, diags: &mut Diagnostics) -> Option
     }
 }
 
-fn read_text(path: &Path, input: &mut Input, diags: &mut Diagnostics) -> Option<String> {
-    let bytes = read_bytes(path, input, diags)?;
+fn read_text(path: &Path, limit: u64, input: &mut Input, diags: &mut Diagnostics) -> Option<String> {
+    let bytes = read_bytes(path, limit, input, diags)?;
     match super::text::decode(&bytes, super::text::Encoding::Utf8) {
         Ok(d) => Some(d.text.into_owned()),
         Err(e) => {

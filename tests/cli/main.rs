@@ -4,6 +4,7 @@
 mod batch;
 mod hostile;
 mod pdf;
+mod refusals;
 mod sign;
 mod truth;
 

@@ -7,8 +7,10 @@ use std::path::Path;
 
 use xtranscript::assemble::{Assembled, Assembler};
 use xtranscript::batch::{self, Reuse};
+use xtranscript::diag::Diagnostic;
 use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, file_entry_hashed};
 use xtranscript::issuer::Signer;
+use xtranscript::model::Records;
 use xtranscript::render::{self, TranscriptView, Verification, transcript_view};
 
 use super::setup::Rendering;
@@ -64,9 +66,7 @@ impl Worker<'_> {
         };
         let counts = counts(&assembled);
         // The view prints the digest of the signed clr.json: it is filled in once the text is written.
-        let labels = self.rendering.templates.labels();
-        let mut view = transcript_view(self.assembler, &assembled, labels, Verification { clr_sha256: "" });
-        view.institution.logo.clone_from(&self.rendering.logo);
+        let view = view_of(self.assembler, &assembled, self.rendering);
         let created = self.assembler.issued_at.to_string();
         let nested = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
         let signed = match self.signer.sign_transcript(nested, |nested| assembled.clr_with(nested), &created) {
@@ -95,24 +95,14 @@ impl Worker<'_> {
         drop(signed);
         let clr_sha256 = export::hex_sha256(&clr_json);
         view.verification.clr_sha256.clone_from(&clr_sha256);
-        match self.render(&view) {
+        match render_learner(self.rendering, self.assembler.records, id, &view) {
             Ok((pdf, html)) => {
                 let files = [("clr.json", clr_json), ("transcript.pdf", pdf), ("transcript.html", html)];
                 let entry = self.write(id, directory, inputs, counts, files, [Some(clr_sha256), None, None])?;
                 Ok(Outcome::Built(entry))
             }
-            Err(reason) => Ok(Outcome::Failed(Failure { id: id.to_string(), reason })),
+            Err(diagnostic) => Ok(Outcome::Failed(Failure { id: id.to_string(), reason: diagnostic.summary() })),
         }
-    }
-
-    /// The learner's PDF and HTML views (`Err`: why rendering failed).
-    fn render(&self, view: &TranscriptView) -> Result<(Vec<u8>, Vec<u8>), String> {
-        let pdf = render::pdf(view, &self.rendering.fonts, self.rendering.templates.layout())
-            .map_err(|e| format!("the PDF cannot be rendered: {e}"))?;
-        let html = render::html(view, &self.rendering.templates)
-            .map_err(|e| format!("the HTML cannot be rendered: {e}"))?
-            .into_bytes();
-        Ok((pdf, html))
     }
 
     /// Hands the files (name in the learner's directory, bytes) to the writers, which write them atomically,
@@ -142,6 +132,27 @@ impl Worker<'_> {
         self.writers.submit(Job { files, entry: entry.clone() })?;
         Ok(entry)
     }
+}
+
+/// The view a learner's PDF and HTML are rendered from (the digest of the signed clr.json is filled in later).
+pub fn view_of(assembler: &Assembler<'_>, assembled: &Assembled<'_>, rendering: &Rendering) -> TranscriptView {
+    let labels = rendering.templates.labels();
+    let mut view = transcript_view(assembler, assembled, labels, Verification { clr_sha256: "" });
+    view.institution.logo.clone_from(&rendering.logo);
+    view
+}
+
+/// The learner's PDF and HTML (`Err`: the diagnostic that fails the learner; `check` reports the same).
+pub fn render_learner(
+    rendering: &Rendering,
+    records: &Records,
+    id: &str,
+    view: &TranscriptView,
+) -> Result<(Vec<u8>, Vec<u8>), Diagnostic> {
+    let pdf = render::pdf(view, &rendering.fonts, rendering.templates.layout())
+        .map_err(|e| batch::unrenderable(records, id, "PDF", &e))?;
+    let html = render::html(view, &rendering.templates).map_err(|e| batch::unrenderable(records, id, "HTML", &e))?;
+    Ok((pdf, html.into_bytes()))
 }
 
 /// Whether the file at `path` is the one `entry` records: its size first (no read when it differs), then

@@ -1,9 +1,9 @@
 //! `xtranscript build INPUT --out OUT`: every learner's transcript (signed CLR, PDF, HTML) and the
 //! manifest, in parallel, resumable, optionally one shard of a run split across machines.
 
-mod learner;
+pub(super) mod learner;
 mod progress;
-mod setup;
+pub(super) mod setup;
 mod state;
 mod writer;
 
@@ -24,14 +24,14 @@ use xtranscript::diag::{Diagnostics, Severity};
 use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Manifest, Withdrawn};
 use xtranscript::ingest::Input;
 use xtranscript::issuer::Signer;
-use xtranscript::model::{Records, Timestamp};
+use xtranscript::model::Timestamp;
 
 use self::learner::{Outcome, Worker};
 use self::progress::Progress;
 use self::setup::{Rendering, Shared};
 use self::state::RunFiles;
 use self::writer::Writers;
-use super::{EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, load_linked_subset};
+use super::{EXIT_FATAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS, load_linked_subset};
 
 /// Arguments of `build`.
 #[derive(Debug, Args)]
@@ -118,8 +118,23 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         let Some(config) = input.config.as_ref() else {
             bail!("{} is not an input directory with a valid institution.toml", args.input.display());
         };
+        if !input.blocking.is_empty() {
+            return Ok(stopped(
+                &reported,
+                "an input every learner depends on was refused or could not be read",
+                &input.blocking,
+            ));
+        }
         if run.is_none() {
-            run = Some(RunState::start(args, &input, config, shard)?);
+            let mut setup_diags = Diagnostics::new();
+            let started = RunState::start(args, &input, config, shard, &mut setup_diags)?;
+            reported.print_new(&setup_diags)?;
+            let Some(started) = started else {
+                let errors = setup_diags.iter().filter(|d| d.severity == Severity::Error);
+                let places: Vec<_> = errors.filter_map(|d| d.origin.clone()).collect();
+                return Ok(stopped(&reported, "the fonts, logo, templates or key cannot be used", &places));
+            };
+            run = Some(started);
         }
         let state = run.as_ref().expect("started");
         let mut assembler = Assembler::new(
@@ -132,11 +147,21 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             state.salt_secret.clone(),
         );
         assembler.specimen = args.demo_key;
-        let (todo, collisions) = learners_to_build(&input.records, &mut taken);
-        failures.extend(collisions);
+        let batch::Directories { todo, refused } = batch::directories(&input.records, &mut taken);
+        let mut refusals = Diagnostics::new();
+        for (id, diagnostic) in refused {
+            failures.push(Failure { id, reason: diagnostic.summary() });
+            refusals.push(diagnostic);
+        }
+        reported.print_new(&refusals)?;
         let label = (parts > 1).then(|| format!("part {part}/{parts}: "));
         let progress = Progress::new(todo.len() as u64, args.quiet, label.unwrap_or_default());
         let pool = worker_pool(args.jobs)?;
+        BUILDING.store(true, Ordering::SeqCst);
+        if interrupted.load(Ordering::SeqCst) {
+            BUILDING.store(false, Ordering::SeqCst);
+            break;
+        }
         let built = std::thread::scope(|scope| {
             let writers = Writers::start(scope, pool.current_num_threads(), &state.journal);
             let worker = state.worker(args, &assembler, &writers);
@@ -144,6 +169,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             // Every learner handed in is on disk (and in the journal) before the run goes on.
             writers.finish().and(built)
         });
+        BUILDING.store(false, Ordering::SeqCst);
         outcomes.extend(built?);
         progress.finish();
         if interrupted.load(Ordering::SeqCst) {
@@ -172,6 +198,18 @@ fn auto_parts(input: &Path, shard: Shard) -> u32 {
         .unwrap_or(0);
     let per_shard = bytes / u64::from(shard.count.max(1));
     u32::try_from(per_shard.div_ceil(PART_INPUT_BYTES).max(1)).unwrap_or(u32::MAX)
+}
+
+/// Stops the run before anything is signed: says why and which inputs, returns the exit status.
+fn stopped(reported: &Reported, why: &str, places: &[xtranscript::diag::Origin]) -> u8 {
+    reported.print_count();
+    let mut names: Vec<String> = places.iter().map(|o| o.file.display().to_string()).collect();
+    names.dedup();
+    eprintln!(
+        "xtranscript: error: {why} ({}): the run stops before signing anything; nothing was written",
+        xtranscript::diag::escape_controls(&names.join(", "))
+    );
+    EXIT_FATAL
 }
 
 /// Diagnostics printed so far: each part of a run reports the shared tables again; they are printed once.
@@ -224,9 +262,22 @@ struct RunState {
 }
 
 impl RunState {
-    fn start(args: &BuildArgs, input: &Input, config: &Config, shard: Shard) -> anyhow::Result<RunState> {
-        let signer = setup::signer(args, config)?;
-        let rendering = setup::rendering(args, config)?;
+    /// Sets the run up; `Ok(None)` when the fonts, logo, templates or key cannot be used (said in `diags`).
+    fn start(
+        args: &BuildArgs,
+        input: &Input,
+        config: &Config,
+        shard: Shard,
+        diags: &mut Diagnostics,
+    ) -> anyhow::Result<Option<RunState>> {
+        let files =
+            setup::SetupFiles { input: &args.input, config, fonts: &args.fonts, templates: args.templates.as_deref() };
+        let rendering = setup::rendering(&files, diags);
+        let signer = setup::signer(args, config, diags)?;
+        let (Some(rendering), Some(signer)) = (rendering, signer) else { return Ok(None) };
+        for w in &rendering.font_warnings {
+            eprintln!("xtranscript: warning: {w}");
+        }
         let salt_secret = setup::salt_secret(config);
         let issued_at = setup::issue_date(args, config)?;
         let shared =
@@ -239,7 +290,7 @@ impl RunState {
             state::earlier_runs(&files, &fingerprint, shard, args.force);
         let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
         let inputs = setup::input_entries(&args.input, &input.files)?;
-        Ok(RunState {
+        Ok(Some(RunState {
             signer,
             rendering,
             salt_secret,
@@ -252,7 +303,7 @@ impl RunState {
             recorded,
             journal,
             inputs,
-        })
+        }))
     }
 
     fn worker<'a>(&'a self, args: &'a BuildArgs, assembler: &'a Assembler<'a>, writers: &'a Writers<'a>) -> Worker<'a> {
@@ -343,32 +394,6 @@ fn report_withdrawn(withdrawn: &[Withdrawn], out: &Path) {
     );
 }
 
-/// The learners of a loaded part to build, in id order (with their directory names), and those that
-/// cannot be: a directory name that collides, on case-insensitive file systems, with another learner's of
-/// the run (`taken`, kept across parts). Learners with rejected rows are listed too: the worker reports them.
-fn learners_to_build(records: &Records, taken: &mut BTreeMap<String, String>) -> (Vec<(String, String)>, Vec<Failure>) {
-    let mut ids: Vec<&String> = records.learners.keys().chain(records.rejected.keys()).collect();
-    ids.sort();
-    ids.dedup();
-    let (mut todo, mut failures) = (Vec::new(), Vec::new());
-    for id in ids {
-        let directory = export::safe_dir_name(id);
-        match taken.get(&directory.to_lowercase()) {
-            Some(other) => failures.push(Failure {
-                id: id.clone(),
-                reason: format!(
-                    "its directory name {directory:?} collides with learner {other:?}'s on case-insensitive file systems"
-                ),
-            }),
-            None => {
-                taken.insert(directory.to_lowercase(), id.clone());
-                todo.push((id.clone(), directory));
-            }
-        }
-    }
-    (todo, failures)
-}
-
 /// The worker threads: `jobs`, or one per CPU.
 fn worker_pool(jobs: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new().num_threads(jobs.map_or(0, usize::from)).build().context("starting worker threads")
@@ -398,12 +423,18 @@ fn build_all(
     results.into_iter().flatten().collect()
 }
 
-/// Ctrl-C (SIGINT, SIGTERM): the first stops starting learners, lets those in flight finish and keeps the
-/// journal; the second stops at once (written files are whole either way).
+/// Whether learners are being built (workers and writers running): only then does a first Ctrl-C or SIGTERM
+/// wait for the learners in progress; at any other moment (loading, setting up) it ends the run at once.
+static BUILDING: AtomicBool = AtomicBool::new(false);
+
+/// Ctrl-C (SIGINT, SIGTERM): while learners are built, the first stops starting learners, lets those in flight
+/// finish and keeps the journal, and the second stops at once; at any other moment the first stops at once
+/// (written files are whole either way; the journal has every learner finished).
 fn interrupt_flag() -> &'static AtomicBool {
     static INTERRUPTED: AtomicBool = AtomicBool::new(false);
     let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) || !BUILDING.load(Ordering::SeqCst) {
+            eprintln!("\nxtranscript: interrupted: run the same command again to resume");
             std::process::exit(i32::from(EXIT_INTERRUPTED));
         }
         eprintln!("\nxtranscript: interrupted: finishing the learners in progress (Ctrl-C again to stop now)");

@@ -3,15 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use anyhow::{Context, bail};
 use xtranscript::batch::RunFingerprint;
-use xtranscript::config::Config;
+use xtranscript::config::{Config, locate};
+use xtranscript::diag::{Code, Diagnostics, Origin};
 use xtranscript::export::{self, FileEntry};
-use xtranscript::ingest::Input;
-use xtranscript::issuer::Signer;
+use xtranscript::ingest::files::{self, ReadError};
+use xtranscript::ingest::{CONFIG_FILE, Input};
+use xtranscript::issuer::{self, Signer};
 use xtranscript::model::Timestamp;
 use xtranscript::render::{Fonts, Logo, Templates, load_fonts, logo_from_file};
-use xtranscript::sign::{Suite, public_key_multibase};
+use xtranscript::sign::{SecretKey, Suite, public_key_multibase};
 
 use super::{BuildArgs, SuiteArg};
 
@@ -25,72 +29,262 @@ pub struct Rendering {
     pub logo: Option<Logo>,
     /// Every override and font file read: name and bytes.
     pub sources: Vec<(String, Vec<u8>)>,
+    /// Scripts no loaded font covers (printed as warnings by `build`).
+    pub font_warnings: Vec<String>,
 }
 
-/// The font files to load: `--font`, else `[transcript] fonts` (relative to the input directory); none means
-/// the standard Debian fallbacks.
-fn font_files(args: &BuildArgs, config: &Config) -> Vec<PathBuf> {
-    if args.fonts.is_empty() {
-        config.transcript.fonts.iter().map(|f| args.input.join(f)).collect()
-    } else {
-        args.fonts.clone()
+/// Set this environment variable to make `check` and `build` look for no system font (tests, and
+/// reproducing a machine without CJK fonts).
+pub const NO_SYSTEM_FONTS: &str = "XTRANSCRIPT_NO_SYSTEM_FONTS";
+
+/// What the rendering and signing setup reads, as the command line and institution.toml name it. `check` and
+/// `build` check it with the same functions, so they report the same problems with the same codes.
+pub struct SetupFiles<'a> {
+    /// The input directory.
+    pub input: &'a Path,
+    /// Its settings.
+    pub config: &'a Config,
+    /// `--font` files (replacing `[transcript] fonts`).
+    pub fonts: &'a [PathBuf],
+    /// `--templates DIR`.
+    pub templates: Option<&'a Path>,
+}
+
+impl SetupFiles<'_> {
+    /// institution.toml's path and text, to point diagnostics at the setting (re-read: it is small and was
+    /// just loaded).
+    fn config_text(&self) -> (PathBuf, String) {
+        let path = self.input.join(CONFIG_FILE);
+        let text = files::read_limited(&path, files::MAX_SETTINGS_BYTES)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        (path, text)
+    }
+
+    /// Where a file institution.toml names is set, or the file itself when it came from the command line.
+    fn place(&self, written: Option<&str>, file: &Path) -> Origin {
+        match written {
+            Some(written) => {
+                let (path, text) = self.config_text();
+                locate(&text, &path, written)
+            }
+            None => Origin::file(file),
+        }
     }
 }
 
-/// Reads `--templates DIR` (sorted by name) and the fonts.
-pub fn rendering(args: &BuildArgs, config: &Config) -> anyhow::Result<Rendering> {
+/// Reads a file of the setup, reporting why it cannot be read: a missing or non-regular file institution.toml
+/// names as `missing-file` (what `check` always said), anything else with `code`.
+fn read_setup_file(
+    files: &SetupFiles<'_>,
+    setting: &str,
+    written: Option<&str>,
+    path: &Path,
+    limit: u64,
+    code: Code,
+    diags: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    let error = match files::read_limited(path, limit) {
+        Ok(bytes) => return Some(bytes),
+        Err(e) => e,
+    };
+    let origin = files.place(written, path);
+    let missing = matches!(&error, ReadError::NotAFile)
+        || matches!(&error, ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound);
+    match written {
+        Some(written) if missing => {
+            diags
+                .error(Code::MissingFile, origin, format!("{setting} names {written:?}, which is not a file"))
+                .help(format!("paths are relative to {}; fix it, or remove the entry", files.input.display()));
+        }
+        _ => {
+            diags
+                .error(code, origin, format!("{setting} {}: {error}", path.display()))
+                .help("name a regular file (not a device, FIFO or directory) within the size limit");
+        }
+    }
+    None
+}
+
+/// The font files to load: `--font`, else `[transcript] fonts` (relative to the input directory), each with
+/// how institution.toml writes it; none means the standard Debian fallbacks.
+fn font_files(files: &SetupFiles<'_>) -> Vec<(PathBuf, Option<String>)> {
+    if files.fonts.is_empty() {
+        let written = |f: &PathBuf| Some(f.to_string_lossy().into_owned());
+        files.config.transcript.fonts.iter().map(|f| (files.input.join(f), written(f))).collect()
+    } else {
+        files.fonts.iter().map(|f| (f.clone(), None)).collect()
+    }
+}
+
+/// Reads and checks templates, fonts and logo; every problem is a diagnostic. `None` when one of them cannot
+/// be used.
+pub fn rendering(files: &SetupFiles<'_>, diags: &mut Diagnostics) -> Option<Rendering> {
+    let errors = diags.len();
     let mut sources = Vec::new();
-    let templates = match &args.templates {
-        None => Templates::embedded(),
-        Some(dir) => {
-            let mut files = Vec::new();
-            for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.flatten() {
-                if entry.path().is_file() {
-                    let text = std::fs::read_to_string(entry.path())
-                        .with_context(|| format!("reading {}", entry.path().display()))?;
-                    files.push((entry.file_name().to_string_lossy().into_owned(), text));
-                }
+    let templates = templates(files, &mut sources, diags);
+    let mut font_bytes: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
+    let listed = font_files(files);
+    for (path, written) in &listed {
+        let setting = if written.is_some() { "[transcript] fonts" } else { "--font" };
+        if let Some(bytes) =
+            read_setup_file(files, setting, written.as_deref(), path, files::MAX_FONT_BYTES, Code::BadFont, diags)
+        {
+            font_bytes.insert(path.clone(), bytes);
+        }
+    }
+    let paths: Vec<PathBuf> = listed.iter().map(|(p, _)| p.clone()).collect();
+    let mut used = Vec::new();
+    let system_fonts = std::env::var_os(NO_SYSTEM_FONTS).is_none();
+    let fonts = if font_bytes.len() < listed.len() {
+        None
+    } else {
+        let loaded = load_fonts(&paths, |p: &Path| {
+            let bytes = match font_bytes.get(p) {
+                Some(bytes) => bytes.clone(),
+                None if system_fonts => files::read_limited(p, files::MAX_FONT_BYTES).map_err(std::io::Error::other)?,
+                None => return Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            };
+            used.push((format!("font {}", p.display()), bytes.clone()));
+            Ok(bytes)
+        });
+        match loaded {
+            Ok((fonts, warnings)) => Some((fonts, warnings.iter().map(ToString::to_string).collect())),
+            Err(e) => {
+                let failed = listed.iter().find(|(p, _)| e.to_string().contains(&p.display().to_string()));
+                let origin = failed.map(|(p, w)| files.place(w.as_deref(), p));
+                diags.error(Code::BadFont, origin, e.to_string()).help(
+                    "name a TrueType or OpenType font file (or collection), in [transcript] fonts or with --font",
+                );
+                None
             }
-            files.sort();
-            sources.extend(files.iter().map(|(n, t)| (format!("template {n}"), t.clone().into_bytes())));
-            Templates::with_overrides(files).map_err(|e| anyhow::anyhow!("{e}"))?
         }
     };
-    let mut font_bytes = Vec::new();
-    let (fonts, warnings) = load_fonts(&font_files(args, config), |p: &Path| {
-        let bytes = std::fs::read(p)?;
-        font_bytes.push((format!("font {}", p.display()), bytes.clone()));
-        Ok(bytes)
-    })
-    .map_err(|e| {
-        let named_in_config = args.fonts.is_empty();
-        let help = "\n  help: the font is named in institution.toml, [transcript] fonts (relative to the input \
-                    directory): fix the path, or remove the entry to use the system's fonts";
-        anyhow::anyhow!("{e}{}", if named_in_config { help } else { "" })
-    })?;
-    for w in warnings {
-        eprintln!("xtranscript: warning: {w}");
-    }
-    sources.extend(font_bytes);
-    let logo = match &config.institution.logo {
+    sources.extend(used);
+    let logo = match &files.config.institution.logo {
         None => None,
         Some(file) => {
-            let path = args.input.join(file);
-            let bytes = std::fs::read(&path).with_context(|| {
-                format!("reading the logo {} (institution.toml, [institution] logo)", path.display())
-            })?;
-            let logo = logo_from_file(&bytes).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: {e}\n  help: [institution] logo in institution.toml names a JPEG or PNG file, relative to \
-                     the input directory",
-                    path.display()
-                )
-            })?;
-            sources.push((format!("logo {}", path.display()), bytes));
-            Some(logo)
+            let written = file.to_string_lossy();
+            let path = files.input.join(file);
+            let setting = "[institution] logo";
+            read_setup_file(files, setting, Some(&written), &path, files::MAX_LOGO_BYTES, Code::BadLogo, diags)
+                .and_then(|bytes| match logo_from_file(&bytes) {
+                    Ok(logo) => {
+                        sources.push((format!("logo {}", path.display()), bytes));
+                        Some(logo)
+                    }
+                    Err(e) => {
+                        diags
+                            .error(Code::BadLogo, files.place(Some(&written), &path), format!("{}: {e}", path.display()))
+                            .help("[institution] logo in institution.toml names a JPEG or PNG file, relative to the input directory");
+                        None
+                    }
+                })
         }
     };
-    Ok(Rendering { templates, fonts, logo, sources })
+    let (fonts, font_warnings) = fonts?;
+    if diags.errors_since(errors) {
+        return None;
+    }
+    Some(Rendering { templates: templates?, fonts, logo, sources, font_warnings })
+}
+
+/// The embedded templates with the overrides of `--templates DIR` (files sorted by name).
+fn templates(
+    files: &SetupFiles<'_>,
+    sources: &mut Vec<(String, Vec<u8>)>,
+    diags: &mut Diagnostics,
+) -> Option<Templates> {
+    let Some(dir) = files.templates else { return Some(Templates::embedded()) };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            diags.error(Code::BadTemplate, Origin::file(dir), format!("--templates {}: {e}", dir.display()));
+            return None;
+        }
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        let bytes =
+            read_setup_file(files, "--templates", None, &path, files::MAX_TEMPLATE_BYTES, Code::BadTemplate, diags)?;
+        let Ok(text) = String::from_utf8(bytes) else {
+            diags.error(Code::BadTemplate, Origin::file(&path), "not UTF-8 text").help("save the template as UTF-8");
+            return None;
+        };
+        found.push((entry.file_name().to_string_lossy().into_owned(), text));
+    }
+    found.sort();
+    sources.extend(found.iter().map(|(n, t)| (format!("template {n}"), t.clone().into_bytes())));
+    match Templates::with_overrides(found) {
+        Ok(templates) => Some(templates),
+        Err(e) => {
+            diags.error(Code::BadTemplate, Origin::file(dir), e.to_string());
+            None
+        }
+    }
+}
+
+/// Reads the key file at `path` (`written`: as institution.toml's `key_file` names it), never showing the
+/// secret: exactly one Ed25519 secret key, else an error; a file others may read or write gets a warning.
+pub fn read_key(
+    files: &SetupFiles<'_>,
+    path: &Path,
+    written: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<SecretKey> {
+    let origin = files.place(written, path);
+    let text = match files::read_limited(path, files::MAX_SETTINGS_BYTES) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            diags
+                .error(Code::BadKey, origin, format!("key file {}: {e}", path.display()))
+                .help("make one with `xtranscript keygen --out FILE`, and name it with --key or key_file");
+            return None;
+        }
+    };
+    warn_if_shared(path, &origin, diags);
+    match issuer::read_key_file(&text) {
+        Ok(key) => Some(key),
+        Err(e) => {
+            diags
+                .error(Code::BadKey, origin, format!("key file {}: {e}", path.display()))
+                .help("a key file holds one secret key line, as `xtranscript keygen` writes it");
+            None
+        }
+    }
+}
+
+/// Warns when others than the owner may read or write the key file (Unix permissions).
+fn warn_if_shared(path: &Path, origin: &Origin, diags: &mut Diagnostics) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                diags
+                    .warning(
+                        Code::KeyPermissions,
+                        origin.clone(),
+                        format!("key file {} has mode {mode:o}: others than its owner may read it", path.display()),
+                    )
+                    .help(format!("chmod 600 {}", path.display()));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, origin, diags);
+}
+
+/// The key institution.toml names (`key_file`), checked; `None` when it names none or it cannot be used.
+pub fn configured_key(files: &SetupFiles<'_>, diags: &mut Diagnostics) -> Option<SecretKey> {
+    let key_file = files.config.institution.key_file.as_ref()?;
+    let written = key_file.to_string_lossy();
+    read_key(files, &files.input.join(key_file), Some(&written), diags)
 }
 
 impl SuiteArg {
@@ -104,23 +298,24 @@ impl SuiteArg {
     }
 }
 
-/// The signer: `--key`, institution.key_file, or (with `--demo-key`) a fresh key.
-pub fn signer(args: &BuildArgs, config: &Config) -> anyhow::Result<Signer> {
-    let configured = config.institution.key_file.as_ref().map(|k| args.input.join(k));
-    let key = match (&args.key, args.demo_key, configured) {
-        (Some(path), _, _) => crate::cli::keys::load_key(path)?,
+/// The signer: `--key`, institution.key_file, or (with `--demo-key`) a fresh key. A key file that cannot be
+/// used is a diagnostic (`Ok(None)`); no key at all is a usage error.
+pub fn signer(args: &BuildArgs, config: &Config, diags: &mut Diagnostics) -> anyhow::Result<Option<Signer>> {
+    let files = SetupFiles { input: &args.input, config, fonts: &args.fonts, templates: args.templates.as_deref() };
+    let key = match (&args.key, args.demo_key, &config.institution.key_file) {
+        (Some(path), _, _) => read_key(&files, path, None, diags),
         (None, true, _) => {
             eprintln!(
                 "xtranscript: WARNING: --demo-key: signing with an ephemeral key made for this run. The credentials name its did:key as issuer; they are NOT official and cannot be tied to the institution."
             );
-            crate::cli::keys::random_key()?
+            Some(crate::cli::keys::random_key()?)
         }
-        (None, false, Some(path)) => crate::cli::keys::load_key(&path)?,
+        (None, false, Some(_)) => configured_key(&files, diags),
         (None, false, None) => bail!(
             "build signs every credential: give --key FILE (make one with `xtranscript keygen --out FILE`), set institution.key_file, or pass --demo-key to try it out"
         ),
     };
-    Ok(Signer::new(config, key, args.suite.suites(), args.demo_key))
+    Ok(key.map(|key| Signer::new(config, key, args.suite.suites(), args.demo_key)))
 }
 
 /// The issue date: `--issued-at`, `SOURCE_DATE_EPOCH`, the config's, or now (the edge's clock).
@@ -158,11 +353,12 @@ pub fn salt_secret(config: &Config) -> Vec<u8> {
 }
 
 /// The inputs' hashes, paths relative to the input directory.
-pub fn input_entries(root: &Path, files: &[PathBuf]) -> anyhow::Result<Vec<FileEntry>> {
-    files
+pub fn input_entries(root: &Path, paths: &[PathBuf]) -> anyhow::Result<Vec<FileEntry>> {
+    paths
         .iter()
         .map(|f| {
-            let bytes = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+            let bytes =
+                files::read_limited(f, files::MAX_INPUT_BYTES).with_context(|| format!("reading {}", f.display()))?;
             let relative = f.strip_prefix(root).unwrap_or(f).to_string_lossy().replace('\\', "/");
             Ok(export::file_entry(&relative, &bytes))
         })

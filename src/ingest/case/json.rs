@@ -176,14 +176,15 @@ impl<'a> Reader<'a> {
                     return Some(package);
                 }
                 self.shape(
-                    Origin::file(file),
+                    self.locator.origin_of_start(),
                     "the package has no CFDocument",
                     "a CASE package needs a CFDocument; export the whole framework, not only its items",
                 );
             }
             Some(other) => {
                 let message = format!("CFDocument should be an object, not {}", kind_of(other));
-                self.shape(Origin::file(file), message, "see the CASE CFPackage schema");
+                let origin = self.locator.origin_of_key("CFDocument").unwrap_or_else(|| Origin::file(file));
+                self.shape(origin, message, "see the CASE CFPackage schema");
             }
         }
         None

@@ -195,7 +195,8 @@ fn missing_document_is_reported_and_made_up_from_the_items() {
     let framework = framework.expect("a framework");
     assert_eq!(framework.document.identifier, "d");
     assert_eq!(framework.document.title, "From item");
-    assert_eq!(codes(&diags), [(Code::CaseShape, Severity::Error, None)]);
+    // The package as a whole is wrong: the diagnostic points at its start (it had no line).
+    assert_eq!(codes(&diags), [(Code::CaseShape, Severity::Error, Some(1))]);
 
     let (framework, diags) = parse(r#"{"something": "else"}"#);
     assert!(framework.is_none());
@@ -242,4 +243,14 @@ fn never_panics_on_truncated_or_odd_input() {
     let (framework, diags) = parse(&text);
     assert_eq!(framework.expect("a framework").items.len(), 1);
     assert_eq!(diags.error_count(), 4, "{diags:?}");
+}
+
+#[test]
+fn a_package_without_a_usable_document_is_reported_at_a_line() {
+    let (framework, diags) = parse("\n\n  {\"CFItems\": []}");
+    assert!(framework.is_none());
+    assert_eq!(codes(&diags), [(Code::CaseShape, Severity::Error, Some(3))]);
+    let (framework, diags) = parse("{\"CFItems\": [],\n \"CFDocument\": 3}");
+    assert!(framework.is_none());
+    assert_eq!(codes(&diags), [(Code::CaseShape, Severity::Error, Some(2))]);
 }

@@ -33,6 +33,19 @@ impl<'a> Locator<'a> {
         Origin::at(self.file, line, column)
     }
 
+    /// Where the JSON value of the whole file starts (its first non-blank character): the place of a problem
+    /// with the package as a whole.
+    pub(super) fn origin_of_start(&self) -> Origin {
+        let at = self.text.len() - self.text.trim_start().len();
+        self.origin_at(at)
+    }
+
+    /// Where the first member named `key` is, if there is one.
+    pub(super) fn origin_of_key(&self, key: &str) -> Option<Origin> {
+        let needle = format!("\"{key}\"");
+        self.find_key(&needle, 0).map(|after| self.origin_at(after - needle.len()))
+    }
+
     /// Moves the cursor to the first member named `key` (e.g. `CFItems`), so that
     /// the objects of that section are looked for after it. Stays put if absent.
     /// The next such member after the cursor is preferred (nested sections, e.g.

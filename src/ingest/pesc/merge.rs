@@ -35,7 +35,8 @@ use crate::model::{CourseRecord, Learner, Records};
 /// there is a `DuplicateKey` warning and is skipped. (Duplicates are looked for
 /// only when the learner was already known, so merging a large batch of new
 /// learners stays linear.) `summaries` have no place in `Records` and are dropped.
-pub fn merge_into(t: PescTranscript, home: bool, records: &mut Records, diags: &mut Diagnostics) {
+/// Returns the id the learner is kept under.
+pub fn merge_into(t: PescTranscript, home: bool, records: &mut Records, diags: &mut Diagnostics) -> String {
     let mut t = if home { t } else { as_transfer(t, diags) };
     let source = t.source.as_ref().map(|s| s.name.clone());
     let (learner_id, known) = merge_learner(t.learner.clone(), home, source.as_deref(), records, diags);
@@ -79,6 +80,7 @@ pub fn merge_into(t: PescTranscript, home: bool, records: &mut Records, diags: &
         }
         records.awards.push(award);
     }
+    learner_id
 }
 
 /// When the catalog already had the course under another title, the record
@@ -173,6 +175,18 @@ fn renumber(t: &mut PescTranscript, learner_id: &str) {
         award.id = award_id(learner_id, &award.achievement_id, award.awarded_date);
     }
     learner_id.clone_into(&mut t.learner.id);
+}
+
+/// The id [`merge_into`] keeps the learner of `t` under, given the records so far (nothing is changed).
+pub fn learner_key(t: &PescTranscript, home: bool, records: &Records) -> String {
+    let source = t.source.as_ref().map(|s| s.name.as_str());
+    let own_id = &t.learner.id;
+    match records.learners.get(own_id) {
+        Some(existing) if home || same_family(existing, &t.learner) => own_id.clone(),
+        Some(_) => format!("{}:{own_id}", slug(source.unwrap_or("external"))),
+        None if !home => same_person(&t.learner, records).unwrap_or_else(|| own_id.clone()),
+        None => own_id.clone(),
+    }
 }
 
 /// Adds or completes the learner; returns the id it is kept under and whether

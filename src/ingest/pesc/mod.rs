@@ -64,7 +64,8 @@ use std::path::Path;
 
 use crate::diag::Diagnostics;
 
-pub use merge::merge_into;
+pub use merge::{learner_key, merge_into};
+pub use reader::ReadOutcome;
 pub use transcript::{NO_SESSION_TERM, PescOrganization, PescSummary, PescTranscript};
 
 /// Streams `reader`, calling `on_transcript` once per CollegeTranscript as soon
@@ -80,6 +81,21 @@ pub fn read_transcripts<R: BufRead>(
     file: &Path,
     diags: &mut Diagnostics,
     on_transcript: impl FnMut(PescTranscript),
-) {
-    reader::run(reader, file, diags, on_transcript);
+) -> ReadOutcome {
+    reader::run(reader, file, diags, reader::Mode::Read, on_transcript)
+}
+
+/// The learners of a file that [`read_transcripts`] refused (a DOCTYPE, malformed XML …), so that they can be
+/// failed rather than issued without it: `key` names each transcript's learner as merging would. The file is
+/// streamed again; a DOCTYPE is passed over and entity references are dropped, never expanded. `None` when they
+/// cannot all be told: the file cannot be read to its end, or a transcript's learner is not identified.
+pub fn identify_learners<R: BufRead>(
+    reader: R,
+    file: &Path,
+    mut key: impl FnMut(&PescTranscript) -> String,
+) -> Option<Vec<String>> {
+    let mut ids = Vec::new();
+    let mut scratch = Diagnostics::new();
+    let outcome = reader::run(reader, file, &mut scratch, reader::Mode::Identify, |t| ids.push(key(&t)));
+    outcome.is_complete().then_some(ids)
 }

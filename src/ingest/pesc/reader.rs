@@ -55,6 +55,34 @@ struct Frame {
 struct Current {
     depth: usize,
     draft: Draft,
+    /// (Identifying only) an entity reference, never expanded, stood in the learner's identification.
+    tainted: bool,
+}
+
+/// How a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Every transcript, with every problem reported.
+    Read,
+    /// Only who each transcript is about, in a file already refused: a DOCTYPE is passed over and an entity
+    /// reference is dropped (never expanded); one in the learner's identification leaves it unidentified.
+    Identify,
+}
+
+/// How far a file was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOutcome {
+    /// Read to its end with no error (in [`Mode::Read`], none reported at all).
+    pub(super) complete: bool,
+    /// Transcripts that could not be handed over (no learner to name).
+    pub(super) dropped: usize,
+}
+
+impl ReadOutcome {
+    /// Whether the whole file was read and every transcript in it handed over, with no error.
+    pub fn is_complete(&self) -> bool {
+        self.complete && self.dropped == 0
+    }
 }
 
 struct Walker<'r, 'a, F> {
@@ -66,6 +94,9 @@ struct Walker<'r, 'a, F> {
     root: Root,
     current: Option<Current>,
     found: usize,
+    mode: Mode,
+    dropped: usize,
+    ended: bool,
 }
 
 /// Reads every CollegeTranscript of `input`, calling `on_transcript` for each as it completes.
@@ -73,8 +104,10 @@ pub(super) fn run<R: BufRead>(
     input: R,
     file: &Path,
     diags: &mut Diagnostics,
+    mode: Mode,
     on_transcript: impl FnMut(PescTranscript),
-) {
+) -> ReadOutcome {
+    let before = diags.len();
     let mut report = Report { file, diags };
     let input = match source::prepare(input) {
         Ok((input, note)) => {
@@ -83,7 +116,7 @@ pub(super) fn run<R: BufRead>(
         }
         Err(e) => {
             report.error(Code::Io, Pos::START, format!("cannot read: {e}"));
-            return;
+            return ReadOutcome { complete: false, dropped: 0 };
         }
     };
     let mut xml = Reader::from_reader(Tracked::new(input));
@@ -96,6 +129,9 @@ pub(super) fn run<R: BufRead>(
         root: Root::Unseen,
         current: None,
         found: 0,
+        mode,
+        dropped: 0,
+        ended: false,
     };
     let mut buf = Vec::new();
     loop {
@@ -116,6 +152,9 @@ pub(super) fn run<R: BufRead>(
             break;
         }
     }
+    let (ended, dropped) = (walker.ended, walker.dropped);
+    let complete = ended && (mode == Mode::Identify || !report.diags.errors_since(before));
+    ReadOutcome { complete, dropped }
 }
 
 fn note_encoding(report: &mut Report, note: EncodingNote) {
@@ -144,6 +183,7 @@ impl<F: FnMut(PescTranscript)> Walker<'_, '_, F> {
             Event::Text(t) => self.push_text(&t.xml10_content()),
             Event::CData(t) => self.push_text(&t.xml10_content()),
             Event::GeneralRef(r) => self.reference(&r, at),
+            Event::DocType(_) if self.mode == Mode::Identify => Flow::Go,
             Event::DocType(_) => {
                 self.report
                     .error(
@@ -155,7 +195,7 @@ impl<F: FnMut(PescTranscript)> Walker<'_, '_, F> {
                 Flow::Stop
             }
             Event::Eof => {
-                self.end_of_file(at);
+                self.ended = self.end_of_file(at);
                 Flow::Stop
             }
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => Flow::Go,
@@ -180,7 +220,7 @@ impl<F: FnMut(PescTranscript)> Walker<'_, '_, F> {
             }
             None if name == "CollegeTranscript" => {
                 self.found += 1;
-                self.current = Some(Current { depth: self.stack.len() - 1, draft: Draft::new(at) });
+                self.current = Some(Current { depth: self.stack.len() - 1, draft: Draft::new(at), tainted: false });
             }
             None => {}
         }
@@ -226,10 +266,10 @@ impl<F: FnMut(PescTranscript)> Walker<'_, '_, F> {
 
     /// Hands the transcript over (if it is usable) and drops it.
     fn finish_transcript(&mut self) {
-        if let Some(current) = self.current.take()
-            && let Some(transcript) = current.draft.finish(self.report)
-        {
-            (self.on_transcript)(transcript);
+        let Some(current) = self.current.take() else { return };
+        match current.draft.finish(self.report) {
+            Some(transcript) if !current.tainted => (self.on_transcript)(transcript),
+            _ => self.dropped += 1,
         }
     }
 
@@ -281,6 +321,15 @@ impl<F: FnMut(PescTranscript)> Walker<'_, '_, F> {
             "quot" => Some('"'),
             _ => match reference.resolve_char_ref() {
                 Ok(Some(c)) => Some(c),
+                Ok(None) if self.mode == Mode::Identify => {
+                    let identifying = ["Person", "DocumentID"];
+                    if let Some(current) = &mut self.current
+                        && self.stack.iter().skip(current.depth).any(|f| identifying.contains(&f.name.as_str()))
+                    {
+                        current.tainted = true;
+                    }
+                    None
+                }
                 Ok(None) => {
                     self.report
                         .error(
@@ -304,7 +353,8 @@ impl<F: FnMut(PescTranscript)> Walker<'_, '_, F> {
         }
     }
 
-    fn end_of_file(&mut self, at: Pos) {
+    /// Reports a file that ends too early, or holds no transcript; whether it ended well.
+    fn end_of_file(&mut self, at: Pos) -> bool {
         if let Some(open) = self.stack.last() {
             self.report.error(
                 Code::XmlSyntax,
@@ -317,7 +367,10 @@ impl<F: FnMut(PescTranscript)> Walker<'_, '_, F> {
             self.report
                 .error(Code::NotPescTranscript, at, "the batch holds no CollegeTranscript".into())
                 .help("only PESC College Transcripts are read");
+        } else {
+            return true;
         }
+        false
     }
 
     fn failed(&mut self, error: &quick_xml::Error, at: Pos, head: &[u8]) {
