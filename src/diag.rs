@@ -184,6 +184,10 @@ codes! {
     Unreachable = "XT0504", "unreachable-item";
     /// A competency reference that matches more than one item.
     AmbiguousCompetency = "XT0505", "ambiguous-competency";
+
+    // --- outputs: XT06xx
+    /// A value longer than PESC College Transcript allows: cut in transcript.xml.
+    PescTooLong = "XT0601", "pesc-value-too-long";
 }
 
 impl fmt::Display for Code {
