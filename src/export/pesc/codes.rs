@@ -52,10 +52,11 @@ pub(super) fn grade_status(
 }
 
 /// `CourseRepeatCode`: `ReplacedNotCounted` for an attempt the repeat policy left out, `ReplacementCounted`
-/// for the attempt that counts instead, `RepeatCounted` for another attempt marked as a repeat.
+/// for the attempt that counts instead, `RepeatCounted` for another attempt marked as a repeat (in progress
+/// too: it will count), `RepeatOtherInstitution` for transfer credit marked as a repeat.
 pub(super) fn repeat_code(attempt: Attempt) -> Option<&'static str> {
-    if attempt.transfer || attempt.in_progress {
-        return None;
+    if attempt.transfer {
+        return attempt.repeat.then_some("RepeatOtherInstitution");
     }
     if attempt.replaced {
         Some("ReplacedNotCounted")
@@ -231,7 +232,9 @@ mod tests {
         assert_eq!(repeat_code(Attempt { replaced: true, ..FINISHED }), Some("ReplacedNotCounted"));
         assert_eq!(repeat_code(Attempt { replaces: true, repeat: true, ..FINISHED }), Some("ReplacementCounted"));
         assert_eq!(repeat_code(Attempt { repeat: true, ..FINISHED }), Some("RepeatCounted"));
-        assert_eq!(repeat_code(Attempt { repeat: true, transfer: true, ..FINISHED }), None);
+        assert_eq!(repeat_code(Attempt { transfer: true, ..FINISHED }), None);
+        assert_eq!(repeat_code(Attempt { repeat: true, transfer: true, ..FINISHED }), Some("RepeatOtherInstitution"));
+        assert_eq!(repeat_code(Attempt { repeat: true, in_progress: true, ..FINISHED }), Some("RepeatCounted"));
     }
 
     #[test]

@@ -28,6 +28,9 @@ mod extended;
 mod limits;
 mod xml;
 
+#[cfg(test)]
+mod tests;
+
 use uuid::Uuid;
 
 use crate::assemble::{Assembled, Assembler};
@@ -140,30 +143,4 @@ pub(crate) fn document_id(clr_id: &str, issued_at: &str, destination: Option<&De
     let to = destination.map_or("learner", |d| d.name.as_str());
     let name = format!("pesc-college-transcript\n{clr_id}\n{issued_at}\n{to}");
     Uuid::new_v5(&Uuid::NAMESPACE_URL, name.as_bytes()).hyphenated().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn destinations_parse_with_their_identifiers() {
-        let d = Destination::parse("University of Toronto; atp=001234 ;FICE=002345").unwrap();
-        assert_eq!(d.name, "University of Toronto");
-        assert_eq!(d.identifiers, vec![("ATP".into(), "001234".into()), ("FICE".into(), "002345".into())]);
-        assert!(Destination::parse("").is_err());
-        assert!(Destination::parse("X;FICE=12").unwrap_err().contains("6 characters"));
-        assert!(Destination::parse("X;SSN=123").unwrap_err().contains("not a PESC organization identifier"));
-        assert!(Destination::parse(&"x".repeat(61)).is_err());
-    }
-
-    #[test]
-    fn document_ids_are_stable_per_issuance() {
-        let a = document_id("urn:uuid:1", "2026-06-15T00:00:00Z", None);
-        assert_eq!(a.len(), 36);
-        assert_eq!(a, document_id("urn:uuid:1", "2026-06-15T00:00:00Z", None));
-        assert_ne!(a, document_id("urn:uuid:1", "2026-12-18T00:00:00Z", None));
-        let to = Destination { name: "U".into(), identifiers: Vec::new() };
-        assert_ne!(a, document_id("urn:uuid:1", "2026-06-15T00:00:00Z", Some(&to)));
-    }
 }
