@@ -32,7 +32,10 @@ struct CheckReport<'a> {
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
-    let (input, _graph, diags) = load_linked(&args.paths);
+    let (input, _graph, mut diags) = load_linked(&args.paths);
+    if let Some(config) = &input.config {
+        pesc_limits(&input, config, &mut diags);
+    }
     let summary = input.summary();
     match args.format {
         Format::Text => {
@@ -53,6 +56,22 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(if diags.has_errors() { EXIT_PROBLEMS } else { EXIT_OK })
+}
+
+/// What transcript.xml could not carry whole (XT0601 warnings), reported before any build.
+fn pesc_limits(
+    input: &xtranscript::ingest::Input,
+    config: &xtranscript::config::Config,
+    diags: &mut xtranscript::diag::Diagnostics,
+) {
+    use xtranscript::export::pesc;
+    let toml = input.files.iter().find(|f| f.file_name().is_some_and(|n| n == xtranscript::ingest::CONFIG_FILE));
+    if let Some(file) = toml {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        pesc::check_institution(config, file, &text, diags);
+    }
+    pesc::check(&input.records, config, diags);
+    diags.sort();
 }
 
 fn print_summary(s: &Summary) -> io::Result<()> {

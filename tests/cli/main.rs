@@ -3,6 +3,7 @@
 
 mod batch;
 mod pdf;
+mod pesc;
 mod sign;
 
 use std::path::{Path, PathBuf};
