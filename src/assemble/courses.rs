@@ -2,17 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use super::gpa::{Milli, Standing, Standings, TermTotals, Totals};
+use super::gpa::{RecordStanding, Scopes, Standing, Standings, TermTotals, Totals};
 use super::subject::Subject;
 use super::vocab::{
     Achievement, AchievementCredential, AchievementSubject, Criteria, Number, OB_V3, ResultEntry, VC_V2,
 };
 use crate::model::{Course, CourseRecord, Key, Term, Timestamp};
 
-/// The OB Result status of a course standing.
+/// The OB Result status of what happened in a course attempt (a replaced attempt keeps its own).
 fn status(standing: Standing) -> &'static str {
     match standing {
-        Standing::Passed | Standing::Transfer | Standing::RepeatExcluded => "Completed",
+        Standing::Passed | Standing::Transfer => "Completed",
         Standing::Failed => "Failed",
         Standing::NoCredit => "Withdrew",
         Standing::InProgress => "InProgress",
@@ -63,9 +63,10 @@ pub fn course_credential(
     r: &CourseRecord,
     course: Option<&Course>,
     term: &Term,
-    standing: Standing,
-    earned: Milli,
+    counted: &RecordStanding,
+    repeated: bool,
 ) -> AchievementCredential {
+    let standing = counted.standing;
     let scale = &s.config.grading;
     let title = r.title.clone().or_else(|| course.map(|c| c.title.clone())).unwrap_or_else(|| r.course_id.clone());
     let human_code = course.map_or_else(|| r.course_id.clone(), |c| format!("{} {}", c.subject, c.number));
@@ -89,6 +90,26 @@ pub fn course_credential(
         }
     };
     let grade_id = grade.id.clone();
+    let mut result_description = vec![grade];
+    let mut result = vec![ResultEntry {
+        kind: vec!["Result"],
+        result_description: grade_id,
+        value: r.grade.clone(),
+        status: Some(status(standing)),
+    }];
+    // Every attempt of a course the repeat policy acted on says, machine-readably, whether it
+    // counts: the kept one `Counted`, a replaced one `Replaced` (its status stays what happened).
+    if repeated {
+        let mut rd = s.result_description(&format!("repeat:{key}"), "Repeat policy outcome", "ext:RepeatStatus");
+        rd.allowed_value = vec![REPEAT_COUNTED.to_string(), REPEAT_REPLACED.to_string()];
+        result.push(ResultEntry {
+            kind: vec!["Result"],
+            result_description: rd.id.clone(),
+            value: Some(if counted.replaced { REPEAT_REPLACED } else { REPEAT_COUNTED }.to_string()),
+            status: None,
+        });
+        result_description.push(rd);
+    }
     let achievement = Achievement {
         id: s.ids.id("course", &key),
         kind: vec!["Achievement"],
@@ -105,86 +126,125 @@ pub fn course_credential(
             _ => s.creator.clone(),
         },
         alignment: s.alignments_of(course.and_then(|c| s.graph.course(&c.id))),
-        result_description: vec![grade],
+        result_description,
         tag: Vec::new(),
     };
-    let result = ResultEntry {
-        kind: vec!["Result"],
-        result_description: grade_id,
-        value: r.grade.clone(),
-        status: Some(status(standing)),
-    };
     let name = achievement.name.clone();
-    let mut subject = subject_of(s, achievement, vec![result]);
-    subject.credits_earned = (standing != Standing::InProgress).then(|| Number(earned.value()));
+    let mut subject = subject_of(s, achievement, result);
+    subject.credits_earned = (standing != Standing::InProgress).then(|| Number(counted.earned.value()));
     subject.term = Some(term.name.clone());
     subject.activity_start_date = Some(Timestamp::start_of(term.start));
     subject.activity_end_date = Some(Timestamp::start_of(term.end));
     let awarded = (standing != Standing::InProgress).then(|| Timestamp::start_of(term.end));
-    let description = Some(match standing {
-        Standing::InProgress => format!("In progress, {}.", term.name),
-        Standing::Transfer => format!("Transfer credit, posted {}.", term.name),
-        Standing::RepeatExcluded => format!("{}; repeated later, not counted in the GPA.", term.name),
+    let description = Some(match (standing, counted.replaced) {
+        (Standing::InProgress, _) => format!("In progress, {}.", term.name),
+        (Standing::Transfer, _) => format!("Transfer credit, posted {}.", term.name),
+        (_, true) => format!(
+            "{}; replaced by another attempt under the repeat policy: counted in credits attempted, not in credits earned or the GPA.",
+            term.name
+        ),
         _ => format!("{}.", term.name),
     });
     credential(s, s.ids.id("course-record", &format!("{}/{}", s.learner.id, r.id)), name, description, subject, awarded)
 }
 
-/// GPA, credit results of a totals block: (result descriptions, results).
-fn totals_results(
-    s: &Subject<'_>,
-    key: &str,
-    label: &str,
-    totals: &Totals,
-) -> (Vec<super::vocab::ResultDescription>, Vec<ResultEntry>) {
-    let max = format!("{:.2}", s.config.grading.max_gpa());
-    let mut descriptions = Vec::new();
-    let mut results = Vec::new();
-    let mut add = |rd: super::vocab::ResultDescription, value: Option<String>| {
+/// The value of an `ext:RepeatStatus` result: the attempt counts.
+pub const REPEAT_COUNTED: &str = "Counted";
+/// The value of an `ext:RepeatStatus` result: another attempt replaced this one.
+pub const REPEAT_REPLACED: &str = "Replaced";
+
+/// Result descriptions and results of totals, collected in order.
+#[derive(Default)]
+struct TotalsResults {
+    descriptions: Vec<super::vocab::ResultDescription>,
+    results: Vec<ResultEntry>,
+}
+
+impl TotalsResults {
+    fn add(&mut self, rd: super::vocab::ResultDescription, value: Option<String>) {
         if let Some(value) = value {
-            results.push(ResultEntry {
+            self.results.push(ResultEntry {
                 kind: vec!["Result"],
                 result_description: rd.id.clone(),
                 value: Some(value),
                 status: None,
             });
         }
-        descriptions.push(rd);
-    };
-    let mut gpa =
-        s.result_description(&format!("gpa:{key}"), &format!("{label} grade point average"), "GradePointAverage");
-    gpa.value_min = Some("0.00".into());
-    gpa.value_max = Some(max);
-    add(gpa, totals.gpa(2));
-    add(
-        s.result_description(
-            &format!("attempted:{key}"),
-            &format!("{label} credits attempted"),
-            "ext:CreditsAttempted",
-        ),
-        Some(totals.attempted.to_string()),
-    );
-    add(
-        s.result_description(&format!("gpa-credits:{key}"), &format!("{label} credits in the GPA"), "ext:GpaCredits"),
-        Some(totals.gpa_credits.to_string()),
-    );
-    add(
-        s.result_description(&format!("quality-points:{key}"), &format!("{label} quality points"), "ext:QualityPoints"),
-        Some(totals.quality_points()),
-    );
-    add(
-        s.result_description(&format!("transfer:{key}"), &format!("{label} transfer credits"), "ext:TransferCredits"),
-        Some(totals.transfer.to_string()),
-    );
-    (descriptions, results)
+        self.descriptions.push(rd);
+    }
+
+    /// The institution's own totals (`key`, `label`: e.g. "term:2025FA", "Term"): GPA, credits
+    /// attempted, earned and in the GPA, quality points.
+    fn institution(&mut self, s: &Subject<'_>, key: &str, label: &str, totals: &Totals) {
+        let mut gpa = s.result_description(
+            &format!("gpa:{key}"),
+            &format!("{label} grade point average (institution)"),
+            "GradePointAverage",
+        );
+        gpa.value_min = Some("0.00".into());
+        gpa.value_max = Some(format!("{:.2}", s.config.grading.max_gpa()));
+        self.add(gpa, totals.gpa(2));
+        let rows: [(&str, &str, &'static str, String); 4] = [
+            ("attempted", "credits attempted", "ext:CreditsAttempted", totals.attempted.to_string()),
+            ("earned", "credits earned", "ext:CreditsEarned", totals.earned.to_string()),
+            ("gpa-credits", "credits in the GPA", "ext:GpaCredits", totals.gpa_credits.to_string()),
+            ("quality-points", "quality points", "ext:QualityPoints", totals.quality_points()),
+        ];
+        for (id, name, kind, value) in rows {
+            let rd = s.result_description(&format!("{id}:{key}"), &format!("{label} {name} (institution)"), kind);
+            self.add(rd, Some(value));
+        }
+    }
+
+    /// Transfer credit accepted: credits attempted and earned (never in the GPA).
+    fn transfer(&mut self, s: &Subject<'_>, key: &str, label: &str, totals: &Totals) {
+        let rows = [
+            ("attempted", "attempted", "ext:TransferCreditsAttempted", totals.attempted),
+            ("earned", "earned", "ext:TransferCreditsEarned", totals.earned),
+        ];
+        for (id, name, kind, value) in rows {
+            let rd = s.result_description(
+                &format!("transfer-{id}:{key}"),
+                &format!("{label} transfer credits {name}"),
+                kind,
+            );
+            self.add(rd, Some(value.to_string()));
+        }
+    }
+
+    /// Institution and transfer together: credits attempted and earned.
+    fn overall(&mut self, s: &Subject<'_>, key: &str, label: &str, totals: &Totals) {
+        let rows = [
+            ("attempted", "attempted", "ext:TotalCreditsAttempted", totals.attempted),
+            ("earned", "earned", "ext:TotalCreditsEarned", totals.earned),
+        ];
+        for (id, name, kind, value) in rows {
+            let rd = s.result_description(
+                &format!("total-{id}:{key}"),
+                &format!("{label} credits {name} (institution and transfer)"),
+                kind,
+            );
+            self.add(rd, Some(value.to_string()));
+        }
+    }
+
+    /// Every scope of `scopes`: the institution's, transfer credit (when there is any), overall.
+    fn scopes(&mut self, s: &Subject<'_>, key: &str, label: &str, scopes: &Scopes, any_transfer: bool) {
+        self.institution(s, key, label, &scopes.institution);
+        if any_transfer {
+            self.transfer(s, key, label, &scopes.transfer);
+        }
+        self.overall(s, key, label, &scopes.overall());
+    }
 }
 
-/// The credential of one term: term and cumulative GPA and credits, as Results.
-pub fn term_credential(s: &Subject<'_>, term: &Term, totals: &TermTotals) -> AchievementCredential {
-    let (mut descriptions, mut results) = totals_results(s, &format!("term:{}", term.id), "Term", &totals.term);
-    let (cum_d, cum_r) = totals_results(s, &format!("cumulative-at:{}", term.id), "Cumulative", &totals.cumulative);
-    descriptions.extend(cum_d);
-    results.extend(cum_r);
+/// The credential of one term: the term's and the cumulative totals (institution,
+/// transfer, overall), as Results.
+pub fn term_credential(s: &Subject<'_>, term: &Term, totals: &TermTotals, any_transfer: bool) -> AchievementCredential {
+    let mut out = TotalsResults::default();
+    let term_transfer = totals.term.transfer != Totals::default();
+    out.scopes(s, &format!("term:{}", term.id), "Term", &totals.term, term_transfer);
+    out.scopes(s, &format!("cumulative-at:{}", term.id), "Cumulative", &totals.cumulative, any_transfer);
     let mut achievement = s.achievement(
         s.ids.id("term", &term.id),
         "ext:AcademicTerm",
@@ -193,10 +253,10 @@ pub fn term_credential(s: &Subject<'_>, term: &Term, totals: &TermTotals) -> Ach
         format!("Enrollment at {} in {}.", s.config.institution.name, term.name),
     );
     achievement.human_code = Some(term.id.clone());
-    achievement.result_description = descriptions;
+    achievement.result_description = out.descriptions;
     let name = achievement.name.clone();
-    let mut subject = subject_of(s, achievement, results);
-    subject.credits_earned = Some(Number(totals.term.earned.value()));
+    let mut subject = subject_of(s, achievement, out.results);
+    subject.credits_earned = Some(Number(totals.term.overall().earned.value()));
     subject.term = Some(term.name.clone());
     subject.activity_start_date = Some(Timestamp::start_of(term.start));
     subject.activity_end_date = Some(Timestamp::start_of(term.end));
@@ -211,8 +271,9 @@ pub fn term_credential(s: &Subject<'_>, term: &Term, totals: &TermTotals) -> Ach
 }
 
 /// The cumulative record: overall GPA and credits as of the issue date.
-pub fn summary_credential(s: &Subject<'_>, standings: &Standings) -> AchievementCredential {
-    let (descriptions, results) = totals_results(s, "overall", "Cumulative", &standings.overall);
+pub fn summary_credential(s: &Subject<'_>, standings: &Standings, any_transfer: bool) -> AchievementCredential {
+    let mut out = TotalsResults::default();
+    out.scopes(s, "overall", "Cumulative", &standings.overall, any_transfer);
     let program = s.learner.program.clone().or_else(|| s.config.transcript.default_program.clone());
     let name = match &program {
         Some(p) => format!("Academic record: {p}"),
@@ -226,10 +287,10 @@ pub fn summary_credential(s: &Subject<'_>, standings: &Standings) -> Achievement
         "Courses taken at the institution and transfer credit accepted, as of the issue date.".into(),
     );
     achievement.field_of_study = program;
-    achievement.result_description = descriptions;
+    achievement.result_description = out.descriptions;
     let name = achievement.name.clone();
-    let mut subject = subject_of(s, achievement, results);
-    subject.credits_earned = Some(Number(standings.overall.earned.value()));
+    let mut subject = subject_of(s, achievement, out.results);
+    subject.credits_earned = Some(Number(standings.overall.overall().earned.value()));
     credential(s, s.ids.id("academic-record-of", &s.learner.id), name, None, subject, Some(s.issued_at))
 }
 

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-pub use gpa::{Standing, Standings};
+pub use gpa::{RecordStanding, Scopes, Standing, Standings};
 pub use ids::IdMaker;
 
 use self::awards::{CredentialIds, award_credential, competency_credential};
@@ -46,6 +46,9 @@ pub struct Assembler<'a> {
     pub issued_at: Timestamp,
     /// The secret the identifier salts derive from.
     pub salt_secret: Vec<u8>,
+    /// Signed with a demonstration key: the CLR's name and description, and the transcript's
+    /// every page, say it is a specimen and not an official transcript.
+    pub specimen: bool,
     /// Course record and award indexes by learner.
     by_learner: BTreeMap<&'a str, (Vec<usize>, Vec<usize>)>,
 }
@@ -103,7 +106,7 @@ impl<'a> Assembler<'a> {
         for (i, a) in records.awards.iter().enumerate() {
             by_learner.entry(&a.learner_id).or_default().1.push(i);
         }
-        Assembler { config, records, frameworks, graph, issuer_id, issued_at, salt_secret, by_learner }
+        Assembler { config, records, frameworks, graph, issuer_id, issued_at, salt_secret, specimen: false, by_learner }
     }
 
     /// A learner's own inputs, in input order: the learner, their course records and their awards (what
@@ -145,18 +148,27 @@ impl<'a> Assembler<'a> {
 
         let mut nested = Vec::new();
         let mut ids = CredentialIds { records: BTreeMap::new(), awards: BTreeMap::new() };
+        let any_transfer = records.iter().any(|r| r.transfer);
         for totals in &standings.terms {
             if let Some(term) = self.records.terms.get(&totals.term_id) {
-                nested.push(term_credential(&s, term, totals));
+                nested.push(term_credential(&s, term, totals, any_transfer));
             }
         }
+        // Courses the repeat policy acted on: each of their attempts says whether it counts.
+        let repeated: BTreeSet<&str> = records
+            .iter()
+            .zip(&standings.records)
+            .filter(|(_, c)| c.replaced)
+            .map(|(r, _)| r.course_id.as_str())
+            .collect();
         for (k, (_, r, term)) in ordered.iter().enumerate() {
-            let (standing, earned) = standings.records[k];
-            let c = course_credential(&s, r, self.records.courses.get(&r.course_id), term, standing, earned);
+            let course = self.records.courses.get(&r.course_id);
+            let is_repeated = repeated.contains(r.course_id.as_str());
+            let c = course_credential(&s, r, course, term, &standings.records[k], is_repeated);
             ids.records.insert(r.id.clone(), c.id.clone());
             nested.push(c);
         }
-        nested.push(summary_credential(&s, &standings));
+        nested.push(summary_credential(&s, &standings, any_transfer));
         let mut awards: Vec<&Award> = award_ix.iter().map(|&i| &self.records.awards[i]).collect();
         awards.sort_by(|a, b| {
             (a.awarded_date, &a.achievement_id, &a.id).cmp(&(b.awarded_date, &b.achievement_id, &b.id))
@@ -200,8 +212,19 @@ impl<'a> Assembler<'a> {
             context: vec![VC_V2, CLR_V2, OB_V3],
             id: s.ids.id("clr", &s.learner.id),
             kind: vec!["VerifiableCredential", "ClrCredential"],
-            name: format!("Comprehensive Learner Record: {name}"),
-            description: format!("Official extended transcript of {name}, issued by {}.", self.config.institution.name),
+            name: if self.specimen {
+                format!("SPECIMEN, not an official transcript — Comprehensive Learner Record: {name}")
+            } else {
+                format!("Comprehensive Learner Record: {name}")
+            },
+            description: if self.specimen {
+                format!(
+                    "SPECIMEN — NOT AN OFFICIAL TRANSCRIPT: signed with a demonstration key, not by {}. Extended transcript of {name}.",
+                    self.config.institution.name
+                )
+            } else {
+                format!("Official extended transcript of {name}, issued by {}.", self.config.institution.name)
+            },
             issuer: s.issuer.clone(),
             valid_from: self.issued_at,
             awarded_date: self.issued_at,

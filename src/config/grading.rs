@@ -42,6 +42,10 @@ pub struct Grade {
     /// A pass/fail grade (outside the GPA).
     #[serde(default)]
     pub pass_fail: bool,
+    /// A grade that means the course is not finished yet (IP, NR …): the record is listed as
+    /// in progress, in no total.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_progress: bool,
     /// Meaning, for the transcript's legend.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -54,7 +58,7 @@ fn yes() -> bool {
 impl Grade {
     /// Whether this grade counts in the GPA.
     pub fn counts_in_gpa(&self) -> bool {
-        self.gpa.unwrap_or(self.points.is_some()) && !self.pass_fail
+        self.gpa.unwrap_or(self.points.is_some()) && !self.pass_fail && !self.in_progress
     }
 }
 

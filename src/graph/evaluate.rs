@@ -37,7 +37,12 @@ pub fn passes(record: &CourseRecord, course: Option<&Course>, scale: Option<&Gra
     let Some(grade) = record.grade.as_deref().filter(|_| !record.in_progress) else { return false };
     let in_scale = scale.and_then(|s| s.grade(grade).map(|_| s));
     match (in_scale, record.transfer) {
-        (Some(scale), _) => {
+        // The home passing grade does not apply to credit another institution granted: a
+        // transfer grade passes when it earns credit (TR, a letter grade) and none is denied.
+        (Some(scale), true) => {
+            scale.grade(grade).is_some_and(|g| g.credit && !g.in_progress) && record.credits_earned != Some(0.0)
+        }
+        (Some(scale), false) => {
             scale.passes(grade, course.and_then(|c| c.passing_grade.as_deref())) && record.credits_earned != Some(0.0)
         }
         (None, true) => record.credits_earned.is_none_or(|e| e > 0.0),

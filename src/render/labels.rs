@@ -40,6 +40,10 @@ labels! {
     program,
     /// Learner block: "Degree".
     degree,
+    /// Printed on every page of a transcript signed with a demonstration key.
+    specimen_mark,
+    /// The document title of such a transcript (in place of `document_title`).
+    specimen_title,
     /// Section title "Academic Record".
     academic_record,
     /// Column "Course" (the code).
@@ -54,10 +58,20 @@ labels! {
     grade,
     /// Column "Notes" (the marks).
     notes,
-    /// "Term totals".
+    /// "Term totals" (the term's courses at the institution).
     term_totals,
-    /// "Cumulative".
+    /// "Transfer credit accepted" (a term's or the record's transfer credit).
+    transfer_totals,
+    /// "Cumulative" (the institution's courses up to the term).
     cumulative,
+    /// Title of the record's totals block, "Record totals".
+    record_totals,
+    /// "Institution" (record totals of the institution's courses).
+    institution_totals,
+    /// "Overall" (institution and transfer together).
+    overall_totals,
+    /// How the totals are counted, printed under the record.
+    totals_rule,
     /// "GPA".
     gpa,
     /// Printed for the grade of a course in progress.
@@ -70,7 +84,7 @@ labels! {
     mark_transfer,
     /// Mark of a course in progress.
     mark_in_progress,
-    /// Mark of an attempt excluded from the GPA.
+    /// Mark of an attempt replaced by a repeat (in credits attempted only).
     mark_excluded,
     /// The legend of the marks, printed under the academic record.
     marks_legend,

@@ -5,7 +5,7 @@ use super::labels::Labels;
 use super::templates::Templates;
 use super::view::{
     AchievementView, CompetencyRow, CourseRow, DegreeView, Fixed, FrameworkView, GradeRow, GradingLegend,
-    IdentifierView, InstitutionView, LearnerView, TermView, Totals, TranscriptView, VerificationView,
+    IdentifierView, InstitutionView, LearnerView, RecordTotals, TermView, Totals, TranscriptView, VerificationView,
 };
 
 /// Quality points of a grade on the sample's 4.0 scale; `None` for grades outside the GPA.
@@ -54,30 +54,54 @@ impl Sums {
     }
 }
 
-/// Builds terms with consistent term and cumulative totals.
+/// Builds terms with consistent term and cumulative totals, by the rules of `assemble::gpa`:
+/// transfer rows are totalled apart; in-progress rows count nowhere; a replaced attempt ("E")
+/// counts in credits attempted only.
 struct Record {
     cumulative: Sums,
+    transfer: Option<Sums>,
     terms: Vec<TermView>,
+}
+
+impl Sums {
+    fn add(&mut self, other: Sums) {
+        self.attempted += other.attempted;
+        self.earned += other.earned;
+        self.gpa_credits += other.gpa_credits;
+        self.quality_points += other.quality_points;
+    }
 }
 
 impl Record {
     fn new() -> Record {
-        Record { cumulative: Sums::default(), terms: Vec::new() }
+        Record { cumulative: Sums::default(), transfer: None, terms: Vec::new() }
+    }
+
+    /// The record's totals: institution, transfer, overall.
+    fn totals(&self) -> RecordTotals {
+        let mut overall = self.cumulative;
+        overall.add(self.transfer.unwrap_or_default());
+        RecordTotals {
+            institution: self.cumulative.totals(),
+            transfer: self.transfer.map(Sums::totals),
+            overall: overall.totals(),
+        }
     }
 
     fn term(&mut self, id: &str, name: &str, year: Option<&str>, note: Option<&str>, courses: &[C]) -> &mut Record {
-        let mut sums = Sums::default();
+        let (mut home, mut transfer) = (None::<Sums>, None::<Sums>);
         let rows = courses
             .iter()
             .map(|C(code, title, credits, grade, marks)| {
                 let in_progress = grade.is_empty();
-                let transfer = marks.contains('T');
+                let is_transfer = marks.contains('T');
                 let excluded = marks.contains('E');
-                let earned = (!in_progress).then(|| if earns(grade) { *credits } else { 0.0 });
-                if !excluded {
+                let earned = (!in_progress).then(|| if earns(grade) && !excluded { *credits } else { 0.0 });
+                let sums = if is_transfer { transfer.get_or_insert_default() } else { home.get_or_insert_default() };
+                if !in_progress {
                     sums.attempted += credits;
                     sums.earned += earned.unwrap_or(0.0);
-                    if let Some(p) = points(grade) {
+                    if let Some(p) = points(grade).filter(|_| !excluded && !is_transfer) {
                         sums.gpa_credits += credits;
                         sums.quality_points += p * credits;
                     }
@@ -89,20 +113,16 @@ impl Record {
                     attempted: Fixed::credits(*credits),
                     earned: earned.map(Fixed::credits),
                     grade: (!in_progress).then(|| (*grade).to_string()),
-                    repeat: marks.contains('R'),
-                    transfer,
+                    repeat: marks.contains('R') || excluded,
+                    transfer: is_transfer,
                     in_progress,
                     excluded,
                 }
             })
             .collect();
-        for (total, add) in [
-            (&mut self.cumulative.attempted, sums.attempted),
-            (&mut self.cumulative.earned, sums.earned),
-            (&mut self.cumulative.gpa_credits, sums.gpa_credits),
-            (&mut self.cumulative.quality_points, sums.quality_points),
-        ] {
-            *total += add;
+        self.cumulative.add(home.unwrap_or_default());
+        if let Some(t) = transfer {
+            self.transfer.get_or_insert_default().add(t);
         }
         self.terms.push(TermView {
             id: id.to_string(),
@@ -110,7 +130,8 @@ impl Record {
             academic_year: year.map(str::to_string),
             note: note.map(str::to_string),
             courses: rows,
-            term_totals: sums.totals(),
+            term_totals: home.map(Sums::totals),
+            transfer: transfer.map(Sums::totals),
             cumulative: self.cumulative.totals(),
         });
         self
@@ -282,6 +303,7 @@ impl TranscriptView {
                 program: Some("BSc Data Science".to_string()),
                 degree: Some("Bachelor of Science in Data Science (in progress)".to_string()),
             },
+            totals: record.totals(),
             terms: record.terms,
             degrees: Vec::new(),
             competencies: vec![
@@ -349,6 +371,7 @@ impl TranscriptView {
             issue_date: "2026-06-15".to_string(),
             verification: verification("3d2b6e4f1a90"),
             labels: labels(),
+            specimen: None,
         }
     }
 
@@ -365,14 +388,14 @@ impl TranscriptView {
                 C("CS 110", "Introduction to Programming with Python", 4.0, "A", ""),
                 C("DS 100", "Foundations of Data Science", 3.0, "B+", ""),
                 C("MATH 151", "Calculus I", 4.0, "B", ""),
-                C("ENG 101", "Academic Writing", 3.0, "A-", ""),
                 C("FYS 100", "First-Year Seminar", 1.0, "P", ""),
             ],
         );
+        view.totals = record.totals();
         view.terms = record.terms;
         view.learner.degree = None;
         view.competencies.truncate(0);
-        view.achievements.truncate(1);
+        view.achievements.truncate(0);
         view
     }
 
@@ -484,6 +507,7 @@ impl TranscriptView {
                 courses,
             );
         }
+        view.totals = record.totals();
         view.terms = record.terms;
         view.learner.degree = Some("Bachelor of Science in Data Science".to_string());
         view.degrees = vec![DegreeView {

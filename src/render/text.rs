@@ -188,7 +188,10 @@ fn visual_segments(text: &str) -> Vec<Segment> {
     if !text.chars().any(is_rtl) {
         return vec![Segment { drawn: text.chars().collect(), logical: None }];
     }
-    let info = BidiInfo::new(text, None);
+    // The document is left-to-right (its language is English): every line is laid out with a
+    // left-to-right base direction, so that "name · id" reads in one order whatever the name's
+    // script (a line that starts with a Hebrew name must not become right-to-left).
+    let info = BidiInfo::new(text, Some(unicode_bidi::Level::ltr()));
     let mut segments = Vec::new();
     for para in &info.paragraphs {
         let (levels, runs) = info.visual_runs(para, para.range.clone());
@@ -453,6 +456,16 @@ mod tests {
         let s = shape(&fonts, Style::Regular, "Omar عمر (2025)").unwrap();
         assert!(drawn(&s).starts_with("Omar "), "{}", drawn(&s));
         assert!(drawn(&s).contains("2025"), "{}", drawn(&s));
+    }
+
+    /// Issue #14.6: "name · id" keeps that order on the page whatever the name's script: a line that
+    /// starts with a Hebrew name stays left-to-right (the footer printed "id · name" for such a learner).
+    #[test]
+    fn a_line_starting_right_to_left_keeps_a_left_to_right_base() {
+        let fonts = Fonts::builtin();
+        let s = shape(&fonts, Style::Regular, "נועה לוי  ·  N2025012").unwrap();
+        assert!(drawn(&s).ends_with("  ·  N2025012"), "{}", drawn(&s));
+        assert!(drawn(&s).starts_with("יול"), "{}", drawn(&s));
     }
 
     #[test]

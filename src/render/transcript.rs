@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use super::labels::Labels;
 use super::view::{
     AchievementView, CompetencyRow, CourseRow, DegreeView, Fixed, FrameworkView, GradingLegend, InstitutionView,
-    LearnerView, TermView, Totals, TranscriptView, VerificationView,
+    LearnerView, RecordTotals, TermView, Totals, TranscriptView, VerificationView,
 };
-use crate::assemble::gpa::{Standing, Totals as GpaTotals};
+use crate::assemble::gpa::{RecordStanding, Scopes, Standing, Totals as GpaTotals};
 use crate::assemble::{Assembled, Assembler};
 use crate::graph::{CompetencyGraph, LearnerCompetencies, NodeId, NodeKind};
 use crate::model::{AchievementKind, Course, CourseRecord};
@@ -30,24 +30,34 @@ fn totals(t: &GpaTotals) -> Totals {
     }
 }
 
-fn course_row(r: &CourseRecord, course: Option<&Course>, standing: Standing, earned: f64) -> CourseRow {
+fn course_row(r: &CourseRecord, course: Option<&Course>, counted: &RecordStanding) -> CourseRow {
     let code = course.map_or_else(|| r.course_id.clone(), |c| format!("{} {}", c.subject, c.number));
     let title = r.title.clone().or_else(|| course.map(|c| c.title.clone())).unwrap_or_else(|| r.course_id.clone());
-    let note = match (&r.transfer_institution, standing) {
+    let note = match (&r.transfer_institution, counted.standing) {
         (Some(from), Standing::Transfer) => Some(from.clone()),
         _ => None,
     };
+    let in_progress = counted.standing == Standing::InProgress;
     CourseRow {
         code,
         title,
         note,
         attempted: Fixed::credits(r.credits_attempted),
-        earned: (standing != Standing::InProgress).then(|| Fixed::credits(earned)),
+        earned: (!in_progress).then(|| Fixed::credits(counted.earned.value())),
         grade: r.grade.clone(),
-        repeat: r.repeat || standing == Standing::RepeatExcluded,
+        repeat: r.repeat || counted.replaced,
         transfer: r.transfer,
-        in_progress: r.in_progress,
-        excluded: standing == Standing::RepeatExcluded,
+        in_progress,
+        excluded: counted.replaced,
+    }
+}
+
+/// The record's totals in their three scopes.
+fn record_totals(overall: &Scopes, any_transfer: bool) -> RecordTotals {
+    RecordTotals {
+        institution: totals(&overall.institution),
+        transfer: any_transfer.then(|| totals(&overall.transfer)),
+        overall: totals(&overall.overall()),
     }
 }
 
@@ -118,23 +128,27 @@ pub fn transcript_view(
     let mut terms = Vec::new();
     for t in &assembled.standings.terms {
         let Some(term) = records.terms.get(&t.term_id) else { continue };
-        let courses = assembled
+        // The term's courses at the institution first, then its transfer credit (each in record order).
+        let mut rows: Vec<_> = assembled
             .records
             .iter()
             .zip(&assembled.standings.records)
             .filter(|(r, _)| r.term_id == t.term_id)
-            .map(|(r, (standing, earned))| course_row(r, records.courses.get(&r.course_id), *standing, earned.value()))
             .collect();
+        rows.sort_by_key(|(r, _)| r.transfer);
+        let (home, transfer) = (rows.iter().any(|(r, _)| !r.transfer), rows.iter().any(|(r, _)| r.transfer));
         terms.push(TermView {
             id: term.id.clone(),
             name: term.name.clone(),
             academic_year: term.academic_year.clone(),
             note: None,
-            courses,
-            term_totals: totals(&t.term),
-            cumulative: totals(&t.cumulative),
+            courses: rows.iter().map(|(r, c)| course_row(r, records.courses.get(&r.course_id), c)).collect(),
+            term_totals: (home || rows.is_empty()).then(|| totals(&t.term.institution)),
+            transfer: transfer.then(|| totals(&t.term.transfer)),
+            cumulative: totals(&t.cumulative.institution),
         });
     }
+    let any_transfer = assembled.records.iter().any(|r| r.transfer);
     let mut degrees = Vec::new();
     let mut achievements = Vec::new();
     for award in &assembled.awards {
@@ -180,6 +194,7 @@ pub fn transcript_view(
             degree: degrees.first().map(|d| d.name.clone()),
         },
         terms,
+        totals: record_totals(&assembled.standings.overall, any_transfer),
         degrees,
         competencies,
         achievements,
@@ -190,7 +205,12 @@ pub fn transcript_view(
             clr_sha256: verification.clr_sha256.to_string(),
             issuer_did: assembler.issuer_id.clone(),
         },
-        labels: labels.clone(),
+        labels: if assembler.specimen {
+            Labels { document_title: labels.specimen_title.clone(), ..labels.clone() }
+        } else {
+            labels.clone()
+        },
+        specimen: assembler.specimen.then(|| labels.specimen_mark.clone()),
     }
 }
 

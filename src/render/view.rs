@@ -72,6 +72,8 @@ pub struct TranscriptView {
     pub learner: LearnerView,
     /// Terms in chronological order, each with its courses and totals.
     pub terms: Vec<TermView>,
+    /// The totals of the whole record.
+    pub totals: RecordTotals,
     /// Degrees conferred.
     pub degrees: Vec<DegreeView>,
     /// Attained competencies, one tree per framework.
@@ -87,6 +89,9 @@ pub struct TranscriptView {
     pub verification: VerificationView,
     /// Every label the transcript prints (from `templates/labels.toml`).
     pub labels: Labels,
+    /// The mark every page carries when the transcript was signed with a demonstration key
+    /// ("SPECIMEN — NOT AN OFFICIAL TRANSCRIPT"); none for a real key.
+    pub specimen: Option<String>,
 }
 
 /// The issuing institution's header.
@@ -174,10 +179,24 @@ pub struct TermView {
     pub note: Option<String>,
     /// Courses, in the order printed.
     pub courses: Vec<CourseRow>,
-    /// This term's totals.
-    pub term_totals: Totals,
-    /// Totals up to and including this term.
+    /// The totals of this term's courses taken at the institution; none when it has none.
+    pub term_totals: Option<Totals>,
+    /// The totals of this term's transfer credit; none when it has none.
+    pub transfer: Option<Totals>,
+    /// The institution's totals up to and including this term (printed when `term_totals` is).
     pub cumulative: Totals,
+}
+
+/// The totals of the whole record, in the scopes registrars print: the institution's own
+/// courses, transfer credit accepted, and both together.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RecordTotals {
+    /// Courses taken at the institution (the GPA is theirs).
+    pub institution: Totals,
+    /// Transfer credit accepted; none when there is none.
+    pub transfer: Option<Totals>,
+    /// Institution and transfer together.
+    pub overall: Totals,
 }
 
 /// One course line.
@@ -201,7 +220,8 @@ pub struct CourseRow {
     pub transfer: bool,
     /// Not finished yet.
     pub in_progress: bool,
-    /// Listed, but not counted in the GPA or credit totals (an attempt a repeat replaced).
+    /// Replaced by another attempt under the repeat policy: in credits attempted, not in
+    /// credits earned or the GPA.
     pub excluded: bool,
 }
 

@@ -5,6 +5,7 @@ mod batch;
 mod pdf;
 mod pesc;
 mod sign;
+mod truth;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,11 +2,15 @@
 //!
 //! - Only home-institution grades with quality points count in the GPA
 //!   (`GradingScale::counts_in_gpa`); pass/fail grades earn credit outside it.
-//! - Transfer credit is earned credit, never in the GPA.
-//! - In-progress courses are listed, not counted.
+//! - Totals are kept in two scopes: the institution's own courses, and transfer
+//!   credit accepted; overall is their sum. Transfer credit is never in the GPA.
+//! - Credits earned are the export's `credits_earned` where it states them (never
+//!   overridden); otherwise a passed attempt earns its attempted credits.
+//! - In-progress courses (the row's flag, or a grade the scale marks in progress) are
+//!   listed, not counted.
 //! - Repeated courses: of the graded attempts of one course, the repeat policy
-//!   picks which count (`last`, `highest`, `all`); the others are excluded from
-//!   the GPA and from earned credit (shown with a repeat mark on the transcript).
+//!   picks which count (`last`, `highest`, `all`); the others are replaced: they stay
+//!   in credits attempted and leave credits earned and the GPA.
 //! - Arithmetic is exact: credits and points in thousandths, GPA rounded half up.
 
 use std::collections::BTreeMap;
@@ -18,7 +22,7 @@ use crate::config::{GradingScale, RepeatPolicy};
 use crate::graph::passes;
 use crate::model::{Course, CourseRecord, Key, Term};
 
-/// How one course record counts.
+/// What happened in one course attempt (whatever the repeat policy makes of it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Standing {
@@ -30,10 +34,22 @@ pub enum Standing {
     NoCredit,
     /// Not finished yet: listed, not counted.
     InProgress,
-    /// Transfer credit: earned, outside the GPA.
+    /// Transfer credit: earned, outside the GPA and the institution's totals.
     Transfer,
-    /// An attempt of a repeated course that the repeat policy leaves out.
-    RepeatExcluded,
+}
+
+/// How one course record counts: what happened in it, what it earned, and whether the
+/// repeat policy replaced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordStanding {
+    /// What happened in the attempt.
+    pub standing: Standing,
+    /// Credits this attempt earned: the export's `credits_earned` when it states one
+    /// (never overridden), else the attempted credits of a passed attempt, else zero.
+    pub earned: Milli,
+    /// A later (`last`) or better (`highest`) attempt of the same course replaced this one:
+    /// it stays in credits attempted, and leaves credits earned and the GPA.
+    pub replaced: bool,
 }
 
 /// A quantity in thousandths (credits, quality points per credit), for exact sums.
@@ -70,12 +86,10 @@ fn fixed(numerator: i128, denominator: i128, decimals: u32) -> String {
 /// Credit and GPA totals over some records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
-    /// Credits attempted (finished home courses).
+    /// Credits attempted (finished courses, replaced attempts included).
     pub attempted: Milli,
-    /// Credits earned (home and transfer).
+    /// Credits earned (replaced attempts left out).
     pub earned: Milli,
-    /// Of those, transfer credits.
-    pub transfer: Milli,
     /// Credits that count in the GPA.
     pub gpa_credits: Milli,
     /// Quality points, in millionths (points × credits).
@@ -98,12 +112,41 @@ impl Totals {
         fixed(self.quality_micro, 1_000_000, 2)
     }
 
+    /// The sum of two totals.
+    pub fn plus(&self, other: &Totals) -> Totals {
+        let mut sum = *self;
+        sum.add(other);
+        sum
+    }
+
     fn add(&mut self, other: &Totals) {
         self.attempted.0 += other.attempted.0;
         self.earned.0 += other.earned.0;
-        self.transfer.0 += other.transfer.0;
         self.gpa_credits.0 += other.gpa_credits.0;
         self.quality_micro += other.quality_micro;
+    }
+}
+
+/// Totals kept apart, as registrars print them: the institution's own courses, and
+/// transfer credit accepted. Overall is their sum ([`Scopes::overall`]); the GPA is the
+/// institution's (transfer credit never counts in it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scopes {
+    /// Courses taken at the institution.
+    pub institution: Totals,
+    /// Transfer credit accepted from other institutions.
+    pub transfer: Totals,
+}
+
+impl Scopes {
+    /// Institution and transfer together.
+    pub fn overall(&self) -> Totals {
+        self.institution.plus(&self.transfer)
+    }
+
+    fn add(&mut self, other: &Scopes) {
+        self.institution.add(&other.institution);
+        self.transfer.add(&other.transfer);
     }
 }
 
@@ -113,20 +156,20 @@ pub struct TermTotals {
     /// The term.
     pub term_id: Key,
     /// This term alone.
-    pub term: Totals,
+    pub term: Scopes,
     /// All terms up to and including this one.
-    pub cumulative: Totals,
+    pub cumulative: Scopes,
 }
 
 /// A learner's whole academic standing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standings {
-    /// Per record (same order as given): how it counts and the credits it earned.
-    pub records: Vec<(Standing, Milli)>,
+    /// Per record (same order as given).
+    pub records: Vec<RecordStanding>,
     /// Per term, in term order (start date, then id).
     pub terms: Vec<TermTotals>,
     /// Everything.
-    pub overall: Totals,
+    pub overall: Scopes,
 }
 
 /// Computes the standing of one learner's `records`.
@@ -137,16 +180,17 @@ pub fn compute(
     scale: &GradingScale,
     policy: RepeatPolicy,
 ) -> Standings {
-    let excluded = repeat_exclusions(records, terms, scale, policy);
-    let mut per_term: BTreeMap<(Option<crate::model::Date>, &str), Totals> = BTreeMap::new();
+    let replaced = repeat_exclusions(records, terms, scale, policy);
+    let mut per_term: BTreeMap<(Option<crate::model::Date>, &str), Scopes> = BTreeMap::new();
     let mut standings = Vec::with_capacity(records.len());
     for (i, r) in records.iter().enumerate() {
-        let (standing, totals) = count(r, catalog.get(&r.course_id), scale, excluded.contains(&i));
-        standings.push((standing, totals.earned));
+        let (standing, totals) = count(r, catalog.get(&r.course_id), scale, replaced.binary_search(&i).is_ok());
+        standings.push(standing);
         let start = terms.get(&r.term_id).map(|t| t.start);
-        per_term.entry((start, r.term_id.as_str())).or_default().add(&totals);
+        let scopes = per_term.entry((start, r.term_id.as_str())).or_default();
+        if r.transfer { scopes.transfer.add(&totals) } else { scopes.institution.add(&totals) }
     }
-    let mut cumulative = Totals::default();
+    let mut cumulative = Scopes::default();
     let terms = per_term
         .into_iter()
         .map(|((_, id), term)| {
@@ -157,36 +201,35 @@ pub fn compute(
     Standings { records: standings, terms, overall: cumulative }
 }
 
-/// How one record counts, and what it adds to the totals.
-fn count(r: &CourseRecord, course: Option<&Course>, scale: &GradingScale, excluded: bool) -> (Standing, Totals) {
+/// How one record counts, and what it adds to the totals of its scope (institution or
+/// transfer, chosen by the caller).
+fn count(r: &CourseRecord, course: Option<&Course>, scale: &GradingScale, replaced: bool) -> (RecordStanding, Totals) {
     let credits = Milli::of(r.credits_attempted);
     let mut t = Totals::default();
-    if r.in_progress {
-        return (Standing::InProgress, t);
+    let grade = r.grade.as_deref().and_then(|g| scale.grade(g));
+    if r.in_progress || grade.is_some_and(|g| g.in_progress) {
+        let standing = RecordStanding { standing: Standing::InProgress, earned: Milli::default(), replaced: false };
+        return (standing, t);
     }
     let passed = passes(r, course, Some(scale));
-    let earned = if passed { r.credits_earned.map_or(credits, Milli::of) } else { Milli::default() };
-    if r.transfer {
-        t.earned = earned;
-        t.transfer = earned;
-        return (Standing::Transfer, t);
-    }
+    // The export's earned credit is the registrar's word; only when it is absent is it derived.
+    let derived = if passed && !replaced { credits } else { Milli::default() };
+    let earned = r.credits_earned.map_or(derived, Milli::of);
     t.attempted = credits;
-    if excluded {
-        return (Standing::RepeatExcluded, t);
+    if !replaced {
+        t.earned = earned;
     }
-    t.earned = earned;
-    let grade = r.grade.as_deref().and_then(|g| scale.grade(g));
-    if let Some(g) = grade.filter(|g| g.counts_in_gpa()) {
+    let standing = match (r.transfer, passed, grade) {
+        (true, _, _) => Standing::Transfer,
+        (false, true, _) => Standing::Passed,
+        (false, false, Some(g)) if !g.credit && !g.counts_in_gpa() && !g.pass_fail => Standing::NoCredit,
+        (false, false, _) => Standing::Failed,
+    };
+    if let Some(g) = grade.filter(|g| g.counts_in_gpa() && !r.transfer && !replaced) {
         t.gpa_credits = credits;
         t.quality_micro = i128::from(Milli::of(g.points.unwrap_or(0.0)).0) * i128::from(credits.0);
     }
-    let standing = match (passed, grade) {
-        (true, _) => Standing::Passed,
-        (false, Some(g)) if !g.credit && !g.counts_in_gpa() && !g.pass_fail => Standing::NoCredit,
-        _ => Standing::Failed,
-    };
-    (standing, t)
+    (RecordStanding { standing, earned, replaced }, t)
 }
 
 /// The indexes of records the repeat policy leaves out: among the graded home

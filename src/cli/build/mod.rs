@@ -145,7 +145,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             run = Some(RunState::start(args, &input, config, shard)?);
         }
         let state = run.as_ref().expect("started");
-        let assembler = Assembler::new(
+        let mut assembler = Assembler::new(
             config,
             &input.records,
             &input.frameworks,
@@ -154,6 +154,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             state.issued_at,
             state.salt_secret.clone(),
         );
+        assembler.specimen = args.demo_key;
         let (todo, collisions) = learners_to_build(&input.records, &mut taken);
         failures.extend(collisions);
         let label = (parts > 1).then(|| format!("part {part}/{parts}: "));

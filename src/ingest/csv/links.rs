@@ -78,7 +78,7 @@ fn check_course_records(
     let mut seen_ids = BTreeSet::new();
     let (learners, terms, courses) = (&records.learners, &records.terms, &records.courses);
     let mut rejected = Vec::new();
-    records.course_records.retain(|r| {
+    records.course_records.retain_mut(|r| {
         let mut ok = true;
         if !learners.contains_key(&r.learner_id) {
             ok = false;
@@ -109,6 +109,9 @@ fn check_course_records(
                 );
         }
         ok &= check_grade(r, scale, layouts, diags);
+        if ok && let Some(scale) = scale {
+            check_grade_agrees(r, scale, courses.get(&r.course_id), layouts, diags);
+        }
         if ok && !seen_ids.insert(r.id.clone()) {
             ok = false;
             diags
@@ -160,6 +163,60 @@ fn check_grade(
             false
         }
         _ => true,
+    }
+}
+
+/// A row whose values contradict its grade is reported, never silently reinterpreted:
+/// - a stated `credits_earned` that the grade would not give (an F with credit, an A with none)
+///   is kept as the registrar's word, with a warning;
+/// - a grade the scale marks in progress (IP) on a row not flagged `in_progress` makes the
+///   course in progress, with a warning; a final grade on a row flagged in progress is listed
+///   as in progress (counted nowhere), with a warning.
+fn check_grade_agrees(
+    r: &mut crate::model::CourseRecord,
+    scale: &GradingScale,
+    course: Option<&crate::model::Course>,
+    layouts: &Layouts,
+    diags: &mut Diagnostics,
+) {
+    let Some(grade) = r.grade.clone() else { return };
+    let Some(entry) = scale.grade(&grade) else { return };
+    if entry.in_progress != r.in_progress {
+        let at = field(layouts, &r.origin, "in_progress");
+        let message = if entry.in_progress {
+            format!("grade {grade:?} means in progress, but the row's in_progress flag is not set")
+        } else {
+            format!("the row is flagged in_progress, but {grade:?} is a final grade")
+        };
+        diags
+            .warning(Code::Inconsistent, at, format!("{message}; the course is listed as in progress, in no total"))
+            .help("set in_progress to agree with the grade (or fix the grade)");
+        r.in_progress = true;
+        return;
+    }
+    if r.in_progress {
+        return;
+    }
+    let gives_credit =
+        if r.transfer { entry.credit } else { scale.passes(&grade, course.and_then(|c| c.passing_grade.as_deref())) };
+    let stated = r.credits_earned;
+    let contradiction = match stated {
+        Some(e) if e > 0.0 && !gives_credit => {
+            Some(format!("grade {grade:?} earns no credit, but credits_earned is {e}"))
+        }
+        Some(e) if e == 0.0 && gives_credit && r.credits_attempted > 0.0 => {
+            Some(format!("grade {grade:?} earns credit, but credits_earned is 0"))
+        }
+        _ => None,
+    };
+    if let Some(message) = contradiction {
+        diags
+            .warning(
+                Code::Inconsistent,
+                field(layouts, &r.origin, "credits_earned"),
+                format!("{message}; the transcript states the credits earned as the export does"),
+            )
+            .help("correct credits_earned or the grade in the student information system if either is wrong");
     }
 }
 

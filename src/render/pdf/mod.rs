@@ -62,7 +62,7 @@ fn fnv(parts: &[&str]) -> u64 {
 pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<u8>, RenderError> {
     let (width, height) = layout.page_size.points();
     let (r, g, b) = layout.accent_rgb();
-    let mut w = Writer {
+    let writer = |break_before: Option<usize>| Writer {
         view,
         fonts,
         layout,
@@ -76,8 +76,15 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
         has_logo: view.institution.logo.is_some(),
         term: None,
         state: StreamState::default(),
+        break_before,
     };
-    w.body()?;
+    let mut w = writer(None);
+    // A last page holding only the verification block or the end mark: lay out again with the
+    // short section before it starting a page, so that the last page has body content of its own.
+    if let Some(section) = w.body()? {
+        w = writer(Some(section));
+        w.body()?;
+    }
 
     let title = view.document_title();
     let mut doc = PdfDocument::new(&title);

@@ -2,6 +2,7 @@
 
 use super::super::RenderError;
 use super::super::fonts::Style;
+use super::super::labels::Labels;
 use super::super::view::{CourseRow, Totals};
 use super::table::{Align, Cell, Col, Table, band, ink, muted, rule};
 use super::writer::Writer;
@@ -34,8 +35,9 @@ impl Writer<'_> {
         };
         self.section(&table.title, 60.0)?;
         self.table_header(&table)?;
-        let totals_h = 2.0 * (BODY * LEADING + 3.0) + 4.0;
         for term in &self.view.terms {
+            let lines = term_total_lines(l, term.term_totals.as_ref(), term.transfer.as_ref(), &term.cumulative);
+            let totals_h = lines.len() as f32 * (BODY * LEADING + 3.0) + 4.0;
             // The term band keeps its first course (or its totals) with it.
             let first_h = term.courses.first().map_or(totals_h, |_| 2.0 * BODY * LEADING + 4.0);
             self.ensure(16.0 + first_h, Some(&table))?;
@@ -54,12 +56,23 @@ impl Writer<'_> {
                 let cells = self.course_cells(course);
                 self.row(&table, &cells, if i == last { totals_h } else { 0.0 })?;
             }
-            self.totals_rows(&table, &term.term_totals, &term.cumulative)?;
+            self.totals_rows(&table, &lines)?;
             self.term = None;
         }
+        let totals = &self.view.totals;
+        let mut lines = vec![(l.institution_totals.clone(), totals.institution, Style::Regular)];
+        // Overall is printed where it differs from the institution's totals: with transfer credit.
+        if let Some(transfer) = totals.transfer {
+            lines.push((l.transfer_totals.clone(), transfer, Style::Regular));
+            lines.push((l.overall_totals.clone(), totals.overall, Style::Bold));
+        }
+        self.ensure(16.0 + lines.len() as f32 * (BODY * LEADING + 3.0) + 4.0, Some(&table))?;
+        self.term_band(&l.record_totals, None)?;
+        self.totals_rows(&table, &lines)?;
         self.y -= 2.0;
-        let legend = l.marks_legend.clone();
-        self.paragraph(&legend, SMALL - 0.5, Style::Regular, &muted(), 0.0)?;
+        for text in [l.marks_legend.clone(), l.totals_rule.clone()] {
+            self.paragraph(&text, SMALL - 0.5, Style::Regular, &muted(), 0.0)?;
+        }
         Ok(())
     }
 
@@ -112,39 +125,27 @@ impl Writer<'_> {
         ]
     }
 
-    fn totals_rows(&mut self, table: &Table, term: &Totals, cumulative: &Totals) -> Result<(), RenderError> {
-        let l = &self.view.labels;
+    /// Totals lines under a rule: a label, credits attempted and earned, and the GPA.
+    fn totals_rows(&mut self, table: &Table, lines: &[(String, Totals, Style)]) -> Result<(), RenderError> {
         let cols = &table.cols;
+        let gpa_label = self.view.labels.gpa.clone();
         let (label_x, label_w) = (self.left() + cols[0].width, cols[1].width - 3.0);
         let att_x = label_x + cols[1].width;
         let earn_x = att_x + cols[2].width;
         let gpa_x = earn_x + cols[3].width;
         let gpa_w = cols[4].width + cols[5].width;
-        self.ensure(2.0 * (BODY * LEADING + 3.0) + 4.0, Some(table))?;
+        self.ensure(lines.len() as f32 * (BODY * LEADING + 3.0) + 4.0, Some(table))?;
         self.hrule(att_x, cols[2].width + cols[3].width + gpa_w, self.y - 0.5, 0.4, &rule());
         self.y -= 2.0;
-        let rows = [(l.term_totals.clone(), term, Style::Regular), (l.cumulative.clone(), cumulative, Style::Bold)];
-        for (label, totals, style) in rows {
-            let y = self.y - BODY - 1.0;
-            self.text_aligned((label_x, label_w, Align::Right), y, SMALL, style, &muted(), &label)?;
-            self.text_aligned(
-                (att_x, cols[2].width - 3.0, Align::Right),
-                y,
-                BODY,
-                style,
-                &ink(),
-                &totals.attempted.to_string(),
-            )?;
-            self.text_aligned(
-                (earn_x, cols[3].width - 3.0, Align::Right),
-                y,
-                BODY,
-                style,
-                &ink(),
-                &totals.earned.to_string(),
-            )?;
+        for (label, totals, style) in lines {
+            let (style, y) = (*style, self.y - BODY - 1.0);
+            self.text_aligned((label_x, label_w, Align::Right), y, SMALL, style, &muted(), label)?;
+            let attempted = totals.attempted.to_string();
+            self.text_aligned((att_x, cols[2].width - 3.0, Align::Right), y, BODY, style, &ink(), &attempted)?;
+            let earned = totals.earned.to_string();
+            self.text_aligned((earn_x, cols[3].width - 3.0, Align::Right), y, BODY, style, &ink(), &earned)?;
             if let Some(gpa) = totals.gpa {
-                let text = format!("{} {}", l.gpa, gpa);
+                let text = format!("{gpa_label} {gpa}");
                 self.text_aligned((gpa_x + 8.0, gpa_w, Align::Left), y, BODY, style, &ink(), &text)?;
             }
             self.y -= BODY * LEADING + 3.0;
@@ -152,4 +153,21 @@ impl Writer<'_> {
         self.y -= 4.0;
         Ok(())
     }
+}
+
+/// The totals lines of a term: its courses at the institution, its transfer credit, and the
+/// institution's cumulative totals (printed with the term's own).
+fn term_total_lines(
+    l: &Labels,
+    term: Option<&Totals>,
+    transfer: Option<&Totals>,
+    cumulative: &Totals,
+) -> Vec<(String, Totals, Style)> {
+    let mut lines = Vec::new();
+    lines.extend(term.map(|t| (l.term_totals.clone(), *t, Style::Regular)));
+    lines.extend(transfer.map(|t| (l.transfer_totals.clone(), *t, Style::Regular)));
+    if term.is_some() {
+        lines.push((l.cumulative.clone(), *cumulative, Style::Bold));
+    }
+    lines
 }

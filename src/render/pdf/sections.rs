@@ -245,7 +245,11 @@ impl Writer<'_> {
             }
         }
         let text_h: f32 = lines.iter().map(|(_, _, size, _)| size * LEADING + 0.6).sum();
-        self.section(&l.verification.clone(), text_h.max(qr))?;
+        let statement = l.authenticity.clone();
+        let statement_lines = wrap(self.fonts, Style::Regular, SMALL, &statement, self.content_width())?.len();
+        // The block, its statement and the end mark stay together.
+        let keep = text_h.max(qr) + 6.0 + statement_lines as f32 * SMALL * LEADING + END_MARK_HEIGHT;
+        self.section(&l.verification.clone(), keep)?;
         let top = self.y;
         self.image(QR_ID, self.left(), top - qr, qr, qr);
         let mut y = top - 2.0;
@@ -257,14 +261,13 @@ impl Writer<'_> {
             y -= size * LEADING + 0.6;
         }
         self.y = (top - qr).min(y) - 6.0;
-        let statement = l.authenticity.clone();
         self.paragraph(&statement, SMALL, Style::Regular, &muted(), 0.0)?;
         Ok(())
     }
 
     fn end_mark(&mut self) -> Result<(), RenderError> {
         self.y -= 10.0;
-        self.ensure(14.0, None)?;
+        self.ensure(END_MARK_HEIGHT - 10.0, None)?;
         let text = self.view.labels.end_of_transcript.clone();
         let size = SMALL;
         let tw = shape(self.fonts, Style::Regular, &text)?.width_pt(size);
@@ -277,24 +280,49 @@ impl Writer<'_> {
         Ok(())
     }
 
-    pub(super) fn body(&mut self) -> Result<(), RenderError> {
+    /// Lays out every page. Returns what a second layout needs to keep the last blocks together:
+    /// the section to start on a new page, when this layout left the verification block or the
+    /// end mark alone on the last page and the section before it is short enough to move.
+    pub(super) fn body(&mut self) -> Result<Option<usize>, RenderError> {
         self.first_header()?;
         self.learner_block()?;
-        for section in &self.layout.sections {
+        let mut lonely = false;
+        // The last section that drew something before the verification block, and its first page.
+        let mut before_verification: Option<(usize, usize)> = None;
+        for (k, section) in self.layout.sections.iter().enumerate() {
+            let (pages, ops) = (self.pages.len(), self.ops.len());
+            if self.break_before == Some(k) {
+                self.new_page()?;
+            }
             match section {
                 Section::AcademicRecord => self.academic_record()?,
                 Section::Degrees => self.degrees()?,
                 Section::Competencies => self.competencies()?,
                 Section::Achievements => self.achievements()?,
                 Section::Grading => self.grading()?,
-                Section::Verification => self.verification()?,
+                Section::Verification => {
+                    self.verification()?;
+                    // The block is kept whole: a page started for it holds nothing else.
+                    lonely |= self.pages.len() > pages;
+                    continue;
+                }
+            }
+            if (self.pages.len(), self.ops.len()) != (pages, ops) {
+                before_verification = Some((k, pages));
             }
         }
+        let pages = self.pages.len();
         self.end_mark()?;
+        lonely |= self.pages.len() > pages;
         self.finish_page();
-        self.footers()
+        self.footers()?;
+        let last = self.pages.len() - 1;
+        Ok(before_verification.filter(|&(_, first)| lonely && first + 1 >= last).map(|(k, _)| k))
     }
 }
+
+/// The end mark's height, the space above it included.
+const END_MARK_HEIGHT: f32 = 24.0;
 
 /// A hex digest in groups of eight, for people comparing it by eye.
 fn grouped(hex: &str) -> String {

@@ -89,6 +89,10 @@ pub(super) fn muted() -> Color {
 pub(super) fn rule() -> Color {
     gray(0.72)
 }
+/// The specimen mark's red.
+pub(super) fn specimen_red() -> Color {
+    Color::Rgb(Rgb { r: 0.70, g: 0.05, b: 0.05, icc_profile: None })
+}
 pub(super) fn band() -> Color {
     Color::Rgb(Rgb { r: 0.925, g: 0.94, b: 0.96, icc_profile: None })
 }

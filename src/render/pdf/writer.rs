@@ -12,7 +12,7 @@ use super::super::labels::Layout;
 use super::super::text::{Shaped, shape, wrap};
 use super::super::view::TranscriptView;
 use super::images::logo_size;
-use super::table::{Align, Table, font_tag, ink, muted, rule};
+use super::table::{Align, Table, font_tag, ink, muted, rule, specimen_red};
 use super::{BODY, LEADING, LOGO_ID, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_OPS_SLACK, SMALL};
 
 pub(super) struct Writer<'a> {
@@ -31,6 +31,8 @@ pub(super) struct Writer<'a> {
     pub(super) term: Option<(String, Option<String>)>,
     /// The content stream's state, so that unchanged settings are not written again.
     pub(super) state: StreamState,
+    /// A section (index in the layout's list) to start on a new page, to keep the last blocks together.
+    pub(super) break_before: Option<usize>,
 }
 
 /// What the current page's content stream has set.
@@ -206,7 +208,7 @@ impl<'a> Writer<'a> {
 
     // ---- pages ---------------------------------------------------------------------------
 
-    fn new_page(&mut self) -> Result<(), RenderError> {
+    pub(super) fn new_page(&mut self) -> Result<(), RenderError> {
         self.finish_page();
         self.continuation_header()
     }
@@ -315,6 +317,16 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// A transcript signed with a demonstration key says so at the top and the bottom of every page.
+    fn specimen_marks(&mut self) -> Result<(), RenderError> {
+        let Some(mark) = self.view.specimen.clone() else { return Ok(()) };
+        let span = (self.left(), self.content_width(), Align::Center);
+        for y in [self.height - 24.0, 14.0] {
+            self.text_aligned(span, y, 10.0, Style::Bold, &specimen_red(), &mark)?;
+        }
+        Ok(())
+    }
+
     /// The footer of every page, once the page count is known.
     pub(super) fn footers(&mut self) -> Result<(), RenderError> {
         let count = self.pages.len();
@@ -339,6 +351,7 @@ impl<'a> Writer<'a> {
                 &issued,
             )?;
             self.text_aligned((self.left() + 2.0 * third, third, Align::Right), y, SMALL, Style::Bold, &ink(), &page)?;
+            self.specimen_marks()?;
             self.end_text();
             self.pages[n] = std::mem::replace(&mut self.ops, saved);
         }
