@@ -249,7 +249,9 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("xt-bench-batch-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("xtranscript batch bench: full build (rdfc-signed CLR + nested, PDF, HTML, PESC), {cores} worker threads\n");
+    println!(
+        "xtranscript batch bench: full build (rdfc-signed CLR + nested, PDF, HTML, PESC), {cores} worker threads\n"
+    );
     println!(
         "| learners | wall | learners/s | credentials per learner | credentials/s | peak RSS | output per learner | re-run (all kept) |"
     );

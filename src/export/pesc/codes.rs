@@ -2,7 +2,7 @@
 //! an achievement's kind and level become PESC code-list values (CoreMain 1.19 enumerations).
 
 use crate::config::{AWARD_LEVELS, CREDIT_LEVELS, GradingScale, PescConfig, SESSION_TYPES};
-use crate::model::{Achievement, AchievementKind, CourseRecord};
+use crate::model::{Achievement, AchievementKind};
 
 /// How one course attempt counts, as the writer needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,11 +172,6 @@ fn known(code: &str) -> Option<&'static str> {
     AWARD_LEVELS.iter().copied().find(|c| *c == code)
 }
 
-/// Whether the attempt `r` is a finished transfer course (what the transfer summary counts as attempted).
-pub(super) fn finished_transfer(r: &CourseRecord) -> bool {
-    r.transfer && !r.in_progress
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +184,7 @@ mod tests {
             gpa: None,
             credit,
             pass_fail,
+            in_progress: false,
             description: None,
         };
         GradingScale {

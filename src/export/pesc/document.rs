@@ -8,10 +8,9 @@ use super::extended;
 use super::limits::{self, max};
 use super::xml::Xml;
 use super::{ACADEMIC_RECORD_NS, COLLEGE_TRANSCRIPT_NS, CORE_MAIN_NS, Request};
-use crate::assemble::gpa::{Milli, Totals};
+use crate::assemble::gpa::{Milli, Scopes, Totals};
 use crate::assemble::{Assembled, Assembler, Standing};
 use crate::config::Config;
-use crate::graph::passes;
 use crate::model::{CourseRecord, Term};
 
 /// Everything one document is written from.
@@ -57,26 +56,17 @@ pub(super) fn write(
 /// How each record counts: its standing, and which attempts of a repeated course replaced others.
 fn attempts(assembler: &Assembler<'_>, assembled: &Assembled<'_>) -> Vec<Attempt> {
     let scale = &assembler.config.grading;
-    let courses = &assembler.records.courses;
     let mut list: Vec<Attempt> = assembled
         .records
         .iter()
         .zip(&assembled.standings.records)
-        .map(|(r, (standing, _))| {
-            let replaced = *standing == Standing::RepeatExcluded;
-            let passed = match standing {
-                Standing::Passed | Standing::Transfer => true,
-                Standing::RepeatExcluded => passes(r, courses.get(&r.course_id), Some(scale)),
-                Standing::Failed | Standing::NoCredit | Standing::InProgress => false,
-            };
-            Attempt {
-                in_progress: r.in_progress,
-                transfer: r.transfer,
-                passed,
-                replaced,
-                replaces: false,
-                repeat: r.repeat,
-            }
+        .map(|(r, rs)| Attempt {
+            in_progress: rs.standing == Standing::InProgress,
+            transfer: r.transfer,
+            passed: matches!(rs.standing, Standing::Passed | Standing::Transfer),
+            replaced: rs.replaced,
+            replaces: false,
+            repeat: r.repeat,
         })
         .collect();
     let replaced: BTreeSet<&str> =
@@ -188,7 +178,7 @@ fn academic_record(s: &Source<'_, '_>, xml: &mut Xml) {
 }
 
 /// One `AcademicSession`: its detail, its courses, its term summaries.
-fn session(s: &Source<'_, '_>, xml: &mut Xml, term: &Term, totals: &Totals, records: &[usize]) {
+fn session(s: &Source<'_, '_>, xml: &mut Xml, term: &Term, totals: &Scopes, records: &[usize]) {
     let pesc = &s.config().pesc;
     xml.of = format!("term {}", term.id);
     xml.open("AcademicSession");
@@ -221,7 +211,7 @@ fn course(s: &Source<'_, '_>, xml: &mut Xml, k: usize) {
     let config = s.config();
     let r: &CourseRecord = s.assembled.records[k];
     let attempt = s.attempts[k];
-    let (_, earned) = s.assembled.standings.records[k];
+    let earned = s.assembled.standings.records[k].earned;
     let catalog = s.assembler.records.courses.get(&r.course_id);
     xml.of = format!("course record {}", r.id);
     xml.open("Course");
@@ -229,13 +219,13 @@ fn course(s: &Source<'_, '_>, xml: &mut Xml, k: usize) {
     xml.text("CourseCreditUnits", &config.pesc.credit_unit);
     xml.text("CourseCreditLevel", codes::credit_level(catalog.and_then(|c| c.level.as_deref()), &config.pesc));
     xml.text("CourseCreditValue", &decimal(Milli::of(r.credits_attempted)));
-    // A passed course that earned nothing (a zero-credit course) states no CourseCreditEarned: a stated 0
-    // would read back as "earned nothing", i.e. not passed.
-    let passed_for_nothing = attempt.passed && !attempt.replaced && earned == Milli::default();
-    if !r.in_progress && !passed_for_nothing {
+    // A passed attempt that earned nothing (a zero-credit course, or one its repeat replaced) states no
+    // CourseCreditEarned: a stated 0 reads back as "earned nothing", i.e. not passed.
+    let passed_for_nothing = attempt.passed && earned == Milli::default();
+    if !attempt.in_progress && !passed_for_nothing {
         xml.text("CourseCreditEarned", &decimal(earned));
     }
-    let grade = r.grade.as_deref().filter(|_| !r.in_progress);
+    let grade = r.grade.as_deref().filter(|_| !attempt.in_progress);
     if let Some(grade) = grade {
         xml.text("CourseAcademicGradeScaleCode", &config.pesc.grade_scale_code);
         xml.limited("CourseAcademicGrade", grade, Some(max::GRADE));
@@ -252,7 +242,7 @@ fn course(s: &Source<'_, '_>, xml: &mut Xml, k: usize) {
         let micro = i128::from(thousandths(g.points.unwrap_or(0.0))) * i128::from(thousandths(r.credits_attempted));
         xml.text("CourseQualityPointsEarned", &fixed(micro, 6));
     }
-    if !r.in_progress {
+    if !attempt.in_progress {
         xml.text("CourseGPAApplicabilityCode", if in_gpa.is_some() { "Applicable" } else { "NotApplicable" });
     }
     match catalog {
@@ -275,58 +265,35 @@ fn course(s: &Source<'_, '_>, xml: &mut Xml, k: usize) {
     xml.close("Course");
 }
 
-/// The `AcademicSummary`s of some records with `totals`: `SenderOnly` (home courses), `TransferOnly` (when
-/// any transfer course is there) and, for the cumulative record, `All`.
-fn summaries(s: &Source<'_, '_>, xml: &mut Xml, totals: &Totals, records: &[usize], cumulative: bool) {
+/// The `AcademicSummary`s of some records with `totals`: `SenderOnly` (the institution's own courses),
+/// `TransferOnly` (when any transfer course is there) and, for the cumulative record, `All` (their sum).
+fn summaries(s: &Source<'_, '_>, xml: &mut Xml, totals: &Scopes, records: &[usize], cumulative: bool) {
     let rs = &s.assembled.records;
     let home = records.iter().any(|&k| !rs[k].transfer);
-    let transfer_attempted: i64 = records
-        .iter()
-        .filter(|&&k| codes::finished_transfer(rs[k]))
-        .map(|&k| thousandths(rs[k].credits_attempted))
-        .sum();
-    let any_transfer = records.iter().any(|&k| rs[k].transfer);
-    let institutional = Figures {
-        attempted: totals.attempted.value(),
-        earned: totals.earned.value() - totals.transfer.value(),
-        gpa: Some(totals),
-    };
+    let transfer = records.iter().any(|&k| rs[k].transfer);
     if home || cumulative {
-        summary(s, xml, "SenderOnly", &institutional, false);
+        summary(s, xml, "SenderOnly", &totals.institution, true, false);
     }
-    if any_transfer {
-        let transfer =
-            Figures { attempted: transfer_attempted as f64 / 1000.0, earned: totals.transfer.value(), gpa: None };
-        summary(s, xml, "TransferOnly", &transfer, false);
+    if transfer {
+        summary(s, xml, "TransferOnly", &totals.transfer, false, false);
     }
     if cumulative {
-        let all = Figures {
-            attempted: totals.attempted.value() + transfer_attempted as f64 / 1000.0,
-            earned: totals.earned.value(),
-            gpa: Some(totals),
-        };
-        summary(s, xml, "All", &all, true);
+        summary(s, xml, "All", &totals.overall(), true, true);
     }
-}
-
-/// Credits of one summary; `gpa` the totals whose GPA figures it states (none for transfer credit).
-struct Figures<'t> {
-    attempted: f64,
-    earned: f64,
-    gpa: Option<&'t Totals>,
 }
 
 /// One `AcademicSummary` (`AcademicSummaryFType`): type, level, `GPA` with credits, quality points and range.
-fn summary(s: &Source<'_, '_>, xml: &mut Xml, kind: &str, f: &Figures<'_>, with_program: bool) {
+/// `with_gpa`: state the GPA figures (not for transfer credit, which never counts in the GPA).
+fn summary(s: &Source<'_, '_>, xml: &mut Xml, kind: &str, t: &Totals, with_gpa: bool, with_program: bool) {
     let config = s.config();
     xml.open("AcademicSummary");
     xml.text("AcademicSummaryType", kind);
     xml.text("AcademicSummaryLevel", &config.pesc.credit_level);
     xml.open("GPA");
-    xml.text("CreditHoursAttempted", &decimal(Milli::of(f.attempted)));
-    xml.text("CreditHoursEarned", &decimal(Milli::of(f.earned)));
+    xml.text("CreditHoursAttempted", &decimal(t.attempted));
+    xml.text("CreditHoursEarned", &decimal(t.earned));
     xml.text("CreditUnit", &config.pesc.credit_unit);
-    if let Some(t) = f.gpa {
+    if with_gpa {
         if let Some(gpa) = t.gpa(2) {
             xml.text("GradePointAverage", &gpa);
         }
