@@ -144,3 +144,124 @@ fn check_reports_values_pesc_cannot_carry_whole() {
     );
     assert!(stderr.contains("identifier CEEB \"3719\" is not 6 characters"), "{stderr}");
 }
+
+/// The text of every `<NAME>…</NAME>` element (any prefix) in `xml`, in order.
+fn element_texts<'x>(xml: &'x str, name: &str) -> Vec<&'x str> {
+    let mut found = Vec::new();
+    for (i, _) in xml.match_indices(&format!("{name}>")) {
+        let before = &xml[..i];
+        let opening = before.rfind('<').is_some_and(|lt| {
+            let tag = &before[lt + 1..];
+            !tag.starts_with('/') && tag.chars().all(|c| c.is_alphanumeric() || c == ':')
+        });
+        let rest = &xml[i + name.len() + 1..];
+        if opening && let Some(end) = rest.find('<') {
+            found.push(rest[..end].trim());
+        }
+    }
+    found
+}
+
+/// A grading scale for the grades a third-party transcript uses: letter grades on a 4.0 scale, percentages
+/// of 50 and more passing without points (their senders' GPA conversions are not published with them), and
+/// the codes these samples use: TR (transfer), CR (credit, pass/fail), CONT (continuing: in progress), IC
+/// (incomplete), NGR (no grade reported).
+fn scale_for(grades: &[&str]) -> String {
+    const LETTERS: [(&str, f64); 13] = [
+        ("A+", 4.0),
+        ("A", 4.0),
+        ("A-", 3.7),
+        ("B+", 3.3),
+        ("B", 3.0),
+        ("B-", 2.7),
+        ("C+", 2.3),
+        ("C", 2.0),
+        ("C-", 1.7),
+        ("D+", 1.3),
+        ("D", 1.0),
+        ("D-", 0.7),
+        ("F", 0.0),
+    ];
+    let mut lines = vec!["[grading]".to_string(), "name = \"sample\"".into(), "passing_grade = \"D\"".into()];
+    let mut entry = |grade: &str, rest: &str| {
+        lines.push(format!("[[grading.grades]]\ngrade = \"{grade}\"\n{rest}"));
+    };
+    let percent = |g: &&str| g.parse::<u32>().ok();
+    let mut others: Vec<&str> = grades.iter().copied().filter(|g| percent(g).is_none()).collect();
+    others.sort();
+    others.dedup();
+    let mut passing: Vec<u32> = grades.iter().filter_map(percent).filter(|p| *p >= 50).collect();
+    passing.sort_unstable_by(|a, b| b.cmp(a));
+    passing.dedup();
+    for p in passing {
+        entry(&p.to_string(), "gpa = false");
+    }
+    for code in ["TR", "CR"].into_iter().filter(|c| others.contains(c)) {
+        entry(code, if code == "CR" { "pass_fail = true" } else { "gpa = false" });
+    }
+    for (letter, points) in LETTERS {
+        entry(letter, &format!("points = {points:.1}{}", if letter == "F" { "\ncredit = false" } else { "" }));
+    }
+    let mut failing: Vec<u32> = grades.iter().filter_map(percent).filter(|p| *p < 50).collect();
+    failing.sort_unstable();
+    failing.dedup();
+    for p in failing {
+        entry(&p.to_string(), "gpa = false\ncredit = false");
+    }
+    for code in others.iter().filter(|g| !LETTERS.iter().any(|(l, _)| l == *g) && !["TR", "CR"].contains(g)) {
+        entry(code, if *code == "CONT" { "in_progress = true" } else { "gpa = false\ncredit = false" });
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The third-party PESC transcripts of the shared standards (1.3, 1.4 in a batch, un-namespaced, 1.8), each
+/// built as the input of the institution that sent it, come out as valid 1.8.0 transcripts with every course
+/// that came in. The GPAs are printed beside the senders' (see the note in the README).
+#[test]
+fn third_party_pesc_transcripts_come_out_as_valid_1_8_0() {
+    let samples = root().join("../shared/standards/pesc/samples");
+    let files = super::files_in(&samples, "xml");
+    assert!(!files.is_empty() || !samples.exists(), "no samples in {}", samples.display());
+    for file in files {
+        let xml = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let dir = temp_dir(&format!("third-party-{name}"));
+        let (input, out) = (dir.join("in"), dir.join("out"));
+        std::fs::create_dir_all(input.join("pesc")).unwrap();
+        std::fs::copy(&file, input.join("pesc").join(file.file_name().unwrap())).unwrap();
+        let source = &xml[xml.find("<Source>").unwrap()..];
+        let sender = element_texts(source, "OrganizationName")[0];
+        let grades = element_texts(&xml, "CourseAcademicGrade");
+        let toml =
+            format!("[institution]\nname = \"{sender}\"\nurl = \"https://sender.example/\"\n\n{}", scale_for(&grades));
+        std::fs::write(input.join("institution.toml"), toml).unwrap();
+        for (table, header) in [
+            ("learners", "learner_id,given_name,family_name"),
+            ("terms", "term_id,name,start_date,end_date"),
+            ("courses", "course_id,subject,number,title,credits"),
+            ("course_records", "learner_id,term_id,course_id"),
+        ] {
+            std::fs::write(input.join(format!("{table}.csv")), format!("{header}\n")).unwrap();
+        }
+        let (code, report) = super::check_json(input.to_str().unwrap());
+        assert_eq!(report["errors"], 0, "{name}: {report:#}");
+        assert!(code == 0, "{name}: check exit {code}");
+        let courses_in = report["summary"]["course_records"].as_u64().unwrap();
+        let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--demo-key", "-q"];
+        let run = xtranscript(&[&args[..], &["--outputs", "pesc"]].concat());
+        assert_eq!(run.status.code(), Some(0), "{name}: {}", text(&run.stderr));
+        let written = transcripts(&out);
+        assert_xsd_valid(&written);
+        let mut courses_out = 0;
+        for path in &written {
+            let ours = std::fs::read_to_string(path).unwrap();
+            courses_out += ours.matches("<Course>").count() as u64;
+            let summary = &ours[ours.find("<AcademicSummaryType>SenderOnly").unwrap()..];
+            let gpa = element_texts(&summary[..summary.find("</AcademicSummary>").unwrap()], "GradePointAverage");
+            eprintln!("{name}: {}: our GPA {gpa:?}", path.parent().unwrap().file_name().unwrap().to_string_lossy());
+        }
+        eprintln!("{name}: the sender's GPAs {:?}", element_texts(&xml, "GradePointAverage"));
+        assert_eq!(courses_out, courses_in, "{name}: every course that came in goes out");
+        assert!(courses_in > 0, "{name}");
+    }
+}
