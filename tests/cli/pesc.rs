@@ -143,6 +143,13 @@ fn check_reports_values_pesc_cannot_carry_whole() {
         "{line}"
     );
     assert!(stderr.contains("identifier CEEB \"3719\" is not 6 characters"), "{stderr}");
+    // The build cuts the title and says so once, at the end of the run.
+    let out = temp_dir("pesc-check-out");
+    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q"];
+    let run = xtranscript(&[&args[..], &["--outputs", "pesc"]].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let notice = "transcript.xml: CourseTitle of course CS-110 has 129 characters; PESC allows 120: cut to 120";
+    assert_eq!(text(&run.stderr).matches(notice).count(), 1, "{}", text(&run.stderr));
 }
 
 /// The text of every `<NAME>…</NAME>` element (any prefix) in `xml`, in order.

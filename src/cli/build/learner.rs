@@ -54,8 +54,31 @@ pub struct PescSettings<'a> {
     pub destination: Option<&'a Destination>,
     /// Official (not signed with a demo key).
     pub official: bool,
-    /// What could not be written exactly, each notice once.
-    pub notices: &'a Mutex<BTreeSet<String>>,
+    /// What could not be written exactly.
+    pub notices: &'a Mutex<Notices>,
+}
+
+/// What transcript.xml files could not say exactly: the first [`Notices::KEPT`] distinct notices, and how
+/// many others there were (bounded memory, however many learners).
+#[derive(Debug, Default)]
+pub struct Notices {
+    /// The notices kept, each once.
+    pub kept: BTreeSet<String>,
+    /// How many notices were not kept.
+    pub more: usize,
+}
+
+impl Notices {
+    /// The most distinct notices kept.
+    pub const KEPT: usize = 20;
+
+    fn add(&mut self, notice: String) {
+        if self.kept.len() < Self::KEPT || self.kept.contains(&notice) {
+            self.kept.insert(notice);
+        } else {
+            self.more += 1;
+        }
+    }
 }
 
 impl Worker<'_> {
@@ -149,7 +172,9 @@ impl Worker<'_> {
         if !document.notices.is_empty()
             && let Ok(mut notices) = self.pesc.notices.lock()
         {
-            notices.extend(document.notices.iter().map(ToString::to_string));
+            for notice in &document.notices {
+                notices.add(notice.to_string());
+            }
         }
         Ok(document.bytes)
     }

@@ -246,7 +246,7 @@ struct RunState {
     inputs: Vec<FileEntry>,
     outputs: Vec<Output>,
     /// What transcript.xml files could not say exactly (values cut to PESC's lengths), each once.
-    notices: Mutex<std::collections::BTreeSet<String>>,
+    notices: Mutex<learner::Notices>,
 }
 
 impl RunState {
@@ -369,17 +369,16 @@ impl RunState {
     }
 }
 
-/// Prints what transcript.xml files could not say exactly (each distinct notice once, at most 20).
-fn report_notices(notices: &Mutex<std::collections::BTreeSet<String>>) {
-    const SHOWN: usize = 20;
-    let notices = notices.lock().map(|n| n.clone()).unwrap_or_default();
-    for notice in notices.iter().take(SHOWN) {
+/// Prints what transcript.xml files could not say exactly (each distinct notice once, the first 20).
+fn report_notices(notices: &Mutex<learner::Notices>) {
+    let Ok(notices) = notices.lock() else { return };
+    for notice in &notices.kept {
         eprintln!("xtranscript: warning: transcript.xml: {notice}");
     }
-    if notices.len() > SHOWN {
+    if notices.more > 0 {
         eprintln!(
-            "xtranscript: warning: transcript.xml: and {} more such values (`check` lists them all)",
-            notices.len() - SHOWN
+            "xtranscript: warning: transcript.xml: and {} more values cut to PESC's lengths (`check` lists them all)",
+            notices.more
         );
     }
 }

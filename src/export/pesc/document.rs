@@ -245,15 +245,25 @@ fn course(s: &Source<'_, '_>, xml: &mut Xml, k: usize) {
     if !attempt.in_progress {
         xml.text("CourseGPAApplicabilityCode", if in_gpa.is_some() { "Applicable" } else { "NotApplicable" });
     }
+    // A value of the catalog is noted once per course, not once per record.
+    let record_of = std::mem::take(&mut xml.of);
     match catalog {
         Some(c) => {
+            xml.of = format!("course {}", c.id);
             xml.limited("CourseSubjectAbbreviation", &c.subject, Some(max::SUBJECT));
             xml.limited("CourseNumber", &c.number, Some(max::COURSE_NUMBER));
         }
-        None => xml.limited("CourseNumber", &r.course_id, Some(max::COURSE_NUMBER)),
+        None => {
+            xml.of.clone_from(&record_of);
+            xml.limited("CourseNumber", &r.course_id, Some(max::COURSE_NUMBER));
+        }
+    }
+    if r.title.is_some() || catalog.is_none() {
+        xml.of.clone_from(&record_of);
     }
     let title = r.title.as_deref().or(catalog.map(|c| c.title.as_str())).unwrap_or(&r.course_id);
     xml.limited("CourseTitle", title, Some(max::COURSE_TITLE));
+    xml.of = record_of;
     if r.transfer {
         // The sending institution of transfer credit: a school marked Transfer.
         let school = r.transfer_institution.as_deref().or(catalog.and_then(|c| c.institution.as_deref()));
