@@ -11,6 +11,7 @@ use super::{ACADEMIC_RECORD_NS, COLLEGE_TRANSCRIPT_NS, CORE_MAIN_NS, Request};
 use crate::assemble::gpa::{Milli, Scopes, Totals};
 use crate::assemble::{Assembled, Assembler, Standing};
 use crate::config::Config;
+use crate::graph::passes;
 use crate::model::{CourseRecord, Term};
 
 /// Everything one document is written from.
@@ -56,6 +57,7 @@ pub(super) fn write(
 /// How each record counts: its standing, and which attempts of a repeated course replaced others.
 fn attempts(assembler: &Assembler<'_>, assembled: &Assembled<'_>) -> Vec<Attempt> {
     let scale = &assembler.config.grading;
+    let courses = &assembler.records.courses;
     let mut list: Vec<Attempt> = assembled
         .records
         .iter()
@@ -63,7 +65,12 @@ fn attempts(assembler: &Assembler<'_>, assembled: &Assembled<'_>) -> Vec<Attempt
         .map(|(r, rs)| Attempt {
             in_progress: rs.standing == Standing::InProgress,
             transfer: r.transfer,
-            passed: matches!(rs.standing, Standing::Passed | Standing::Transfer),
+            // Transfer credit's standing does not say whether it passed.
+            passed: match rs.standing {
+                Standing::Passed => true,
+                Standing::Transfer => passes(r, courses.get(&r.course_id), Some(scale)),
+                Standing::Failed | Standing::NoCredit | Standing::InProgress => false,
+            },
             replaced: rs.replaced,
             replaces: false,
             repeat: r.repeat,

@@ -174,6 +174,14 @@ struct Line {
 }
 
 fn lines(records: &[&CourseRecord], catalog: &Records, standings: &gpa::Standings) -> Vec<Line> {
+    // PESC codes a repeat by what the policy did (the attempt replaced, the one replacing it), so every
+    // attempt of a course with a replaced attempt reads back as a repeat.
+    let replaced_courses: std::collections::BTreeSet<&str> = records
+        .iter()
+        .zip(&standings.records)
+        .filter(|(_, rs)| rs.replaced)
+        .map(|(r, _)| r.course_id.as_str())
+        .collect();
     records
         .iter()
         .zip(&standings.records)
@@ -182,7 +190,7 @@ fn lines(records: &[&CourseRecord], catalog: &Records, standings: &gpa::Standing
             grade: r.grade.clone().filter(|_| rs.standing != crate::assemble::Standing::InProgress),
             attempted: gpa::Milli::of(r.credits_attempted),
             transfer: r.transfer,
-            repeat_or_replaced: r.repeat || rs.replaced,
+            repeat_or_replaced: r.repeat || (!r.transfer && replaced_courses.contains(r.course_id.as_str())),
             title: r.title.clone().unwrap_or_else(|| catalog.courses[&r.course_id].title.clone()),
             school: r.transfer_institution.clone(),
             standing: *rs,
@@ -190,41 +198,43 @@ fn lines(records: &[&CourseRecord], catalog: &Records, standings: &gpa::Standing
         .collect()
 }
 
-/// Writes every learner's transcript.xml, reads it back with the PESC reader as this institution's records
+/// Writes the learner's transcript.xml, reads it back with the PESC reader as this institution's records
 /// (the same catalog, so the same passing grades), recomputes the standing and compares.
+fn assert_round_trip(a: &Assembler<'_>, id: &str) {
+    let config = a.config;
+    let assembled = a.learner(id).unwrap();
+    let doc = college_transcript(a, &assembled, &REQUEST, Vec::new()).unwrap();
+    let mut diags = Diagnostics::new();
+    let mut read = Vec::new();
+    ingest::pesc::read_transcripts(&doc.bytes[..], Path::new("transcript.xml"), &mut diags, |t| read.push(t));
+    assert!(!diags.has_errors() && read.len() == 1, "{id}: {diags:?}");
+    let mut back = Records { courses: a.records.courses.clone(), ..Records::default() };
+    ingest::pesc::merge_into(read.pop().unwrap(), true, &mut back, &mut diags);
+    assert!(!diags.has_errors(), "{id}: {diags:?}");
+    let records: Vec<&CourseRecord> = back.course_records.iter().collect();
+    let policy = config.transcript.repeat_policy;
+    let standings = gpa::compute(&records, &back.courses, &back.terms, &config.grading, policy);
+    let original = lines(&assembled.records, a.records, &assembled.standings);
+    let again = lines(&records, &back, &standings);
+    assert_eq!(again.len(), original.len(), "{id}: course count");
+    for (k, (line, before)) in again.iter().zip(&original).enumerate() {
+        assert_eq!(line, before, "{id}: course {k} of {} differs", original.len());
+    }
+    let sums = |s: &gpa::Standings| {
+        let gpa = |scopes: &gpa::Scopes| (scopes.institution.gpa(2), scopes.overall().gpa(2));
+        let totals = s.terms.iter().map(|t| (t.term, gpa(&t.term), gpa(&t.cumulative))).collect::<Vec<_>>();
+        (s.overall, gpa(&s.overall), totals)
+    };
+    assert_eq!(sums(&standings), sums(&assembled.standings), "{id}: credits or GPAs differ");
+    let person =
+        |l: &crate::model::Learner| (l.given_name.clone(), l.middle_name.clone(), l.family_name.clone(), l.birth_date);
+    assert_eq!(person(&back.learners[id]), person(assembled.learner), "{id}");
+}
+
 fn round_trip(input: &Input, graph: &CompetencyGraph) {
     let a = assembler(input, graph);
-    let config = input.config.as_ref().unwrap();
     for id in input.records.learners.keys() {
-        let assembled = a.learner(id).unwrap();
-        let doc = college_transcript(&a, &assembled, &REQUEST, Vec::new()).unwrap();
-        let mut diags = Diagnostics::new();
-        let mut read = Vec::new();
-        ingest::pesc::read_transcripts(&doc.bytes[..], Path::new("transcript.xml"), &mut diags, |t| read.push(t));
-        assert!(!diags.has_errors() && read.len() == 1, "{id}: {diags:?}");
-        let mut back = Records { courses: input.records.courses.clone(), ..Records::default() };
-        ingest::pesc::merge_into(read.pop().unwrap(), true, &mut back, &mut diags);
-        assert!(!diags.has_errors(), "{id}: {diags:?}");
-        let records: Vec<&CourseRecord> = back.course_records.iter().collect();
-        let policy = config.transcript.repeat_policy;
-        let standings = gpa::compute(&records, &back.courses, &back.terms, &config.grading, policy);
-        let original = lines(&assembled.records, &input.records, &assembled.standings);
-        let mut again = lines(&records, &back, &standings);
-        for (line, before) in again.iter_mut().zip(&original) {
-            // PESC codes the attempt a repeat replaced, not "the first attempt": it reads back as a repeat.
-            line.repeat_or_replaced |= before.repeat_or_replaced && before.standing.replaced;
-        }
-        assert_eq!(again, original, "{id}: courses differ");
-        let sums = |s: &gpa::Standings| {
-            let gpa = |scopes: &gpa::Scopes| (scopes.institution.gpa(2), scopes.overall().gpa(2));
-            let totals = s.terms.iter().map(|t| (t.term, gpa(&t.term), gpa(&t.cumulative))).collect::<Vec<_>>();
-            (s.overall, gpa(&s.overall), totals)
-        };
-        assert_eq!(sums(&standings), sums(&assembled.standings), "{id}: credits or GPAs differ");
-        let person = |l: &crate::model::Learner| {
-            (l.given_name.clone(), l.middle_name.clone(), l.family_name.clone(), l.birth_date)
-        };
-        assert_eq!(person(&back.learners[id.as_str()]), person(assembled.learner), "{id}");
+        assert_round_trip(&a, id);
     }
 }
 
@@ -267,4 +277,81 @@ fn document_ids_are_stable_per_issuance() {
     assert_ne!(a, document_id("urn:uuid:1", "2026-12-18T00:00:00Z", None));
     let to = Destination { name: "U".into(), identifiers: Vec::new() };
     assert_ne!(a, document_id("urn:uuid:1", "2026-06-15T00:00:00Z", Some(&to)));
+}
+
+mod property {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The samples, loaded once for every case.
+    fn base() -> &'static (Input, CompetencyGraph) {
+        static BASE: OnceLock<(Input, CompetencyGraph)> = OnceLock::new();
+        BASE.get_or_init(samples)
+    }
+
+    const TITLES: &[Option<&str>] = &[None, None, Some("R&D <Lab> \"Topics\""), Some("Ελληνικά & 中文 'seminar'")];
+    const SCHOOLS: &[&str] = &["Granite Bay Community College", "Université Laval", "A&M <Branch>"];
+
+    /// One random course record: (term, course, grade, credits in halves, earned stated, repeat, transfer,
+    /// in progress, title, school).
+    type Row = (usize, usize, usize, u8, Option<u8>, bool, bool, bool, usize, usize);
+
+    fn row() -> impl Strategy<Value = Row> {
+        (
+            (0..6usize, 0..26usize, 0..20usize, 0..10u8),
+            (proptest::option::of(0..10u8), any::<bool>(), prop::bool::weighted(0.2), prop::bool::weighted(0.15)),
+            (0..TITLES.len(), 0..SCHOOLS.len()),
+        )
+            .prop_map(|((t, c, g, cr), (e, rep, tr, ip), (ti, s))| (t, c, g, cr, e, rep, tr, ip, ti, s))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// A learner with random course records (any grade of the scale, stated or derived earned credit,
+        /// repeats, transfer credit, courses in progress, titles with markup characters and other scripts)
+        /// survives the round trip.
+        #[test]
+        fn random_records_survive_the_round_trip(rows in proptest::collection::vec(row(), 1..30)) {
+            let (input, graph) = base();
+            let mut records = input.records.clone();
+            let id = "N2025001";
+            records.course_records.retain(|r| r.learner_id != id);
+            let terms: Vec<String> = records.terms.keys().cloned().collect();
+            let courses: Vec<String> = records.courses.keys().cloned().collect();
+            let grades: Vec<String> = input.config.as_ref().unwrap().grading.grades.iter().map(|g| g.grade.clone()).collect();
+            for (k, (t, c, g, credits, earned, repeat, transfer, in_progress, title, school)) in rows.into_iter().enumerate() {
+                let attempted = f64::from(credits) / 2.0;
+                records.course_records.push(CourseRecord {
+                    id: format!("P{k}"),
+                    learner_id: id.into(),
+                    term_id: terms[t % terms.len()].clone(),
+                    course_id: courses[c % courses.len()].clone(),
+                    title: TITLES[title].map(String::from),
+                    credits_attempted: attempted,
+                    credits_earned: earned.filter(|_| !in_progress).map(|e| (f64::from(e) / 2.0).min(attempted)),
+                    grade: (!in_progress).then(|| grades[g % grades.len()].clone()),
+                    quality_points: None,
+                    repeat,
+                    transfer,
+                    in_progress,
+                    transfer_institution: transfer.then(|| SCHOOLS[school].to_string()),
+                    origin: crate::diag::Origin::file("random"),
+                });
+            }
+            let a = Assembler::new(
+                input.config.as_ref().unwrap(),
+                &records,
+                &input.frameworks,
+                graph,
+                "did:web:registrar.northbridge.example.edu".into(),
+                Timestamp::parse("2026-06-15T00:00:00Z").unwrap(),
+                b"test secret".to_vec(),
+            );
+            assert_round_trip(&a, id);
+        }
+    }
 }
