@@ -10,7 +10,7 @@ use super::xml::Xml;
 use super::{ACADEMIC_RECORD_NS, COLLEGE_TRANSCRIPT_NS, CORE_MAIN_NS, Request};
 use crate::assemble::gpa::{Milli, Scopes, Totals};
 use crate::assemble::{Assembled, Assembler, Standing};
-use crate::config::Config;
+use crate::config::{Config, Institution};
 use crate::graph::passes;
 use crate::model::{CourseRecord, Term};
 
@@ -101,17 +101,17 @@ fn transmission_data(s: &Source<'_, '_>, xml: &mut Xml) {
     let ids: Vec<(String, String)> =
         config.institution.identifiers.iter().map(|i| (i.kind.clone(), i.value.clone())).collect();
     xml.of = "the institution".into();
-    organization(xml, &ids, &config.institution.name);
+    organization(xml, &ids, &config.institution.name, Some(&config.institution));
     xml.close("Source");
     xml.open("Destination");
     match destination {
         Some(d) => {
             xml.of = "the destination".into();
-            organization(xml, &d.identifiers, &d.name);
+            organization(xml, &d.identifiers, &d.name, None);
         }
         None => {
             xml.of = format!("learner {}", s.assembled.learner.id);
-            organization(xml, &[], &s.assembled.learner.full_name());
+            organization(xml, &[], &s.assembled.learner.full_name(), None);
         }
     }
     xml.close("Destination");
@@ -121,8 +121,8 @@ fn transmission_data(s: &Source<'_, '_>, xml: &mut Xml) {
 }
 
 /// An `Organization`: the identifiers PESC has elements for, in the XSD's order (those of a length the element
-/// does not allow are left out; `check` reports them), then the name.
-fn organization(xml: &mut Xml, identifiers: &[(String, String)], name: &str) {
+/// does not allow are left out; `check` reports them), then the name and, for the institution, its contacts.
+fn organization(xml: &mut Xml, identifiers: &[(String, String)], name: &str, contacts: Option<&Institution>) {
     xml.open("Organization");
     for id in limits::ORGANIZATION_IDS {
         let value = identifiers.iter().find(|(kind, value)| {
@@ -133,6 +133,9 @@ fn organization(xml: &mut Xml, identifiers: &[(String, String)], name: &str) {
         }
     }
     xml.limited("OrganizationName", name, Some(max::ORGANIZATION_NAME));
+    if let Some(institution) = contacts {
+        super::contacts::contacts(xml, institution);
+    }
     xml.close("Organization");
 }
 

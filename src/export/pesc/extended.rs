@@ -72,7 +72,7 @@ pub(super) fn additional_achievements(s: &Source<'_, '_>, xml: &mut Xml) {
         xml.of = format!("achievement {}", a.id);
         xml.open("Attribute");
         xml.limited("RAPName", &a.name, Some(max::RAP_NAME));
-        xml.text("RAPSubName", kind_label(&a.kind));
+        xml.limited("RAPSubName", kind_label(&a.kind), Some(max::RAP_NAME));
         xml.text("ConditionsMetCode", "Yes");
         xml.text("ConditionsMetDate", &award.awarded_date.to_string());
         xml.close("Attribute");

@@ -23,6 +23,7 @@
 //! error, since a cut id would name someone else.
 
 mod codes;
+mod contacts;
 mod document;
 mod extended;
 mod limits;
