@@ -196,34 +196,19 @@ impl TotalsResults {
         }
     }
 
-    /// Transfer credit accepted: credits attempted and earned (never in the GPA).
-    fn transfer(&mut self, s: &Subject<'_>, key: &str, label: &str, totals: &Totals) {
-        let rows = [
-            ("attempted", "attempted", "ext:TransferCreditsAttempted", totals.attempted),
-            ("earned", "earned", "ext:TransferCreditsEarned", totals.earned),
-        ];
-        for (id, name, kind, value) in rows {
-            let rd = s.result_description(
-                &format!("transfer-{id}:{key}"),
-                &format!("{label} transfer credits {name}"),
-                kind,
-            );
-            self.add(rd, Some(value.to_string()));
-        }
-    }
-
-    /// Institution and transfer together: credits attempted and earned.
-    fn overall(&mut self, s: &Subject<'_>, key: &str, label: &str, totals: &Totals) {
-        let rows = [
-            ("attempted", "attempted", "ext:TotalCreditsAttempted", totals.attempted),
-            ("earned", "earned", "ext:TotalCreditsEarned", totals.earned),
-        ];
-        for (id, name, kind, value) in rows {
-            let rd = s.result_description(
-                &format!("total-{id}:{key}"),
-                &format!("{label} credits {name} (institution and transfer)"),
-                kind,
-            );
+    /// Credits attempted and earned of a scope with no GPA of its own (`scope`: "transfer",
+    /// "total"): `names` give the two results' names, `kinds` their result types.
+    fn credits(
+        &mut self,
+        s: &Subject<'_>,
+        key: &str,
+        scope: &str,
+        named: [(String, &'static str); 2],
+        totals: &Totals,
+    ) {
+        let values = [("attempted", totals.attempted), ("earned", totals.earned)];
+        for ((id, value), (name, kind)) in values.into_iter().zip(named) {
+            let rd = s.result_description(&format!("{scope}-{id}:{key}"), &name, kind);
             self.add(rd, Some(value.to_string()));
         }
     }
@@ -232,9 +217,18 @@ impl TotalsResults {
     fn scopes(&mut self, s: &Subject<'_>, key: &str, label: &str, scopes: &Scopes, any_transfer: bool) {
         self.institution(s, key, label, &scopes.institution);
         if any_transfer {
-            self.transfer(s, key, label, &scopes.transfer);
+            // Transfer credit accepted: credits attempted and earned (never in the GPA).
+            let named = [
+                (format!("{label} transfer credits attempted"), "ext:TransferCreditsAttempted"),
+                (format!("{label} transfer credits earned"), "ext:TransferCreditsEarned"),
+            ];
+            self.credits(s, key, "transfer", named, &scopes.transfer);
         }
-        self.overall(s, key, label, &scopes.overall());
+        let named = [
+            (format!("{label} credits attempted (institution and transfer)"), "ext:TotalCreditsAttempted"),
+            (format!("{label} credits earned (institution and transfer)"), "ext:TotalCreditsEarned"),
+        ];
+        self.credits(s, key, "total", named, &scopes.overall());
     }
 }
 

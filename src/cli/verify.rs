@@ -1,15 +1,20 @@
 //! `xtranscript verify FILE…`: every proof (nested ones too), key resolution
 //! (did:key; did:web from `--did-doc`), issuer = key controller, validity dates
 //! and schema validity, offline. One line per credential.
+//!
+//! Input is hostile: files are read up to `--max-size`, parsed strictly (no duplicate
+//! member names, bounded depth and value count) and checked against the input rules
+//! (allowed contexts, property names, list bounds) before any proof is.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
 use serde_json::Value;
 use xtranscript::assemble::validate::{Schema, schema_errors};
+use xtranscript::ingest::json::{self, Limits};
 use xtranscript::issuer::keys_of_did_document;
 use xtranscript::model::Timestamp;
 use xtranscript::sign::{self, VerifyingKey};
@@ -36,6 +41,59 @@ pub struct VerifyArgs {
     /// samples sign with another key); said in the output.
     #[arg(long)]
     no_issuer_check: bool,
+    /// Largest file read (credentials and DID documents), in bytes or with a K, M or G
+    /// suffix (powers of 1024).
+    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
+    max_size: u64,
+    /// Also accept this embedded context URL in credentials that are not OB 3.0 / CLR 2.0
+    /// ones, repeatable (inline contexts are never accepted; nothing is fetched).
+    #[arg(long = "allow-context", value_name = "URL")]
+    allow_contexts: Vec<String>,
+}
+
+/// Reads `--max-size`: a byte count, or a number with a K, M or G suffix (powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, unit) = match text.trim().strip_suffix(['K', 'k', 'M', 'm', 'G', 'g']) {
+        Some(digits) => (
+            digits,
+            text.trim().chars().last().map_or(1, |c| match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                _ => 1 << 30,
+            }),
+        ),
+        None => (text.trim(), 1),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a size (e.g. 8M, 500K, 1048576)"))?;
+    n.checked_mul(unit).filter(|&n| n > 0).ok_or_else(|| format!("{text:?} is not a usable size"))
+}
+
+/// Reads a whole regular file of at most `max` bytes.
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_owned());
+    }
+    let over = |n: u64| format!("{n} bytes, over the --max-size of {max} bytes (nothing checked)");
+    if meta.len() > max {
+        return Err(over(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(over(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Reads and strictly parses one JSON file: at most `max` bytes, no duplicate member name, at most
+/// [`Limits::MAX_DEPTH`] levels, and (so memory stays within a few times the file size) one value per 8 bytes.
+fn read_json(path: &Path, max: u64) -> Result<Value, String> {
+    let bytes = read_limited(path, max)?;
+    let limits = Limits { max_depth: Limits::MAX_DEPTH, max_values: (bytes.len() / 8).max(4096) };
+    json::parse_slice_with(&bytes, limits)
+        .map_err(|e| if json::is_strictness(&e) { format!("refused JSON: {e}") } else { format!("not JSON: {e}") })
 }
 
 struct Verifier {
@@ -43,6 +101,7 @@ struct Verifier {
     now: Timestamp,
     fragment_keys: bool,
     issuer_check: bool,
+    policy: sign::InputPolicy,
 }
 
 impl Verifier {
@@ -55,6 +114,10 @@ impl Verifier {
     /// Every problem of one credential (empty when it verifies), and notes.
     fn check(&self, vc: &Value) -> (Vec<String>, Vec<String>) {
         let (mut problems, mut notes) = (Vec::new(), Vec::new());
+        if let Err(refusal) = sign::check_input(vc, &self.policy) {
+            problems.push(format!("refused: {refusal} (proofs, dates and schema not checked)"));
+            return (problems, notes);
+        }
         let checks = sign::verify_proofs(vc, &|vm| self.resolve(vm));
         if checks.is_empty() {
             problems.push("no proof".to_string());
@@ -123,7 +186,8 @@ fn issuer_id(vc: &Value) -> Option<String> {
     }
 }
 
-/// Schema problems, and whether the credential is a VC 1.1 (legacy) one.
+/// Schema problems, and whether the credential is a VC 1.1 (legacy) one. The schema is chosen by the
+/// document's `type` as written ([`sign::check_input`] has refused `@type` and a missing `type`).
 fn schema_check(vc: &Value) -> (Vec<String>, bool) {
     let types: Vec<&str> = match vc.get("type") {
         Some(Value::Array(t)) => t.iter().filter_map(Value::as_str).collect(),
@@ -144,11 +208,13 @@ fn schema_check(vc: &Value) -> (Vec<String>, bool) {
 
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
+    let mut policy = sign::InputPolicy::default();
+    for url in &args.allow_contexts {
+        policy.allow_context(url).map_err(|e| anyhow::anyhow!("--allow-context: {e}"))?;
+    }
     let mut keys = BTreeMap::new();
     for path in &args.did_docs {
-        let doc: Value =
-            serde_json::from_slice(&std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
-                .with_context(|| format!("{} is not JSON", path.display()))?;
+        let doc = read_json(path, args.max_size).map_err(|e| anyhow::anyhow!("--did-doc {}: {e}", path.display()))?;
         let docs = if let Value::Array(items) = doc { items } else { vec![doc] };
         for d in &docs {
             keys.extend(keys_of_did_document(d));
@@ -160,15 +226,13 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
         ),
     };
-    let verifier = Verifier { keys, now, fragment_keys: args.fragment_keys, issuer_check: !args.no_issuer_check };
+    let verifier =
+        Verifier { keys, now, fragment_keys: args.fragment_keys, issuer_check: !args.no_issuer_check, policy };
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in &args.files {
         let label = path.display().to_string();
-        let doc: Value = match std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-        {
+        let doc = match read_json(path, args.max_size) {
             Ok(doc) => doc,
             Err(e) => {
                 failed = true;
@@ -192,4 +256,20 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(if failed { EXIT_PROBLEMS } else { EXIT_OK })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("8M"), Ok(8 << 20));
+        assert_eq!(parse_size("500k"), Ok(500 << 10));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        for bad in ["", "M", "-1", "0", "1.5M", "99999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
 }

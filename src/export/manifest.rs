@@ -127,9 +127,9 @@ impl Manifest {
         bytes
     }
 
-    /// Reads a manifest's bytes.
+    /// Reads a manifest's bytes (strict JSON: a duplicate member name anywhere is an error).
     pub fn from_bytes(bytes: &[u8]) -> Result<Manifest, serde_json::Error> {
-        serde_json::from_slice(bytes)
+        serde_json::from_value(crate::ingest::json::parse_slice(bytes)?)
     }
 }
 
@@ -297,6 +297,18 @@ mod tests {
         let bytes = merged.to_bytes();
         assert_eq!(Manifest::from_bytes(&bytes).unwrap().learners[0].id, "a");
         assert!(!String::from_utf8(bytes).unwrap().contains("withdrawn"), "an empty list is left out");
+    }
+
+    #[test]
+    fn a_duplicate_member_name_is_refused() {
+        let mut one = shard(1, 1, &["a"]);
+        one.learners[0].counts.insert("courses".into(), 40);
+        let text = String::from_utf8(one.to_bytes()).unwrap();
+        assert!(Manifest::from_bytes(text.as_bytes()).is_ok());
+        let twice = text.replacen("\"courses\": 40", "\"courses\": 1, \"courses\": 40", 1);
+        assert_ne!(twice, text);
+        let e = Manifest::from_bytes(twice.as_bytes()).unwrap_err();
+        assert!(e.to_string().starts_with("duplicate member name \"courses\""), "{e}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod case;
 pub mod csv;
+pub mod json;
 mod load;
 pub mod pesc;
 pub mod text;

@@ -352,6 +352,38 @@ pub(crate) fn wrap_shaped(
 
 /// Breaks `text` into lines no wider than `max` points at `size`: at spaces, and inside
 /// a word only when the word alone is too wide (CJK text has no spaces).
+/// Wraps a list joined by `separator` ("  ·  ") to lines at most `max` wide, breaking only
+/// between items, so that no line ends or starts with a dangling separator (an item wider than a
+/// line is wrapped on its own).
+pub(crate) fn wrap_list(
+    fonts: &Fonts,
+    style: Style,
+    size: f32,
+    items: &[String],
+    separator: &str,
+    max: f32,
+) -> Result<Vec<String>, RenderError> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for item in items {
+        let joined = if current.is_empty() { item.clone() } else { format!("{current}{separator}{item}") };
+        if width(fonts, style, size, &joined)? <= max {
+            current = joined;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        let mut pieces = wrap(fonts, style, size, item, max)?;
+        current = pieces.pop().unwrap_or_default();
+        lines.extend(pieces);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    Ok(lines)
+}
+
 pub(crate) fn wrap(fonts: &Fonts, style: Style, size: f32, text: &str, max: f32) -> Result<Vec<String>, RenderError> {
     let text = text.trim();
     if width(fonts, style, size, text)? <= max {
@@ -466,6 +498,20 @@ mod tests {
         let s = shape(&fonts, Style::Regular, "נועה לוי  ·  N2025012").unwrap();
         assert!(drawn(&s).ends_with("  ·  N2025012"), "{}", drawn(&s));
         assert!(drawn(&s).starts_with("יול"), "{}", drawn(&s));
+    }
+
+    /// Issue #14.8: a wrapped contact line never ends with a dangling "·".
+    #[test]
+    fn lists_wrap_between_items() {
+        let fonts = Fonts::builtin();
+        let items: Vec<String> =
+            ["www.northbridge.example.edu", "registrar@northbridge.example.edu", "+1-508-555-0142"]
+                .map(String::from)
+                .to_vec();
+        let one_line = width(&fonts, Style::Regular, 7.5, &items.join("  ·  ")).unwrap();
+        let lines = wrap_list(&fonts, Style::Regular, 7.5, &items, "  ·  ", one_line - 1.0).unwrap();
+        assert_eq!(lines, ["www.northbridge.example.edu  ·  registrar@northbridge.example.edu", "+1-508-555-0142"]);
+        assert_eq!(wrap_list(&fonts, Style::Regular, 7.5, &items, "  ·  ", one_line).unwrap().len(), 1);
     }
 
     #[test]

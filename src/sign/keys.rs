@@ -93,13 +93,22 @@ impl fmt::Debug for SecretKey {
     }
 }
 
-/// Multibase base58btc decoding (`z…`).
+/// The longest base58 body a key or signature needs: 66 bytes (a 64-byte secret and its 2-byte multicodec
+/// header) take at most 91 characters. Base58 decoding is quadratic in the length, so longer input is refused
+/// before decoding.
+pub const MAX_BASE58_CHARS: usize = 100;
+
+/// Multibase base58btc decoding (`z…`), of at most [`MAX_BASE58_CHARS`] characters.
 fn decode_multibase(text: &str) -> Result<Vec<u8>, KeyError> {
     let body = text.strip_prefix('z').ok_or(KeyError::NotBase58btc)?;
+    if body.len() > MAX_BASE58_CHARS {
+        return Err(KeyError::NotBase58btc);
+    }
     bs58::decode(body).into_vec().map_err(|_| KeyError::NotBase58btc)
 }
 
-/// Decodes a multibase base58btc value (`z…`), e.g. a `proofValue`.
+/// Decodes a multibase base58btc value (`z…`), e.g. a `proofValue`; `None` also when it is longer than any
+/// key or signature ([`MAX_BASE58_CHARS`]).
 pub fn decode_base58btc(text: &str) -> Option<Vec<u8>> {
     decode_multibase(text).ok()
 }

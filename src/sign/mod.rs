@@ -39,6 +39,7 @@
 pub mod contexts;
 mod error;
 mod fasthash;
+mod guard;
 mod jsonld;
 mod keys;
 pub mod proof;
@@ -51,6 +52,7 @@ pub use ed25519_dalek::VerifyingKey;
 use serde_json::{Map, Value};
 
 pub use error::{CanonError, KeyError, SignError};
+pub use guard::{InputPolicy, MAX_CONTEXTS, MAX_PROOFS, MAX_TYPES, Refusal, check_input};
 pub use jsonld::{PinnedJsonLd, ToRdf};
 pub use keys::{
     SecretKey, decode_base58btc, did_key, did_key_verification_method, encode_base58btc, key_from_fragment,
@@ -58,7 +60,7 @@ pub use keys::{
 };
 pub use rdf::{Literal, Quad, Term, to_nquads};
 pub use rdfc::canonicalize as rdfc_canonicalize;
-pub use verify::{ProofCheck, VerifyFailure, embedded_credentials, verify, verify_proofs};
+pub use verify::{MAX_PROOF_VALUE_CHARS, ProofCheck, VerifyFailure, embedded_credentials, verify, verify_proofs};
 
 use proof::Canonicalization;
 use session::Session;

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::error::CanonError;
+use super::guard::{InputPolicy, Refusal, check_input};
 use super::keys::decode_base58btc;
 use super::proof::{self, Canonicalization};
 
@@ -42,6 +43,9 @@ pub enum VerifyFailure {
     /// The document or proof configuration could not be canonicalized (includes undefined terms).
     #[error(transparent)]
     Canonicalization(#[from] CanonError),
+    /// The document breaks an input rule ([`super::check_input`]); its proofs were not checked.
+    #[error("refused: {0}")]
+    Refused(#[from] Refusal),
     /// The signature does not match the document and key.
     #[error("signature does not match (document or proof changed, or wrong key)")]
     SignatureMismatch,
@@ -65,6 +69,10 @@ pub struct ProofCheck {
 /// Verifies every proof of `doc` (not of the credentials embedded in it: see [`embedded_credentials`]).
 /// Returns one [`ProofCheck`] per proof, in order; an empty list means the document has no proof, which a
 /// verifier must treat as a failure ([`verify`] does).
+///
+/// The input rules ([`check_input`]: allowed contexts, property names, bounds) are not applied here: a
+/// verifier calls [`check_input`] first, as [`verify`] does, since a valid signature over a document with an
+/// injected context does not mean what its JSON shows.
 pub fn verify_proofs(doc: &Value, resolve: &dyn Fn(&str) -> Option<VerifyingKey>) -> Vec<ProofCheck> {
     let Value::Object(map) = doc else {
         return Vec::new();
@@ -92,9 +100,10 @@ pub fn verify_proofs(doc: &Value, resolve: &dyn Fn(&str) -> Option<VerifyingKey>
         .collect()
 }
 
-/// Verifies all proofs of `doc`: `Ok(number of proofs)` when there is at least one and every one verifies,
-/// else the first failure.
+/// Checks `doc` against the input rules ([`check_input`], default [`InputPolicy`]), then verifies all its
+/// proofs: `Ok(number of proofs)` when there is at least one and every one verifies, else the first failure.
 pub fn verify(doc: &Value, resolve: &dyn Fn(&str) -> Option<VerifyingKey>) -> Result<usize, VerifyFailure> {
+    check_input(doc, &InputPolicy::default())?;
     let checks = verify_proofs(doc, resolve);
     if checks.is_empty() {
         return Err(VerifyFailure::NoProof);
@@ -186,8 +195,19 @@ fn canonicalization_of(options: &Map<String, Value>) -> Result<Canonicalization,
     }
 }
 
-/// Decodes `proofValue`: multibase base58btc of 64 bytes.
+/// The longest `proofValue` of an Ed25519 signature: `z` and at most 88 base58 characters for 64 bytes
+/// (58^88 > 2^512; a leading zero byte is one `1`).
+pub const MAX_PROOF_VALUE_CHARS: usize = 89;
+
+/// Decodes `proofValue`: multibase base58btc of 64 bytes (vc-di-eddsa §3.2.2 step 2). The length is checked
+/// before decoding, which is quadratic in it.
 fn decode_signature(value: &str) -> Result<Signature, VerifyFailure> {
+    if value.len() > MAX_PROOF_VALUE_CHARS {
+        return Err(VerifyFailure::BadProofValue(format!(
+            "{} characters; an Ed25519 signature in multibase base58btc has at most {MAX_PROOF_VALUE_CHARS}",
+            value.len()
+        )));
+    }
     let bytes =
         decode_base58btc(value).ok_or_else(|| VerifyFailure::BadProofValue("not multibase base58btc".into()))?;
     let raw: [u8; 64] =

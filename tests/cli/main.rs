@@ -2,6 +2,7 @@
 //! the broken inputs in samples/bad and the standards' own files.
 
 mod batch;
+mod hostile;
 mod pdf;
 mod pesc;
 mod sign;

@@ -3,7 +3,7 @@
 
 use super::*;
 
-fn tool(name: &str, args: &[&str]) -> Option<String> {
+pub(super) fn tool(name: &str, args: &[&str]) -> Option<String> {
     match Command::new(name).args(args).output() {
         Ok(out) if out.status.success() => Some(text(&out.stdout)),
         Ok(out) => panic!("{name} failed: {}", text(&out.stderr)),

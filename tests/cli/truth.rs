@@ -14,15 +14,7 @@ fn hundredths(token: &str) -> Option<i64> {
 }
 
 fn pdftotext_layout(pdf: &Path) -> Option<String> {
-    match Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output() {
-        Ok(out) if out.status.success() => Some(text(&out.stdout)),
-        Ok(out) => panic!("pdftotext failed: {}", text(&out.stderr)),
-        Err(_) => {
-            assert!(!tools_required(), "pdftotext (poppler-utils) is required in CI");
-            eprintln!("note: pdftotext not installed; PDF totals not checked");
-            None
-        }
-    }
+    super::pdf::tool("pdftotext", &["-layout", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
 }
 
 /// Attempted and earned.
@@ -370,5 +362,69 @@ fn no_last_page_is_without_body_content() {
             .collect();
         let verification_only = body.first().is_some_and(|l| l.starts_with("VERIFICATION"));
         assert!(!body.is_empty() && (pages.len() == 1 || !verification_only), "{}: last page\n{last}", dir.display());
+    }
+}
+
+/// Poppler's pdftotext wraps every right-to-left run it extracts in U+202B … U+202C itself
+/// (`reorderText` in its TextOutputDev, whatever the PDF holds); those two are removed here. Any
+/// other bidi control in the output would come from the PDF.
+fn without_poppler_embeddings(text: &str) -> String {
+    text.chars().filter(|c| !matches!(c, '\u{202B}' | '\u{202C}')).collect()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Issue #14.6: right-to-left text extracts in logical order — a Hebrew name, an Arabic name, a
+/// Latin course title with an Arabic word and digits — and the running footer and header read
+/// "id · name" for every learner, whatever the name's script. (A hyphenated Hebrew name is laid
+/// out right, but pdftotext splits a right-to-left run at a hyphen, which its `reorderText` takes
+/// for part of a number: no PDF content changes that.)
+#[test]
+fn right_to_left_text_extracts_in_logical_order() {
+    let input = temp_dir("truth-rtl");
+    copy_dir(&root().join("samples"), &input);
+    let courses = input.join("courses.csv");
+    let content = std::fs::read_to_string(&courses)
+        .unwrap()
+        .replace("DS-100,DS,100,Foundations of Data Science,", "DS-100,DS,100,Foundations of البيانات Science 101,");
+    std::fs::write(&courses, content).unwrap();
+    let out = temp_dir("truth-rtl-out");
+    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "--quiet"];
+    let built = xtranscript(&args);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    for (id, name) in [("N2025012", "נועה לוי"), ("N2025011", "ليلى حداد"), ("N2025001", "José Antonio Muñoz-Ibáñez")]
+    {
+        let pdf = out.join("learners").join(id).join("transcript.pdf");
+        let Ok(raw) = Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(&pdf).arg("-").output() else {
+            assert!(!tools_required(), "pdftotext is required in CI");
+            return;
+        };
+        let extracted = without_poppler_embeddings(&text(&raw.stdout));
+        assert!(!extracted.chars().any(is_bidi_control), "{id}: a bidi control in\n{extracted}");
+        let lines: Vec<String> =
+            extracted.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+        assert!(lines.iter().any(|l| l == name), "{id}: no line {name:?} in\n{extracted}");
+        let footer = format!("{id} · {name}");
+        assert!(lines.iter().filter(|l| l.starts_with(&footer)).count() >= 2, "{id}: no {footer:?} in\n{extracted}");
+        // pdftotext moves the space after a right-to-left word before it (its reorderText takes the
+        // neutral space into the run): the order of the words is compared without spaces.
+        let unspaced: String = extracted.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(unspaced.contains("FoundationsofالبياناتScience101"), "{id}: mixed title in\n{extracted}");
+        // What the PDF itself says its glyphs are (ToUnicode) holds no bidi controls.
+        let doc = lopdf::Document::load(&pdf).unwrap();
+        for (_, object) in doc.objects.iter() {
+            if let Ok(stream) = object.as_stream()
+                && let Ok(content) = stream.decompressed_content()
+                && content.starts_with(b"/CIDInit")
+            {
+                let cmap = String::from_utf8_lossy(&content).to_lowercase();
+                for control in ["200e", "200f", "202a", "202b", "202c", "202d", "202e", "2066", "2067", "2068", "2069"]
+                {
+                    assert!(!cmap.contains(&format!("<{control}>")), "{id}: ToUnicode maps to U+{control}");
+                }
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ use super::version;
 /// Never panics.
 pub fn parse_case_json(text: &str, file: &Path, diags: &mut Diagnostics) -> Option<Framework> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root = match serde_json::from_str::<Value>(text) {
+    let root = match crate::ingest::json::parse_str(text) {
         Ok(root) => root,
         Err(error) => {
             json_syntax_error(text, file, &error, diags);
@@ -80,6 +80,12 @@ fn json_syntax_error(text: &str, file: &Path, error: &serde_json::Error, diags: 
     let (line, column) = line_column(text, offset);
     let message = error.to_string();
     let message = message.split(" at line ").next().unwrap_or(&message);
+    if crate::ingest::json::is_strictness(error) {
+        diags
+            .error(Code::JsonSyntax, Origin::at(file, line, column), format!("refused JSON: {message}"))
+            .help("a member name may appear once per object (RFC 7493 §2.3): readers differ on which one wins");
+        return;
+    }
     diags
         .error(Code::JsonSyntax, Origin::at(file, line, column), format!("not valid JSON: {message}"))
         .help("fix the JSON (a CASE export cut short or edited by hand?) and run again");

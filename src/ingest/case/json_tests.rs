@@ -42,6 +42,17 @@ fn malformed_json_is_json_syntax_at_its_line() {
 }
 
 #[test]
+fn a_duplicate_member_name_is_refused_at_its_line() {
+    let text = "{\n  \"CFDocument\": {\"identifier\": \"d\", \"title\": \"A\",\n    \"title\": \"B\"}\n}";
+    let (framework, diags) = parse(text);
+    assert!(framework.is_none());
+    let d = diags.iter().next().expect("one diagnostic");
+    assert_eq!(d.code, Code::JsonSyntax);
+    assert!(d.message.contains("duplicate member name \"title\""), "{}", d.message);
+    assert_eq!(d.origin.as_ref().and_then(|o| o.line), Some(3));
+}
+
+#[test]
 fn syntax_error_columns_count_characters() {
     let (_, diags) = parse("{\"title\": \"ÇÇÇ\" x}");
     let origin = diags.iter().next().and_then(|d| d.origin.clone()).expect("a position");

@@ -9,7 +9,7 @@ use printpdf::{
 use super::super::RenderError;
 use super::super::fonts::{Fonts, Style};
 use super::super::labels::Layout;
-use super::super::text::{Shaped, shape, wrap};
+use super::super::text::{Shaped, shape, wrap, wrap_list};
 use super::super::view::TranscriptView;
 use super::images::logo_size;
 use super::table::{Align, Table, font_tag, ink, muted, rule, specimen_red};
@@ -269,18 +269,17 @@ impl<'a> Writer<'a> {
         }
         y -= 1.0;
         let ids: Vec<String> = inst.identifiers.iter().map(|i| format!("{} {}", i.kind, i.value)).collect();
-        let mut details: Vec<String> = inst.address_lines.clone();
-        if !ids.is_empty() {
-            details.push(ids.join("  ·  "));
+        let mut details: Vec<String> = Vec::new();
+        for line in &inst.address_lines {
+            details.extend(wrap(self.fonts, Style::Regular, SMALL, line, name_w)?);
         }
-        if !inst.contact.is_empty() {
-            details.push(inst.contact.join("  ·  "));
+        // Identifiers and contacts wrap between items: no line ends with a dangling "·".
+        for list in [&ids, &inst.contact] {
+            details.extend(wrap_list(self.fonts, Style::Regular, SMALL, list, "  ·  ", name_w)?);
         }
-        for line in &details {
-            for l in wrap(self.fonts, Style::Regular, SMALL, line, name_w)? {
-                self.text_at(x, y, SMALL, Style::Regular, &muted(), &l)?;
-                y -= SMALL * LEADING;
-            }
+        for l in &details {
+            self.text_at(x, y, SMALL, Style::Regular, &muted(), l)?;
+            y -= SMALL * LEADING;
         }
         // The document title block, right.
         let (title, issued) =
@@ -309,7 +308,7 @@ impl<'a> Writer<'a> {
         let name = wrap(self.fonts, Style::Heading, 11.0, &name, half)?.into_iter().next().unwrap_or_default();
         self.text_at(self.left(), top - 10.0, 11.0, Style::Heading, &accent, &name)?;
         let title = self.view.labels.document_title.to_uppercase();
-        let who = format!("{}  ·  {}", self.view.learner.name, self.view.learner.id);
+        let who = format!("{}  ·  {}", self.view.learner.id, self.view.learner.name);
         self.text_aligned((self.left() + half, half, Align::Right), top - 6.0, SMALL, Style::Bold, &accent, &title)?;
         self.text_aligned((self.left() + half, half, Align::Right), top - 16.0, SMALL, Style::Regular, &ink(), &who)?;
         self.hrule(self.left(), self.content_width(), top - 22.0, 0.8, &accent);
@@ -331,7 +330,7 @@ impl<'a> Writer<'a> {
     pub(super) fn footers(&mut self) -> Result<(), RenderError> {
         let count = self.pages.len();
         let labels = &self.view.labels;
-        let who = format!("{}  ·  {}", self.view.learner.name, self.view.learner.id);
+        let who = format!("{}  ·  {}", self.view.learner.id, self.view.learner.name);
         let issued = format!("{} {}", labels.issued, self.view.issue_date);
         let third = self.content_width() / 3.0;
         for n in 0..count {

@@ -83,7 +83,7 @@ pub fn check(doc: &Value) -> Result<(), CanonError> {
 }
 
 /// Appends a JSON pointer segment (RFC 6901 escaping) to `path`.
-fn push_segment(path: &mut String, segment: &str) {
+pub(super) fn push_segment(path: &mut String, segment: &str) {
     path.push('/');
     if !segment.contains(['~', '/']) {
         path.push_str(segment);
