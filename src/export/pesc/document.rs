@@ -1,7 +1,7 @@
 //! The College Transcript document: transmission data, the person, and the academic record (awards,
 //! cumulative summaries, sessions with their courses and term summaries).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::codes::{self, Attempt};
 use super::extended;
@@ -171,10 +171,14 @@ fn academic_record(s: &Source<'_, '_>, xml: &mut Xml) {
     let everything: Vec<usize> = (0..s.assembled.records.len()).collect();
     summaries(s, xml, &s.assembled.standings.overall, &everything, true);
     let terms = &s.assembler.records.terms;
+    // The records of each term, in one pass.
+    let mut by_term: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, r) in s.assembled.records.iter().enumerate() {
+        by_term.entry(r.term_id.as_str()).or_default().push(k);
+    }
     let mut loose = Vec::new();
     for totals in &s.assembled.standings.terms {
-        let in_term: Vec<usize> =
-            (0..s.assembled.records.len()).filter(|&k| s.assembled.records[k].term_id == totals.term_id).collect();
+        let in_term = by_term.remove(totals.term_id.as_str()).unwrap_or_default();
         match terms.get(&totals.term_id) {
             Some(term) => session(s, xml, term, &totals.term, &in_term),
             None => loose.extend(in_term),
