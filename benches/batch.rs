@@ -1,5 +1,5 @@
 //! Term-end scale (issue #7): the full `build` of synthetic inputs — rdfc-signed CLR with every nested
-//! credential, PDF and HTML per learner — with the real binary on all cores, and the stages one by one on
+//! credential, PDF, HTML and PESC transcript.xml per learner — with the real binary on all cores, and the stages one by one on
 //! one thread; next to Digital Bazaar's JavaScript stack (`node sign.mjs` in `../shared/tools/refverify`)
 //! run in the same session, when node and its modules are there.
 //!
@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use xtranscript::assemble::Assembler;
 use xtranscript::diag::Diagnostics;
+use xtranscript::export::pesc;
 use xtranscript::issuer::{Signer, read_key_file};
 use xtranscript::render::{self, Templates, Verification, load_fonts, transcript_view};
 use xtranscript::sign::Suite;
@@ -99,6 +100,7 @@ fn stages(dir: &Path) {
     let templates = Templates::embedded();
     let created = issued.to_string();
     let (mut t_assemble, mut t_rdfc, mut t_jcs, mut t_pdf, mut t_html, mut credentials) = (0.0, 0.0, 0.0, 0.0, 0.0, 0);
+    let (mut t_pesc, mut pesc_bytes) = (0.0, 0);
     let ms = |start: Instant| start.elapsed().as_secs_f64() * 1e3;
     for id in loaded.records.learners.keys() {
         let start = Instant::now();
@@ -121,6 +123,11 @@ fn stages(dir: &Path) {
         let start = Instant::now();
         std::hint::black_box(render::html(&view, &templates).unwrap());
         t_html += ms(start);
+        let request = pesc::Request { destination: None, official: true, clr_sha256: &sha };
+        let start = Instant::now();
+        let document = pesc::college_transcript(&assembler, &assembled, &request, Vec::new()).unwrap();
+        t_pesc += ms(start);
+        pesc_bytes += document.bytes.len();
     }
     let n = loaded.records.learners.len() as f64;
     let per_credential = |t: f64| t / credentials as f64;
@@ -134,6 +141,7 @@ fn stages(dir: &Path) {
     println!("| sign eddsa-jcs-2022 (all proofs) | {:.2} | {:.3} |", t_jcs / n, per_credential(t_jcs));
     println!("| PDF | {:.2} | |", t_pdf / n);
     println!("| HTML | {:.2} | |", t_html / n);
+    println!("| PESC transcript.xml ({:.0} KB) | {:.3} | |", pesc_bytes as f64 / n / 1024.0, t_pesc / n);
     floor.print(n, t_pdf / n);
     let _ = std::fs::remove_dir_all(&input);
 }
@@ -241,7 +249,9 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("xt-bench-batch-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("xtranscript batch bench: full build (rdfc-signed CLR + nested, PDF, HTML), {cores} worker threads\n");
+    println!(
+        "xtranscript batch bench: full build (rdfc-signed CLR + nested, PDF, HTML, PESC), {cores} worker threads\n"
+    );
     println!(
         "| learners | wall | learners/s | credentials per learner | credentials/s | peak RSS | output per learner | re-run (all kept) |"
     );

@@ -204,6 +204,9 @@ codes! {
     KeyPermissions = "XT0607", "key-permissions";
     /// A template override that cannot be read or used.
     BadTemplate = "XT0608", "bad-template";
+    // --- outputs: XT07xx
+    /// A value longer than PESC College Transcript allows: cut in transcript.xml.
+    PescTooLong = "XT0701", "pesc-value-too-long";
 }
 
 impl fmt::Display for Code {

@@ -52,6 +52,9 @@ struct CheckReport<'a> {
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let (input, graph, mut diags) = load_linked(&args.paths);
+    if let Some(config) = &input.config {
+        pesc_limits(&input, config, &mut diags);
+    }
     if let (Some(config), Some(dir)) = (&input.config, args.paths.iter().find(|p| p.join(CONFIG_FILE).exists())) {
         check_build(args, dir, config, &input, &graph, &mut diags);
         diags.sort();
@@ -141,6 +144,22 @@ fn render_all(
         .collect();
     problems.sort_by(|a, b| a.origin.cmp(&b.origin));
     problems
+}
+
+/// What transcript.xml could not carry whole (XT0701 warnings), reported before any build.
+fn pesc_limits(
+    input: &xtranscript::ingest::Input,
+    config: &xtranscript::config::Config,
+    diags: &mut xtranscript::diag::Diagnostics,
+) {
+    use xtranscript::export::pesc;
+    let toml = input.files.iter().find(|f| f.file_name().is_some_and(|n| n == xtranscript::ingest::CONFIG_FILE));
+    if let Some(file) = toml {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        pesc::check_institution(config, file, &text, diags);
+    }
+    pesc::check(&input.records, config, diags);
+    diags.sort();
 }
 
 fn print_summary(s: &Summary) -> io::Result<()> {

@@ -5,6 +5,7 @@
 
 mod grading;
 mod mastery;
+mod pesc;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use grading::{Grade, GradingScale, MAX_GRADES, RepeatPolicy};
 pub use mastery::{MasteryConfig, MasteryRule, Quorum};
+pub use pesc::{AWARD_LEVELS, CREDIT_LEVELS, CREDIT_UNITS, PescConfig, SESSION_TYPES};
 
 use crate::diag::{Code, Diagnostics, Origin, line_column};
 use crate::ingest::csv::TABLES;
@@ -42,6 +44,9 @@ pub struct Config {
     /// Mastery roll-up rules for competencies with children.
     #[serde(default)]
     pub mastery: MasteryConfig,
+    /// How codes map onto PESC College Transcript code lists (`transcript.xml`).
+    #[serde(default)]
+    pub pesc: PescConfig,
 }
 
 /// The issuing institution, as its Profile will say.
@@ -221,6 +226,7 @@ impl Config {
         self.grading.validate(text, file, diags);
         self.validate_layout(text, file, diags);
         self.mastery.validate(text, file, diags);
+        self.pesc.validate(text, file, diags);
         if let Some(url) = &self.transcript.verification_url
             && !is_http_url(url)
         {

@@ -80,6 +80,10 @@ pub struct Manifest {
     /// The shard this manifest covers (`K/N`), or none for a whole run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+    /// The files written per learner (`build --outputs`: `clr`, `pdf`, `html`, `pesc`); empty in manifests of
+    /// versions that always wrote clr, pdf and html.
+    #[serde(default)]
+    pub outputs: Vec<String>,
     /// Every input file read.
     pub inputs: Vec<FileEntry>,
     /// Every learner built, by id.
@@ -245,6 +249,7 @@ fn first_difference(a: &Manifest, b: &Manifest) -> Option<&'static str> {
         ("cryptosuites", a.cryptosuites == b.cryptosuites),
         ("demoKey", a.demo_key == b.demo_key),
         ("fingerprint", a.fingerprint == b.fingerprint),
+        ("outputs", a.outputs == b.outputs),
         ("inputs", inputs_a == inputs_b),
     ]
     .into_iter()
@@ -266,6 +271,7 @@ mod tests {
             demo_key: false,
             fingerprint: "f".into(),
             shard: Some(format!("{k}/{n}")),
+            outputs: vec!["clr".into()],
             inputs: vec![file_entry("learners.csv", b"x")],
             learners: learners
                 .iter()

@@ -4,6 +4,8 @@
 //! either absent, or complete (temp file in the same directory, fsync, rename).
 
 mod manifest;
+mod outputs;
+pub mod pesc;
 
 use std::fs;
 use std::io::Write;
@@ -13,6 +15,7 @@ pub use manifest::{
     Failure, FileEntry, LearnerEntry, Manifest, MergeError, Withdrawn, file_entry, file_entry_hashed, hex_sha256,
     merge, parse_shard,
 };
+pub use outputs::Output;
 
 /// A learner id made safe as one directory name: ASCII letters, digits, `-`, `_`
 /// and `.` kept; every other byte (separators, control characters, spaces,

@@ -4,6 +4,7 @@
 mod batch;
 mod hostile;
 mod pdf;
+mod pesc;
 mod refusals;
 mod sign;
 mod truth;

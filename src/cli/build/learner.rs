@@ -2,13 +2,15 @@
 //! made; or report why the learner cannot be built. Called from worker threads: everything it touches is
 //! shared read-only, except the write queue.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Mutex;
 
 use xtranscript::assemble::{Assembled, Assembler};
 use xtranscript::batch::{self, Reuse};
 use xtranscript::diag::Diagnostic;
-use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, file_entry_hashed};
+use xtranscript::export::pesc::{self, Destination};
+use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Output, file_entry_hashed};
 use xtranscript::issuer::Signer;
 use xtranscript::model::Records;
 use xtranscript::render::{self, TranscriptView, Verification, transcript_view};
@@ -42,6 +44,43 @@ pub struct Worker<'a> {
     pub force: bool,
     /// Write the files and record them in the journal.
     pub writers: &'a Writers<'a>,
+    /// The files to write, in order.
+    pub outputs: &'a [Output],
+    /// How transcript.xml is written.
+    pub pesc: PescSettings<'a>,
+}
+
+/// What every learner's transcript.xml shares.
+pub struct PescSettings<'a> {
+    /// The organization it is addressed to (`None`: the learner).
+    pub destination: Option<&'a Destination>,
+    /// Official (not signed with a demo key).
+    pub official: bool,
+    /// What could not be written exactly.
+    pub notices: &'a Mutex<Notices>,
+}
+
+/// What transcript.xml files could not say exactly: the first [`Notices::KEPT`] distinct notices, and how
+/// many others there were (bounded memory, however many learners).
+#[derive(Debug, Default)]
+pub struct Notices {
+    /// The notices kept, each once.
+    pub kept: BTreeSet<String>,
+    /// How many notices were not kept.
+    pub more: usize,
+}
+
+impl Notices {
+    /// The most distinct notices kept.
+    pub const KEPT: usize = 20;
+
+    fn add(&mut self, notice: String) {
+        if self.kept.len() < Self::KEPT || self.kept.contains(&notice) {
+            self.kept.insert(notice);
+        } else {
+            self.more += 1;
+        }
+    }
 }
 
 impl Worker<'_> {
@@ -66,60 +105,87 @@ impl Worker<'_> {
         };
         let counts = counts(&assembled);
         // The view prints the digest of the signed clr.json: it is filled in once the text is written.
-        let view = view_of(self.assembler, &assembled, self.rendering);
+        let rendered = self.outputs.iter().any(|o| matches!(o, Output::Pdf | Output::Html));
+        let view = rendered.then(|| view_of(self.assembler, &assembled, self.rendering));
         let created = self.assembler.issued_at.to_string();
         let nested = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
         let signed = match self.signer.sign_transcript(nested, |nested| assembled.clr_with(nested), &created) {
             Ok(signed) => signed,
             Err(e) => return failed(format!("signing failed: {e}")),
         };
-        self.publish(id, directory, &inputs, counts, view, signed)
+        let signed = Signed { assembled: &assembled, view, json: signed };
+        match self.publish(id, signed) {
+            Ok(files) => Ok(Outcome::Built(self.write(id, directory, &inputs, counts, files)?)),
+            Err(reason) => failed(reason),
+        }
     }
 
-    /// Serializes the signed CLR (freed once it is text), renders the PDF and HTML of `view` with the digest of
-    /// that text, and hands the files to the writers; returns what became of the learner.
-    fn publish(
-        &self,
-        id: &str,
-        directory: &str,
-        inputs: &str,
-        counts: BTreeMap<String, usize>,
-        mut view: TranscriptView,
-        signed: serde_json::Value,
-    ) -> anyhow::Result<Outcome> {
+    /// Serializes the signed CLR (freed once it is text) and makes the chosen outputs: the PDF and HTML of the
+    /// view and the PESC transcript, both with the digest of that text. `Err`: why the learner cannot be built.
+    fn publish(&self, id: &str, signed: Signed<'_, '_>) -> Result<Vec<OutputFile>, String> {
         let mut clr_json = self.writers.buffer();
-        if let Err(e) = serde_json::to_writer(&mut clr_json, &signed) {
-            return Ok(Outcome::Failed(Failure { id: id.to_string(), reason: format!("clr.json: {e}") }));
-        }
+        serde_json::to_writer(&mut clr_json, &signed.json).map_err(|e| format!("clr.json: {e}"))?;
         clr_json.push(b'\n');
-        drop(signed);
+        drop(signed.json);
         let clr_sha256 = export::hex_sha256(&clr_json);
-        view.verification.clr_sha256.clone_from(&clr_sha256);
-        match render_learner(self.rendering, self.assembler.records, id, &view) {
-            Ok((pdf, html)) => {
-                let files = [("clr.json", clr_json), ("transcript.pdf", pdf), ("transcript.html", html)];
-                let entry = self.write(id, directory, inputs, counts, files, [Some(clr_sha256), None, None])?;
-                Ok(Outcome::Built(entry))
-            }
-            Err(diagnostic) => Ok(Outcome::Failed(Failure { id: id.to_string(), reason: diagnostic.summary() })),
+        let mut files = Vec::with_capacity(self.outputs.len());
+        let mut clr_json = Some(clr_json);
+        let mut view = signed.view;
+        if let Some(view) = &mut view {
+            view.verification.clr_sha256.clone_from(&clr_sha256);
         }
+        for &output in self.outputs {
+            let (bytes, sha256) = match (output, &view) {
+                (Output::Clr, _) => (clr_json.take().unwrap_or_default(), Some(clr_sha256.clone())),
+                (Output::Pdf, Some(view)) => (self.pdf(id, view)?, None),
+                (Output::Html, Some(view)) => (self.html(id, view)?, None),
+                (Output::Pesc, _) => (self.pesc(signed.assembled, &clr_sha256)?, None),
+                (Output::Pdf | Output::Html, None) => continue,
+            };
+            files.push(OutputFile { name: output.file_name(), bytes, sha256 });
+        }
+        Ok(files)
     }
 
-    /// Hands the files (name in the learner's directory, bytes) to the writers, which write them atomically,
-    /// then record the learner in the journal. `known` holds the SHA-256 of files already hashed.
+    /// The learner's PDF (`Err`: why rendering failed, as `check` reports it).
+    fn pdf(&self, id: &str, view: &TranscriptView) -> Result<Vec<u8>, String> {
+        render_pdf(self.rendering, self.assembler.records, id, view).map_err(|d| d.summary())
+    }
+
+    /// The learner's HTML (`Err`: why rendering failed, as `check` reports it).
+    fn html(&self, id: &str, view: &TranscriptView) -> Result<Vec<u8>, String> {
+        render_html(self.rendering, self.assembler.records, id, view).map_err(|d| d.summary())
+    }
+
+    /// The learner's PESC College Transcript, pointing at the signed CLR whose digest is `clr_sha256`; what it
+    /// could not say exactly is noted for the end of the run.
+    fn pesc(&self, assembled: &Assembled<'_>, clr_sha256: &str) -> Result<Vec<u8>, String> {
+        let request = pesc::Request { destination: self.pesc.destination, official: self.pesc.official, clr_sha256 };
+        let document = pesc::college_transcript(self.assembler, assembled, &request, Vec::new())
+            .map_err(|e| format!("transcript.xml cannot be written: {e}"))?;
+        if !document.notices.is_empty()
+            && let Ok(mut notices) = self.pesc.notices.lock()
+        {
+            for notice in &document.notices {
+                notices.add(notice.to_string());
+            }
+        }
+        Ok(document.bytes)
+    }
+
+    /// Hands the files to the writers, which write them atomically, then record the learner in the journal.
     fn write(
         &self,
         id: &str,
         directory: &str,
         inputs: &str,
         counts: BTreeMap<String, usize>,
-        files: [(&str, Vec<u8>); 3],
-        known: [Option<String>; 3],
+        files: Vec<OutputFile>,
     ) -> anyhow::Result<LearnerEntry> {
-        let relative = files.each_ref().map(|(name, _)| format!("learners/{directory}/{name}"));
-        let entries = relative.iter().zip(&files).zip(known).map(|((relative, (_, bytes)), sha256)| {
-            let sha256 = sha256.unwrap_or_else(|| export::hex_sha256(bytes));
-            file_entry_hashed(relative, bytes, sha256)
+        let relative: Vec<String> = files.iter().map(|f| format!("learners/{directory}/{}", f.name)).collect();
+        let entries = relative.iter().zip(&files).map(|(relative, file)| {
+            let sha256 = file.sha256.clone().unwrap_or_else(|| export::hex_sha256(&file.bytes));
+            file_entry_hashed(relative, &file.bytes, sha256)
         });
         let entry = LearnerEntry {
             id: id.to_string(),
@@ -128,7 +194,7 @@ impl Worker<'_> {
             files: entries.collect(),
             counts,
         };
-        let files = relative.iter().zip(files).map(|(r, (_, bytes))| (self.out.join(r), bytes)).collect();
+        let files = relative.iter().zip(files).map(|(r, file)| (self.out.join(r), file.bytes)).collect();
         self.writers.submit(Job { files, entry: entry.clone() })?;
         Ok(entry)
     }
@@ -142,6 +208,28 @@ pub fn view_of(assembler: &Assembler<'_>, assembled: &Assembled<'_>, rendering: 
     view
 }
 
+/// The learner's PDF (`Err`: the diagnostic that fails the learner; `check` reports the same).
+fn render_pdf(
+    rendering: &Rendering,
+    records: &Records,
+    id: &str,
+    view: &TranscriptView,
+) -> Result<Vec<u8>, Diagnostic> {
+    render::pdf(view, &rendering.fonts, rendering.templates.layout())
+        .map_err(|e| batch::unrenderable(records, id, "PDF", &e))
+}
+
+/// The learner's HTML (`Err`: the diagnostic that fails the learner; `check` reports the same).
+fn render_html(
+    rendering: &Rendering,
+    records: &Records,
+    id: &str,
+    view: &TranscriptView,
+) -> Result<Vec<u8>, Diagnostic> {
+    let html = render::html(view, &rendering.templates).map_err(|e| batch::unrenderable(records, id, "HTML", &e))?;
+    Ok(html.into_bytes())
+}
+
 /// The learner's PDF and HTML (`Err`: the diagnostic that fails the learner; `check` reports the same).
 pub fn render_learner(
     rendering: &Rendering,
@@ -149,10 +237,22 @@ pub fn render_learner(
     id: &str,
     view: &TranscriptView,
 ) -> Result<(Vec<u8>, Vec<u8>), Diagnostic> {
-    let pdf = render::pdf(view, &rendering.fonts, rendering.templates.layout())
-        .map_err(|e| batch::unrenderable(records, id, "PDF", &e))?;
-    let html = render::html(view, &rendering.templates).map_err(|e| batch::unrenderable(records, id, "HTML", &e))?;
-    Ok((pdf, html.into_bytes()))
+    Ok((render_pdf(rendering, records, id, view)?, render_html(rendering, records, id, view)?))
+}
+
+/// A learner's signed CLR with what the other outputs are made from.
+struct Signed<'s, 'a> {
+    assembled: &'s Assembled<'a>,
+    /// The view of the PDF and HTML, when either is written.
+    view: Option<TranscriptView>,
+    json: serde_json::Value,
+}
+
+/// One file of a learner: its name in the learner's directory, bytes and SHA-256 when already known.
+struct OutputFile {
+    name: &'static str,
+    bytes: Vec<u8>,
+    sha256: Option<String>,
 }
 
 /// Whether the file at `path` is the one `entry` records: its size first (no read when it differs), then

@@ -21,7 +21,8 @@ use xtranscript::assemble::Assembler;
 use xtranscript::batch::{self, Shard};
 use xtranscript::config::Config;
 use xtranscript::diag::{Diagnostics, Severity};
-use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Manifest, Withdrawn};
+use xtranscript::export::pesc::Destination;
+use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Manifest, Output, Withdrawn};
 use xtranscript::ingest::Input;
 use xtranscript::issuer::Signer;
 use xtranscript::model::Timestamp;
@@ -80,6 +81,28 @@ pub struct BuildArgs {
     /// No progress on stderr (problems are still reported).
     #[arg(long, short)]
     quiet: bool,
+    /// The files to write per learner, comma-separated: clr (clr.json), pdf (transcript.pdf), html
+    /// (transcript.html), pesc (transcript.xml, PESC College Transcript 1.8.0).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_output, default_value = "clr,pdf,html,pesc")]
+    outputs: Vec<Output>,
+    /// Address transcript.xml to this organization (a transcript request) instead of the learner:
+    /// `NAME[;KIND=VALUE]…`, e.g. "University of Toronto;ATP=001234".
+    #[arg(long, value_name = "ORG", value_parser = Destination::parse)]
+    pesc_destination: Option<Destination>,
+}
+
+fn parse_output(text: &str) -> Result<Output, String> {
+    Output::parse(text).ok_or_else(|| format!("{text:?} is not one of clr, pdf, html, pesc"))
+}
+
+impl BuildArgs {
+    /// The chosen outputs, in file order, each once.
+    fn outputs(&self) -> Vec<Output> {
+        let mut outputs = self.outputs.clone();
+        outputs.sort();
+        outputs.dedup();
+        outputs
+    }
 }
 
 fn parse_shard(text: &str) -> Result<Shard, String> {
@@ -259,6 +282,9 @@ struct RunState {
     recorded: BTreeMap<String, LearnerEntry>,
     journal: Mutex<std::fs::File>,
     inputs: Vec<FileEntry>,
+    outputs: Vec<Output>,
+    /// What transcript.xml files could not say exactly (values cut to PESC's lengths), each once.
+    notices: Mutex<learner::Notices>,
 }
 
 impl RunState {
@@ -280,8 +306,17 @@ impl RunState {
         }
         let salt_secret = setup::salt_secret(config);
         let issued_at = setup::issue_date(args, config)?;
-        let shared =
-            Shared { input, config, signer: &signer, issued_at, salt_secret: &salt_secret, rendering: &rendering };
+        let outputs = args.outputs();
+        let shared = Shared {
+            input,
+            config,
+            signer: &signer,
+            issued_at,
+            salt_secret: &salt_secret,
+            rendering: &rendering,
+            outputs: &outputs,
+            pesc_destination: args.pesc_destination.as_ref(),
+        };
         let fingerprint = setup::run_fingerprint(&shared);
         std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
         let files = RunFiles::new(&args.out, shard);
@@ -303,6 +338,8 @@ impl RunState {
             recorded,
             journal,
             inputs,
+            outputs,
+            notices: Mutex::default(),
         }))
     }
 
@@ -315,6 +352,12 @@ impl RunState {
             earlier: &self.earlier,
             force: args.force,
             writers,
+            outputs: &self.outputs,
+            pesc: learner::PescSettings {
+                destination: args.pesc_destination.as_ref(),
+                official: !args.demo_key,
+                notices: &self.notices,
+            },
         }
     }
 
@@ -337,6 +380,7 @@ impl RunState {
             }
         }
         failures.sort_by(|a, b| a.id.cmp(&b.id));
+        report_notices(&self.notices);
         for f in &failures {
             eprintln!("xtranscript: error: learner {:?} not built: {}", f.id, f.reason);
         }
@@ -362,6 +406,7 @@ impl RunState {
             demo_key: args.demo_key,
             fingerprint: self.fingerprint,
             shard: (!self.shard.is_all()).then(|| self.shard.to_string()),
+            outputs: self.outputs.iter().map(|o| o.name().to_string()).collect(),
             inputs: self.inputs,
             learners,
             failures,
@@ -372,6 +417,20 @@ impl RunState {
         let _ = std::fs::remove_file(&self.files.journal);
         eprintln!("xtranscript: {}", summary(&tally, &manifest, &self.files, started));
         Ok(if input_errors || !manifest.failures.is_empty() { EXIT_PROBLEMS } else { EXIT_OK })
+    }
+}
+
+/// Prints what transcript.xml files could not say exactly (each distinct notice once, the first 20).
+fn report_notices(notices: &Mutex<learner::Notices>) {
+    let Ok(notices) = notices.lock() else { return };
+    for notice in &notices.kept {
+        eprintln!("xtranscript: warning: transcript.xml: {notice}");
+    }
+    if notices.more > 0 {
+        eprintln!(
+            "xtranscript: warning: transcript.xml: and {} more values cut to PESC's lengths (`check` lists them all)",
+            notices.more
+        );
     }
 }
 

@@ -379,6 +379,10 @@ pub struct Shared<'a> {
     pub salt_secret: &'a [u8],
     /// Templates and fonts.
     pub rendering: &'a Rendering,
+    /// The files written per learner.
+    pub outputs: &'a [xtranscript::export::Output],
+    /// The organization transcript.xml is addressed to (`None`: the learner).
+    pub pesc_destination: Option<&'a xtranscript::export::pesc::Destination>,
 }
 
 /// The run fingerprint (see `batch::RunFingerprint`) of a build.
@@ -397,7 +401,9 @@ pub fn run_fingerprint(shared: &Shared<'_>) -> String {
         .value("courses", &records.courses)
         .value("achievements", &records.achievements)
         .value("alignments", &records.alignments)
-        .value("frameworks", &shared.input.frameworks);
+        .value("frameworks", &shared.input.frameworks)
+        .value("outputs", &shared.outputs.iter().map(|o| o.name()).collect::<Vec<_>>())
+        .value("pesc destination", &shared.pesc_destination.map(|d| (&d.name, &d.identifiers)));
     for (name, bytes) in &shared.rendering.sources {
         f.bytes(name, bytes);
     }
