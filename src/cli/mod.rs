@@ -8,6 +8,7 @@ mod merge;
 mod report;
 mod synthetic;
 mod verify;
+mod verify_status;
 
 use std::process::ExitCode;
 

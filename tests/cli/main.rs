@@ -4,6 +4,7 @@
 mod batch;
 mod pdf;
 mod sign;
+mod status;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -25,6 +25,7 @@ fn check(lists: &StatusLists, credential: &str, require_status: bool) -> StatusR
         now: Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
         require_status,
         issuer_check: true,
+        controller_check: true,
     };
     lists.check(&json(credential), &options)
 }
@@ -101,6 +102,7 @@ fn one_edtech_sample_numeric_index_is_read_with_a_note() {
         now: Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
         require_status: false,
         issuer_check: true,
+        controller_check: true,
     };
     let report = lists.check(&json("samples/ob/credential-status-revoked.json"), &options);
     assert_eq!(report.problems, [format!("revoked (bit 23 of {url})")]);
