@@ -4,12 +4,16 @@
 //! - [`bitstring`]: the list's bits (MSB-first), encoded as multibase base64url of GZIP, decoded within caps.
 //! - [`list`]: the `BitstringStatusListCredential` made (to be signed by the issuer) and read back.
 //! - [`check`]: a verifier's check of a credential's `credentialStatus` entries against lists it has.
+//! - [`registry`]: the append-only log of every index given out and every change of status.
+//! - [`issue`]: index allocation (keyed hash, probing, a list per shard) and the re-issue rules.
 //!
 //! Pure: lists come in as values, keys through a resolver; nothing is read or fetched here.
 
 pub mod bitstring;
 pub mod check;
+pub mod issue;
 pub mod list;
+pub mod registry;
 
 pub use bitstring::{Bitstring, BitstringError, MIN_ENTRIES};
 pub use check::{StatusLists, StatusOptions, StatusReport};
