@@ -5,6 +5,7 @@
 
 mod grading;
 mod mastery;
+mod status;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use grading::{Grade, GradingScale, RepeatPolicy};
 pub use mastery::{MasteryConfig, MasteryRule, Quorum};
+pub use status::{StatusConfig, check_base_url};
 
 use crate::diag::{Code, Diagnostics, Origin, line_column};
 use crate::ingest::csv::TABLES;
@@ -42,6 +44,9 @@ pub struct Config {
     /// Mastery roll-up rules for competencies with children.
     #[serde(default)]
     pub mastery: MasteryConfig,
+    /// Where the status lists are published (revocation, suspension).
+    #[serde(default)]
+    pub status: StatusConfig,
 }
 
 /// The issuing institution, as its Profile will say.
@@ -221,6 +226,7 @@ impl Config {
         self.grading.validate(text, file, diags);
         self.validate_layout(text, file, diags);
         self.mastery.validate(text, file, diags);
+        self.status.validate(text, file, diags);
         if let Some(url) = &self.transcript.verification_url
             && !is_http_url(url)
         {

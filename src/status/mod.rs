@@ -5,11 +5,13 @@
 //! - [`list`]: the `BitstringStatusListCredential` made (to be signed by the issuer) and read back.
 //! - [`check`]: a verifier's check of a credential's `credentialStatus` entries against lists it has.
 //! - [`registry`]: the append-only log of every index given out and every change of status.
+//! - [`change`]: what `revoke`, `suspend` and `reinstate` change.
 //! - [`issue`]: index allocation (keyed hash, probing, a list per shard) and the re-issue rules.
 //!
 //! Pure: lists come in as values, keys through a resolver; nothing is read or fetched here.
 
 pub mod bitstring;
+pub mod change;
 pub mod check;
 pub mod issue;
 pub mod list;

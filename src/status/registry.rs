@@ -110,10 +110,10 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Replays the registry files' bytes, in the order given.
+    /// Replays the registry files' bytes, in the order given: every issue first, then every change in order.
     pub fn replay<'a>(files: impl IntoIterator<Item = &'a [u8]>) -> Registry {
         let mut registry = Registry::default();
-        let mut count = 0;
+        let (mut count, mut changes) = (0, Vec::new());
         for bytes in files {
             for line in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
                 count += 1;
@@ -122,11 +122,14 @@ impl Registry {
                     continue;
                 }
                 match serde_json::from_slice::<Event>(line) {
-                    Ok(event) => registry.apply(event),
+                    Ok(event @ Event::Issued { .. }) => registry.apply(event),
+                    Ok(change) => changes.push(change),
                     Err(_) => registry.skipped += 1,
                 }
             }
         }
+        // Changes after every issue: a change file may sort before the registry that issued the index.
+        changes.into_iter().for_each(|c| registry.apply(c));
         registry
     }
 
@@ -184,6 +187,11 @@ impl Registry {
     /// The entries of a natural key, oldest first.
     pub fn of_key(&self, key: &str) -> impl Iterator<Item = &Entry> {
         self.by_key.get(key).into_iter().flatten().map(|&i| &self.entries[i])
+    }
+
+    /// Every entry of a learner, in the order issued.
+    pub fn entries_of_learner<'a>(&'a self, learner: &str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.by_learner.get(learner).into_iter().flatten().map(|&i| &self.entries[i])
     }
 
     /// The live (not revoked) entries of a learner, in the order issued.
@@ -267,6 +275,14 @@ mod tests {
         let lists = registry.lists();
         assert_eq!(lists["suspension-1"], (Purpose::Suspension, BTreeSet::from([5])));
         assert_eq!(lists["revocation-1"], (Purpose::Revocation, BTreeSet::new()));
+    }
+
+    #[test]
+    fn a_change_file_read_before_the_issuing_registry_still_applies() {
+        let changes = event_line(&status("revocation-1", 9, Change::Revoked));
+        let issues = event_line(&issued("revocation-1", 9, "urn:a", "k1", "f1"));
+        let registry = Registry::replay([&changes[..], &issues[..]]);
+        assert!(registry.credential("urn:a").unwrap().revoked);
     }
 
     #[test]

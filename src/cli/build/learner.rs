@@ -40,6 +40,8 @@ pub struct Worker<'a> {
     pub force: bool,
     /// Write the files and record them in the journal.
     pub writers: &'a Writers<'a>,
+    /// The status entries of the part's learners (none without `[status]`).
+    pub status: Option<&'a super::status::Placements>,
 }
 
 impl Worker<'_> {
@@ -68,8 +70,14 @@ impl Worker<'_> {
         let mut view = transcript_view(self.assembler, &assembled, labels, Verification { clr_sha256: "" });
         view.institution.logo.clone_from(&self.rendering.logo);
         let created = self.assembler.issued_at.to_string();
-        let nested = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
-        let signed = match self.signer.sign_transcript(nested, |nested| assembled.clr_with(nested), &created) {
+        let mut nested: Vec<_> = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
+        self.status.inspect(|s| s.attach(id, &mut nested));
+        let wrap = |nested| {
+            let mut clr = assembled.clr_with(nested);
+            self.status.inspect(|s| s.attach_clr(id, &mut clr));
+            clr
+        };
+        let signed = match self.signer.sign_transcript(nested, wrap, &created) {
             Ok(signed) => signed,
             Err(e) => return failed(format!("signing failed: {e}")),
         };

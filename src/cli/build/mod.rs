@@ -5,6 +5,7 @@ mod learner;
 mod progress;
 mod setup;
 mod state;
+mod status;
 mod writer;
 
 use std::collections::{BTreeMap, HashSet};
@@ -136,9 +137,12 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
         let label = (parts > 1).then(|| format!("part {part}/{parts}: "));
         let progress = Progress::new(todo.len() as u64, args.quiet, label.unwrap_or_default());
         let pool = worker_pool(args.jobs)?;
+        let issued = state.issued_at.to_string();
+        let placements = state.status.as_ref().map(|s| s.place(&pool, &assembler, &todo, &args.out, &issued));
+        let placements = placements.transpose()?;
         let built = std::thread::scope(|scope| {
             let writers = Writers::start(scope, pool.current_num_threads(), &state.journal);
-            let worker = state.worker(args, &assembler, &writers);
+            let worker = Worker { status: placements.as_ref(), ..state.worker(args, &assembler, &writers) };
             let built = build_all(&pool, &worker, &todo, &progress, interrupted);
             // Every learner handed in is on disk (and in the journal) before the run goes on.
             writers.finish().and(built)
@@ -220,6 +224,7 @@ struct RunState {
     recorded: BTreeMap<String, LearnerEntry>,
     journal: Mutex<std::fs::File>,
     inputs: Vec<FileEntry>,
+    status: Option<status::StatusRun>,
 }
 
 impl RunState {
@@ -238,6 +243,7 @@ impl RunState {
             state::earlier_runs(&files, &fingerprint, shard, args.force);
         let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
         let inputs = setup::input_entries(&args.input, &input.files)?;
+        let status = status::StatusRun::start(&args.out, config, shard, &salt_secret, args.demo_key)?;
         Ok(RunState {
             signer,
             rendering,
@@ -251,6 +257,7 @@ impl RunState {
             recorded,
             journal,
             inputs,
+            status,
         })
     }
 
@@ -263,6 +270,7 @@ impl RunState {
             earlier: &self.earlier,
             force: args.force,
             writers,
+            status: None,
         }
     }
 
@@ -301,6 +309,7 @@ impl RunState {
             state::withdraw(&args.out, learner)?;
         }
         report_withdrawn(&withdrawn, &args.out);
+        let revoked = self.status.as_ref().map(|s| s.finish(&self.signer, &self.issued_at.to_string())).transpose()?;
         let manifest = Manifest {
             generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
             issued_at: self.issued_at,
@@ -314,6 +323,7 @@ impl RunState {
             learners,
             failures,
             withdrawn,
+            revoked: revoked.unwrap_or_default(),
         };
         export::write_atomic(&self.files.manifest, &manifest.to_bytes())
             .with_context(|| format!("writing {}", self.files.manifest.display()))?;
