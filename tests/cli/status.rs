@@ -1,6 +1,9 @@
 //! Bitstring Status Lists through the CLI: `verify` checks `credentialStatus` against the lists it is given
 //! (`--status-list`, `--status-dir`), says when it could not, and fails under `--require-status`.
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
 use super::*;
 
 const NOW: &str = "2026-06-20T00:00:00Z";
@@ -54,4 +57,147 @@ fn verify_reads_a_status_dir_and_checks_each_credential() {
     // Two files with one id in a --status-dir are a usage error.
     let (code, _) = verify(&["--status-dir", &format!("{FIXTURES}/negative"), &files[0]]);
     assert_eq!(code, 2);
+}
+
+/// Builds `input` into `out` with the test key; returns the DID document of the issuer, written beside.
+fn built(input: &Path, out: &Path) -> PathBuf {
+    let run = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let did = out.with_extension("did.json");
+    std::fs::write(&did, &doc.stdout).unwrap();
+    did
+}
+
+/// `verify --status-dir OUT/status --require-status` of `files`: (path#pointer, OK or the FAIL reason).
+fn verify_status(did: &Path, out: &Path, files: &[PathBuf]) -> Vec<(String, String)> {
+    let (status_dir, did) = (out.join("status"), did.to_str().unwrap());
+    let mut args = vec!["--did-doc", did, "--status-dir", status_dir.to_str().unwrap(), "--require-status"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let (_, stdout) = verify(&args);
+    stdout
+        .lines()
+        .map(|l| match l.strip_prefix("FAIL ") {
+            Some(rest) => {
+                let (name, why) = rest.split_once(": ").unwrap();
+                (name.to_string(), why.to_string())
+            }
+            None => (l.trim_start_matches("OK ").split(" (").next().unwrap().to_string(), "OK".to_string()),
+        })
+        .collect()
+}
+
+fn clr_files(out: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(out.join("learners")).unwrap().flatten().map(|e| e.path().join("clr.json")).collect();
+    files.sort();
+    files
+}
+
+/// What the reference verifier says of `files` with the lists of OUT/status; `None` when it is not installed.
+fn refverify(did: &Path, out: &Path, files: &[PathBuf]) -> Option<String> {
+    let dir = root().join("../shared/tools/refverify");
+    if !dir.join("node_modules").exists() {
+        assert!(!tools_required(), "CI must install refverify (npm ci)");
+        return None;
+    }
+    let run = Command::new("node")
+        .arg("verify.mjs")
+        .args(["--did-doc", did.to_str().unwrap(), "--status-dir", out.join("status").to_str().unwrap()])
+        .args(["--require-status", "--now", NOW])
+        .args(files)
+        .current_dir(dir)
+        .output()
+        .expect("run node");
+    Some(text(&run.stdout))
+}
+
+#[test]
+fn revoke_takes_back_one_learners_credentials_and_no_one_elses() {
+    let out = temp_dir("status-revoke");
+    let did = built(&root().join("samples"), &out);
+    let files = clr_files(&out);
+    let before = verify_status(&did, &out, &files);
+    assert!(before.iter().all(|(_, r)| r == "OK"), "{before:?}");
+    if let Some(reference) = refverify(&did, &out, &files) {
+        assert!(reference.lines().filter(|l| l.starts_with("FAIL")).count() == 0, "{reference}");
+    }
+    let o = out.to_str().unwrap();
+    let revoke = |learner: &str| {
+        xtranscript(&["revoke", o, "--learner", learner, "--reason", "issued in error", "--key", TEST_KEY, "--at", NOW])
+    };
+    let run = revoke("N2025003");
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("signed "), "{}", text(&run.stdout));
+    assert_eq!(revoke("NO-SUCH-LEARNER").status.code(), Some(2));
+    let again = revoke("N2025003");
+    assert!(text(&again.stdout).contains("already revoked"), "{}", text(&again.stdout));
+
+    let after = verify_status(&did, &out, &files);
+    for (name, result) in &after {
+        if name.contains("/N2025003/") {
+            assert!(result.starts_with("revoked (bit "), "{name}: {result}");
+        } else {
+            assert_eq!(result, "OK", "{name}");
+        }
+    }
+    if let Some(reference) = refverify(&did, &out, &files) {
+        for line in reference.lines().filter(|l| l.starts_with("OK") || l.starts_with("FAIL")) {
+            assert_eq!(line.contains("/N2025003/"), line.starts_with("FAIL"), "{line}");
+            assert!(!line.starts_with("FAIL") || line.contains("revoked"), "{line}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn a_changed_grade_revokes_and_reissues_only_what_it_contradicts() {
+    let (input, out) = (temp_dir("status-regrade-in"), temp_dir("status-regrade-out"));
+    copy_dir(&root().join("samples"), &input);
+    let did = built(&input, &out);
+    let first = tree(&out);
+    let records = input.join("course_records.csv");
+    let csv = std::fs::read_to_string(&records).unwrap();
+    let line = csv.lines().find(|l| l.starts_with("ENR-00120,N2025005,")).unwrap();
+    std::fs::write(&records, csv.replace(line, &line.replace(",B,", ",B+,"))).unwrap();
+    built(&input, &out);
+
+    // The old files moved aside; the old CLR and the course credential fail as revoked; the learner's
+    // credentials the change does not touch (other courses, awards) stay OK.
+    let old = out.join("superseded/N2025005/1/clr.json");
+    let old_clr: serde_json::Value = serde_json::from_slice(&std::fs::read(&old).unwrap()).unwrap();
+    let results = verify_status(&did, &out, std::slice::from_ref(&old));
+    let result = |pointer: &str| &results.iter().find(|(n, _)| n.ends_with(pointer)).unwrap().1;
+    assert!(result("/1/clr.json").starts_with("revoked"), "{results:?}");
+    let nested = old_clr["credentialSubject"]["verifiableCredential"].as_array().unwrap();
+    let course = nested.iter().position(|c| c["name"].as_str().unwrap().starts_with("MATH 151")).unwrap();
+    assert!(result(&format!("/verifiableCredential/{course}")).starts_with("revoked"), "{results:?}");
+    let ok = results.iter().filter(|(_, r)| r == "OK").count();
+    assert!(ok > nested.len() / 2, "the untouched credentials stay OK: {results:?}");
+    // Every current credential is OK; every other learner's files are as they were.
+    let now = verify_status(&did, &out, &clr_files(&out));
+    assert!(now.iter().all(|(_, r)| r == "OK"), "{now:?}");
+    for (path, bytes) in first.iter().filter(|(p, _)| p.starts_with("learners") && !p.starts_with("learners/N2025005"))
+    {
+        assert!(std::fs::read(out.join(path)).unwrap() == *bytes, "{} changed", path.display());
+    }
+    // The manifest says what was revoked and why.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let revoked = manifest["revoked"].as_array().unwrap();
+    assert!(revoked.iter().all(|r| r["learner"] == "N2025005"), "{revoked:?}");
+    assert!(revoked.iter().any(|r| r["kind"] == "ClrCredential" && r["credential"] == old_clr["id"]));
+    assert!(revoked.iter().any(|r| r["credential"] == nested[course]["id"]), "{revoked:?}");
+    assert!(revoked.iter().all(|r| r["reason"].as_str().unwrap().starts_with("its claims changed; re-issued as")));
+    let new_clr: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("learners/N2025005/clr.json")).unwrap()).unwrap();
+    assert_ne!(new_clr["id"], old_clr["id"], "a re-issued credential has a new id");
+    if let Some(reference) = refverify(&did, &out, &[old.clone(), out.join("learners/N2025005/clr.json")]) {
+        let first_line = reference.lines().next().unwrap();
+        assert!(first_line.starts_with("FAIL") && first_line.contains("revoked"), "{reference}");
+        let current = reference.lines().filter(|l| l.contains("/learners/N2025005/"));
+        assert!(current.clone().count() > 10 && current.clone().all(|l| l.starts_with("OK")), "{reference}");
+    }
+    let _ = std::fs::remove_dir_all(input);
+    let _ = std::fs::remove_dir_all(out);
 }
