@@ -201,3 +201,104 @@ fn a_changed_grade_revokes_and_reissues_only_what_it_contradicts() {
     let _ = std::fs::remove_dir_all(input);
     let _ = std::fs::remove_dir_all(out);
 }
+
+#[test]
+fn a_real_key_needs_a_status_base_url() {
+    let (input, out) = (temp_dir("status-no-base-in"), temp_dir("status-no-base-out"));
+    copy_dir(&root().join("samples"), &input);
+    let config = std::fs::read_to_string(input.join("institution.toml")).unwrap();
+    let without = config.replace("base_url = \"https://registrar.northbridge.example.edu/status/\"", "");
+    std::fs::write(input.join("institution.toml"), without).unwrap();
+    let run = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("no [status] base_url"), "{}", text(&run.stderr));
+    let bad = config.replace("example.edu/status/\"", "example.edu/status\"");
+    std::fs::write(input.join("institution.toml"), bad).unwrap();
+    let (code, report) = check_json(input.to_str().unwrap());
+    assert_eq!(code, 1);
+    assert!(report.to_string().contains("does not end with"), "{report}");
+    let _ = std::fs::remove_dir_all(input);
+    let _ = std::fs::remove_dir_all(out);
+}
+
+/// Starts `args`, kills it (SIGKILL) after `delay`, waits for it.
+fn killed(args: &[&str], delay: std::time::Duration) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
+        .args(args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The registry's invariants: no index given twice (line by line, torn lines aside), and the bits of every
+/// list are exactly the indices the registry has revoked (or suspended).
+fn assert_registry_and_lists_agree(out: &Path) {
+    use xtranscript::status::registry::Registry;
+    let status = out.join("status");
+    let mut registries = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, bytes) in tree(&status).into_iter().filter(|(p, _)| p.to_string_lossy().ends_with(".jsonl")) {
+        for line in bytes.split(|&b| b == b'\n') {
+            let Ok(event) = serde_json::from_slice::<serde_json::Value>(line) else { continue };
+            if event["event"] == "issued" {
+                let slot = (event["list"].to_string(), event["index"].as_u64().unwrap());
+                assert!(seen.insert(slot.clone()), "{slot:?} given twice ({})", path.display());
+            }
+        }
+        registries.push(bytes);
+    }
+    let registry = Registry::replay(registries.iter().map(Vec::as_slice));
+    for (name, (_, set)) in registry.lists() {
+        let list: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(status.join(format!("{name}.json"))).unwrap()).unwrap();
+        let encoded = list["credentialSubject"]["encodedList"].as_str().unwrap();
+        let bits = xtranscript::status::Bitstring::decode(encoded).unwrap();
+        let ones: std::collections::BTreeSet<u32> = bits.ones().map(|i| i as u32).collect();
+        assert_eq!(ones, set, "{name}: bits set ≠ revoked in the registry");
+    }
+}
+
+#[test]
+fn builds_and_revocations_killed_at_any_moment_finish_when_run_again() {
+    let (input, out) = (temp_dir("status-kill-in"), temp_dir("status-kill-out"));
+    copy_dir(&root().join("samples"), &input);
+    let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let build = ["build", i, "--out", o, "--key", TEST_KEY, "-q", "-j", "2"];
+    let records = input.join("course_records.csv");
+    // Kill the first build, then builds that re-issue (each a grade changed), at spread moments.
+    for (round, ms) in [700u64, 2500, 150, 5000].into_iter().enumerate() {
+        if round > 0 {
+            let csv = std::fs::read_to_string(&records).unwrap();
+            let grade = [",A,", ",B,", ",C,"][round % 3];
+            let lines: Vec<&str> = csv.lines().filter(|l| l.contains(grade)).collect();
+            let line = lines[(round * 7) % lines.len()].to_string();
+            std::fs::write(&records, csv.replacen(&line, &line.replacen(grade, ",B-,", 1), 1)).unwrap();
+        }
+        killed(&build, std::time::Duration::from_millis(ms));
+        let rerun = xtranscript(&build);
+        assert_eq!(rerun.status.code(), Some(0), "{}", text(&rerun.stderr));
+        assert_registry_and_lists_agree(&out);
+    }
+    for (learner, ms) in [("N2025003", 30u64), ("N2025004", 120), ("N2025010", 5)] {
+        let revoke = ["revoke", o, "--learner", learner, "--reason", "error", "--key", TEST_KEY, "--at", NOW];
+        killed(&revoke, std::time::Duration::from_millis(ms));
+        assert_eq!(xtranscript(&revoke).status.code(), Some(0));
+        assert_registry_and_lists_agree(&out);
+    }
+    // Every current credential but the revoked learners' verifies with its status.
+    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let did = out.with_extension("did.json");
+    std::fs::write(&did, &doc.stdout).unwrap();
+    for (name, result) in verify_status(&did, &out, &clr_files(&out)) {
+        let revoked = ["N2025003", "N2025004", "N2025010"].iter().any(|l| name.contains(&format!("/{l}/")));
+        assert_eq!(result.starts_with("revoked"), revoked, "{name}: {result}");
+        assert!(revoked || result == "OK", "{name}: {result}");
+    }
+    let _ = std::fs::remove_dir_all(input);
+    let _ = std::fs::remove_dir_all(out);
+}
