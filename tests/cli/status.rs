@@ -192,6 +192,9 @@ fn a_changed_grade_revokes_and_reissues_only_what_it_contradicts() {
     let new_clr: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("learners/N2025005/clr.json")).unwrap()).unwrap();
     assert_ne!(new_clr["id"], old_clr["id"], "a re-issued credential has a new id");
+    let html = std::fs::read_to_string(out.join("learners/N2025005/transcript.html")).unwrap();
+    let (new_id, old_id) = (new_clr["id"].as_str().unwrap(), old_clr["id"].as_str().unwrap());
+    assert!(html.contains(new_id) && !html.contains(old_id), "the printed verification link is the new CLR's");
     if let Some(reference) = refverify(&did, &out, &[old.clone(), out.join("learners/N2025005/clr.json")]) {
         let first_line = reference.lines().next().unwrap();
         assert!(first_line.starts_with("FAIL") && first_line.contains("revoked"), "{reference}");

@@ -81,6 +81,10 @@ impl Worker<'_> {
             Ok(signed) => signed,
             Err(e) => return failed(format!("signing failed: {e}")),
         };
+        // A re-issued CLR has a new id: the printed verification link follows it.
+        if let Some(id) = signed.get("id").and_then(serde_json::Value::as_str).filter(|id| *id != assembled.clr.id) {
+            view.verification.url = view.verification.url.replace(&assembled.clr.id, id);
+        }
         self.publish(id, directory, &inputs, counts, view, signed)
     }
 
