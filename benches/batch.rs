@@ -142,7 +142,9 @@ fn stages(dir: &Path) {
 /// Issue #16: what status costs a learner — the claims' fingerprints and the index placement (registry
 /// lookup, keyed hash, probing) — and the signing of one 131,072-entry list, shared by every learner in it.
 fn status_stage(assembler: &Assembler<'_>, records: &xtranscript::model::Records, signer: &Signer, created: &str) {
-    use xtranscript::status::issue::{Allocator, Claim, LIST_ENTRIES, claims_fingerprint, place_learner};
+    use xtranscript::status::issue::{
+        Allocator, Claim, LIST_ENTRIES, claims_fingerprint, clr_fingerprint, place_learner,
+    };
     use xtranscript::status::registry::Registry;
     use xtranscript::status::{Bitstring, Purpose, list::list_credential};
     let ms = |start: Instant| start.elapsed().as_secs_f64() * 1e3;
@@ -159,7 +161,10 @@ fn status_stage(assembler: &Assembler<'_>, records: &xtranscript::model::Records
             fingerprint: claims_fingerprint(vc),
         };
         let mut claims: Vec<Claim> = nested.iter().map(claim).collect();
-        claims.push(claim(&assembled.clr_with(nested)));
+        let fingerprints: Vec<String> = claims.iter().map(|c| c.fingerprint.clone()).collect();
+        let clr = assembled.clr_with(Vec::new());
+        let fingerprint = clr_fingerprint(&clr, &fingerprints);
+        claims.push(Claim { key: clr["id"].as_str().unwrap().to_string(), kind: "k".to_string(), fingerprint });
         t_claims += ms(start);
         let start = Instant::now();
         let (p, _, _) = place_learner(&mut registry, &mut allocator, id, &claims, created);

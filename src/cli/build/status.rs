@@ -17,7 +17,7 @@ use xtranscript::config::Config;
 use xtranscript::issuer::Signer;
 use xtranscript::status::Purpose;
 use xtranscript::status::issue::{
-    Allocator, Claim, Placed, Revocation, claims_fingerprint, place_learner, status_entry,
+    Allocator, Claim, Placed, Revocation, claims_fingerprint, clr_fingerprint, place_learner, status_entry,
 };
 use xtranscript::status::registry::Registry;
 
@@ -203,7 +203,13 @@ fn learner_claims(assembler: &Assembler<'_>, id: &str) -> Option<Vec<Claim>> {
             claim(vc, kind.unwrap_or("AchievementCredential"))
         })
         .collect();
-    claims.push(claim(&assembled.clr_with(nested), "ClrCredential"));
+    let fingerprints: Vec<String> = claims.iter().map(|c| c.fingerprint.clone()).collect();
+    let clr = assembled.clr_with(Vec::new());
+    claims.push(Claim {
+        key: clr.get("id").and_then(Value::as_str).unwrap_or_default().to_string(),
+        kind: "ClrCredential".to_string(),
+        fingerprint: clr_fingerprint(&clr, &fingerprints),
+    });
     Some(claims)
 }
 

@@ -180,37 +180,99 @@ pub fn place_learner(
     (placed, events, revoked)
 }
 
-/// The SHA-256 (hex) of what a credential claims: the JSON (RFC 8785 canonical form) without its id, dates
-/// of issue (`validFrom`, `validUntil`, an `awardedDate` equal to `validFrom`), status and proofs; nested
-/// credentials count by their own fingerprints, so a CLR's changes when any of its credentials' does.
+/// The SHA-256 (hex) of what a credential claims: its JSON without its id, dates of issue (`validFrom`,
+/// `validUntil`, an `awardedDate` equal to `validFrom`), status and proofs, hashed in one canonical walk (member
+/// names sorted, every value type-tagged and length-prefixed; nothing is copied); nested credentials count by
+/// their own fingerprints, so a CLR's changes when any of its credentials' does.
 pub fn claims_fingerprint(vc: &Value) -> String {
-    let claims = claims_of(vc);
-    let text = serde_json_canonicalizer::to_string(&claims).unwrap_or_default();
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    fingerprint_with(vc, None)
 }
 
-fn claims_of(vc: &Value) -> Value {
-    let Value::Object(map) = vc else { return vc.clone() };
-    let issued = map.get("validFrom");
-    let mut out = Map::new();
-    for (k, v) in map {
-        let dropped = matches!(k.as_str(), "id" | "validFrom" | "validUntil" | "proof" | "credentialStatus")
-            || (k == "awardedDate" && Some(v) == issued);
-        if dropped {
-            continue;
+/// [`claims_fingerprint`] of a ClrCredential given without its nested credentials (`verifiableCredential`
+/// empty), from their fingerprints (in order), so they are not hashed twice.
+pub fn clr_fingerprint(clr_without_nested: &Value, nested: &[String]) -> String {
+    fingerprint_with(clr_without_nested, Some(nested))
+}
+
+fn fingerprint_with(vc: &Value, nested: Option<&[String]>) -> String {
+    let mut h = Sha256::new();
+    match vc {
+        Value::Object(map) => {
+            let issued = map.get("validFrom");
+            let dropped = |k: &str, v: &Value| {
+                matches!(k, "id" | "validFrom" | "validUntil" | "proof" | "credentialStatus")
+                    || (k == "awardedDate" && Some(v) == issued)
+            };
+            let mut keys: Vec<&String> = map.iter().filter(|(k, v)| !dropped(k, v)).map(|(k, _)| k).collect();
+            keys.sort();
+            h.update(b"{");
+            h.update((keys.len() as u64).to_be_bytes());
+            for k in keys {
+                feed_str(&mut h, k);
+                match (k.as_str(), &map[k]) {
+                    ("credentialSubject", Value::Object(subject)) => feed_subject(&mut h, subject, nested),
+                    (_, v) => feed(&mut h, v),
+                }
+            }
         }
-        if k == "credentialSubject"
-            && let Some(Value::Array(nested)) = v.get("verifiableCredential")
-        {
-            let mut subject = v.clone();
-            subject["verifiableCredential"] =
-                Value::Array(nested.iter().map(|n| Value::String(claims_fingerprint(n))).collect());
-            out.insert(k.clone(), subject);
-        } else {
-            out.insert(k.clone(), v.clone());
+        other => feed(&mut h, other),
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A credential subject, its `verifiableCredential` (a CLR's) as the nested credentials' fingerprints.
+fn feed_subject(h: &mut Sha256, subject: &Map<String, Value>, nested: Option<&[String]>) {
+    let mut keys: Vec<&String> = subject.keys().collect();
+    keys.sort();
+    h.update(b"{");
+    h.update((keys.len() as u64).to_be_bytes());
+    for k in keys {
+        feed_str(h, k);
+        match (k.as_str(), &subject[k], nested) {
+            ("verifiableCredential", _, Some(fingerprints)) => {
+                feed(h, &Value::Array(fingerprints.iter().map(|f| Value::String(f.clone())).collect()));
+            }
+            ("verifiableCredential", Value::Array(items), None) => {
+                feed(h, &Value::Array(items.iter().map(|n| Value::String(claims_fingerprint(n))).collect()));
+            }
+            (_, v, _) => feed(h, v),
         }
     }
-    Value::Object(out)
+}
+
+fn feed_str(h: &mut Sha256, s: &str) {
+    h.update((s.len() as u64).to_be_bytes());
+    h.update(s.as_bytes());
+}
+
+fn feed(h: &mut Sha256, v: &Value) {
+    match v {
+        Value::Null => h.update(b"n"),
+        Value::Bool(b) => h.update(if *b { b"t" } else { b"f" }),
+        Value::Number(n) => {
+            h.update(b"#");
+            feed_str(h, &n.to_string());
+        }
+        Value::String(s) => {
+            h.update(b"s");
+            feed_str(h, s);
+        }
+        Value::Array(items) => {
+            h.update(b"[");
+            h.update((items.len() as u64).to_be_bytes());
+            items.iter().for_each(|item| feed(h, item));
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            h.update(b"{");
+            h.update((keys.len() as u64).to_be_bytes());
+            for k in keys {
+                feed_str(h, k);
+                feed(h, &map[k]);
+            }
+        }
+    }
 }
 
 /// The `credentialStatus` entry (REC §2.1) of index `index` of the list published at `list_url`.

@@ -86,6 +86,15 @@ fn the_fingerprint_ignores_ids_dates_status_and_proofs_but_not_claims() {
     other["credentialSubject"]["verifiableCredential"][0]["validFrom"] = json!(DAY_2);
     other["credentialStatus"] = status_entry("https://x.example/status/revocation-1.json", Purpose::Revocation, 7);
     assert_eq!(claims_fingerprint(&vc), claims_fingerprint(&other));
+    // A CLR's fingerprint from its nested credentials' fingerprints is the same.
+    let mut without = vc.clone();
+    let nested = [claims_fingerprint(&vc["credentialSubject"]["verifiableCredential"][0])];
+    without["credentialSubject"]["verifiableCredential"] = json!([]);
+    assert_eq!(clr_fingerprint(&without, &nested), claims_fingerprint(&vc));
     other["credentialSubject"]["verifiableCredential"][0]["grade"] = json!("C");
     assert_ne!(claims_fingerprint(&vc), claims_fingerprint(&other));
+    // Key order does not count; types do.
+    let (a, b) = (json!({"x": 1, "y": "1"}), json!({"y": "1", "x": 1}));
+    assert_eq!(claims_fingerprint(&a), claims_fingerprint(&b));
+    assert_ne!(claims_fingerprint(&json!({"x": 1})), claims_fingerprint(&json!({"x": "1"})));
 }
