@@ -188,7 +188,7 @@ fn status_stage(assembler: &Assembler<'_>, records: &xtranscript::model::Records
     let n = records.learners.len() as f64;
     println!("\nStatus (issue #16), one thread, mean over {n} learners ({placed} credentials placed):\n");
     println!("| work | ms per learner |\n| --- | --- |");
-    println!("| claims fingerprints (RFC 8785 + SHA-256) | {:.3} |", t_claims / n);
+    println!("| claims fingerprints (canonical SHA-256 walk) | {:.3} |", t_claims / n);
     println!("| index placement (registry, keyed hash, probing) | {:.3} |", t_place / n);
     println!(
         "| sign one list ({:.2} ms), shared by up to 65,536 credentials: at 1,000 learners | {:.4} |",
