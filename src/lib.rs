@@ -17,6 +17,7 @@
 //! - [`graph`]: the competency graph; per-learner mastery, roll-up, crosswalks, evidence trails.
 //! - [`assemble`]: each learner's CLR 2.0 ClrCredential of OB 3.0 AchievementCredentials; GPA and credits.
 //! - [`sign`]: W3C Data Integrity proofs (eddsa-rdfc-2022, eddsa-jcs-2022): sign, verify, did:key keys.
+//! - [`status`]: Bitstring Status Lists: the lists, their signed credentials, the status check of `verify`.
 //! - [`issuer`]: the issuer's key files, DID and verification method, did:web DID document.
 //! - [`render`]: the human-readable transcript: a typed view model rendered to PDF and HTML.
 //! - [`export`]: output bytes (CLR JSON, manifest) and the one atomic writer.
@@ -37,4 +38,5 @@ pub mod issuer;
 pub mod model;
 pub mod render;
 pub mod sign;
+pub mod status;
 pub mod synth;

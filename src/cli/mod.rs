@@ -6,8 +6,11 @@ mod graph;
 mod keys;
 mod merge;
 mod report;
+mod revoke;
+mod status_store;
 mod synthetic;
 mod verify;
+mod verify_status;
 
 use std::process::ExitCode;
 
@@ -43,6 +46,12 @@ enum Command {
     MergeManifests(merge::MergeArgs),
     /// Write a synthetic input directory (for benchmarks and scale tests).
     Gen(synthetic::GenArgs),
+    /// Revoke a learner's credentials (or one): set their status list bits and sign the lists again.
+    Revoke(revoke::StatusChangeArgs),
+    /// Suspend a learner's credentials (or one), issued with [status] suspension = true.
+    Suspend(revoke::StatusChangeArgs),
+    /// Lift a suspension.
+    Reinstate(revoke::StatusChangeArgs),
     /// Verify credentials offline: every proof (nested too), issuer, dates, schema.
     Verify(verify::VerifyArgs),
     /// Write a new Ed25519 issuer key (mode 0600) and print its did:key.
@@ -89,6 +98,9 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::MergeManifests(args) => merge::run(&args),
         Command::Gen(args) => synthetic::run(&args),
+        Command::Revoke(args) => revoke::run(&args, xtranscript::status::registry::Change::Revoked),
+        Command::Suspend(args) => revoke::run(&args, xtranscript::status::registry::Change::Suspended),
+        Command::Reinstate(args) => revoke::run(&args, xtranscript::status::registry::Change::Reinstated),
         Command::Verify(args) => verify::run(&args),
         Command::Keygen(args) => keys::run_keygen(&args),
         Command::DidDocument(args) => keys::run_did_document(&args),

@@ -49,6 +49,8 @@ pub struct VerifyArgs {
     /// ones, repeatable (inline contexts are never accepted; nothing is fetched).
     #[arg(long = "allow-context", value_name = "URL")]
     allow_contexts: Vec<String>,
+    #[command(flatten)]
+    status: super::verify_status::StatusArgs,
 }
 
 /// Reads `--max-size`: a byte count, or a number with a K, M or G suffix (powers of 1024).
@@ -228,6 +230,9 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
     };
     let verifier =
         Verifier { keys, now, fragment_keys: args.fragment_keys, issuer_check: !args.no_issuer_check, policy };
+    let lists = args.status.load()?;
+    let resolve = |vm: &str| verifier.resolve(vm);
+    let status_options = args.status.options(&resolve, now, verifier.issuer_check);
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in &args.files {
@@ -245,8 +250,11 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
             sign::embedded_credentials(&doc).into_iter().map(|(pointer, vc)| (format!("{label}#{pointer}"), vc)),
         );
         for (name, vc) in all {
-            let (problems, notes) = verifier.check(vc);
-            let notes = if notes.is_empty() { String::new() } else { format!(" (note: {})", notes.join("; ")) };
+            let (mut problems, notes) = verifier.check(vc);
+            let mut notes = if notes.is_empty() { String::new() } else { format!(" (note: {})", notes.join("; ")) };
+            let status = lists.check(vc, &status_options);
+            problems.extend(status.problems);
+            notes.extend(status.notes.iter().map(|n| format!(" ({n})")));
             if problems.is_empty() {
                 writeln!(out, "OK {name}{notes}")?;
             } else {

@@ -6,6 +6,7 @@
 mod grading;
 mod mastery;
 mod pesc;
+mod status;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use grading::{Grade, GradingScale, MAX_GRADES, RepeatPolicy};
 pub use mastery::{MasteryConfig, MasteryRule, Quorum};
 pub use pesc::{AWARD_LEVELS, CREDIT_LEVELS, CREDIT_UNITS, PescConfig, SESSION_TYPES};
+pub use status::{StatusConfig, check_base_url};
 
 use crate::diag::{Code, Diagnostics, Origin, line_column};
 use crate::ingest::csv::TABLES;
@@ -47,6 +49,9 @@ pub struct Config {
     /// How codes map onto PESC College Transcript code lists (`transcript.xml`).
     #[serde(default)]
     pub pesc: PescConfig,
+    /// Where the status lists are published (revocation, suspension).
+    #[serde(default)]
+    pub status: StatusConfig,
 }
 
 /// The issuing institution, as its Profile will say.
@@ -227,6 +232,7 @@ impl Config {
         self.validate_layout(text, file, diags);
         self.mastery.validate(text, file, diags);
         self.pesc.validate(text, file, diags);
+        self.status.validate(text, file, diags);
         if let Some(url) = &self.transcript.verification_url
             && !is_http_url(url)
         {

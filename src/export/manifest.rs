@@ -94,6 +94,9 @@ pub struct Manifest {
     /// in the input, or failed now. Their files were moved out of `learners/` to `withdrawn/`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub withdrawn: Vec<Withdrawn>,
+    /// Credentials this run revoked (their status list bit set), with why: claims the new data contradicts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked: Vec<crate::status::issue::Revocation>,
 }
 
 /// A learner whose earlier outputs no longer stand for the input ([`Manifest::withdrawn`]).
@@ -213,8 +216,14 @@ pub fn merge(manifests: Vec<Manifest>) -> Result<Manifest, MergeError> {
         return Err(MergeError::MissingShards { missing: missing.join(", "), count });
     }
     let mut seen = std::collections::BTreeSet::new();
-    let mut merged =
-        Manifest { shard: None, learners: Vec::new(), failures: Vec::new(), withdrawn: Vec::new(), ..first };
+    let mut merged = Manifest {
+        shard: None,
+        learners: Vec::new(),
+        failures: Vec::new(),
+        withdrawn: Vec::new(),
+        revoked: Vec::new(),
+        ..first
+    };
     for m in manifests {
         for entry in m.learners {
             if !seen.insert(entry.id.clone()) {
@@ -224,6 +233,7 @@ pub fn merge(manifests: Vec<Manifest>) -> Result<Manifest, MergeError> {
         }
         merged.failures.extend(m.failures);
         merged.withdrawn.extend(m.withdrawn);
+        merged.revoked.extend(m.revoked);
     }
     Ok(merged)
 }
@@ -285,6 +295,7 @@ mod tests {
                 .collect(),
             failures: Vec::new(),
             withdrawn: Vec::new(),
+            revoked: Vec::new(),
         }
     }
 

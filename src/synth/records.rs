@@ -27,6 +27,9 @@ repeat_policy = "last"
 verification_url = "https://registrar.synthetic.example.edu/verify/"
 salt_secret = "synthetic-benchmark-secret-0001"
 fonts = ["fonts/wqy-microhei-subset.ttf"]
+
+[status]
+base_url = "https://registrar.synthetic.example.edu/status/"
 "#;
 
 const SUBJECTS: &[&str] = &["CS", "DS", "MATH", "STAT", "ENG", "HIST", "BIO", "PHYS"];

@@ -7,6 +7,7 @@ mod pdf;
 mod pesc;
 mod refusals;
 mod sign;
+mod status;
 mod truth;
 
 use std::path::{Path, PathBuf};

@@ -48,6 +48,8 @@ pub struct Worker<'a> {
     pub outputs: &'a [Output],
     /// How transcript.xml is written.
     pub pesc: PescSettings<'a>,
+    /// The status entries of the part's learners (none without `[status]`).
+    pub status: Option<&'a super::status::Placements>,
 }
 
 /// What every learner's transcript.xml shares.
@@ -108,11 +110,24 @@ impl Worker<'_> {
         let rendered = self.outputs.iter().any(|o| matches!(o, Output::Pdf | Output::Html));
         let view = rendered.then(|| view_of(self.assembler, &assembled, self.rendering));
         let created = self.assembler.issued_at.to_string();
-        let nested = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
-        let signed = match self.signer.sign_transcript(nested, |nested| assembled.clr_with(nested), &created) {
+        let mut nested: Vec<_> = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
+        self.status.inspect(|s| s.attach(id, &mut nested));
+        let wrap = |nested| {
+            let mut clr = assembled.clr_with(nested);
+            self.status.inspect(|s| s.attach_clr(id, &mut clr));
+            clr
+        };
+        let signed = match self.signer.sign_transcript(nested, wrap, &created) {
             Ok(signed) => signed,
             Err(e) => return failed(format!("signing failed: {e}")),
         };
+        // A re-issued CLR has a new id: the printed verification link follows it.
+        let mut view = view;
+        if let (Some(view), Some(clr_id)) =
+            (&mut view, signed.get("id").and_then(serde_json::Value::as_str).filter(|i| *i != assembled.clr.id))
+        {
+            view.verification.url = view.verification.url.replace(&assembled.clr.id, clr_id);
+        }
         let signed = Signed { assembled: &assembled, view, json: signed };
         match self.publish(id, signed) {
             Ok(files) => Ok(Outcome::Built(self.write(id, directory, &inputs, counts, files)?)),

@@ -5,6 +5,7 @@ pub(super) mod learner;
 mod progress;
 pub(super) mod setup;
 mod state;
+mod status;
 mod writer;
 
 use std::collections::{BTreeMap, HashSet};
@@ -185,9 +186,12 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             BUILDING.store(false, Ordering::SeqCst);
             break;
         }
+        let issued = state.issued_at.to_string();
+        let placements = state.status.as_ref().map(|s| s.place(&pool, &assembler, &todo, &args.out, &issued));
+        let placements = placements.transpose()?;
         let built = std::thread::scope(|scope| {
             let writers = Writers::start(scope, pool.current_num_threads(), &state.journal);
-            let worker = state.worker(args, &assembler, &writers);
+            let worker = Worker { status: placements.as_ref(), ..state.worker(args, &assembler, &writers) };
             let built = build_all(&pool, &worker, &todo, &progress, interrupted);
             // Every learner handed in is on disk (and in the journal) before the run goes on.
             writers.finish().and(built)
@@ -285,6 +289,7 @@ struct RunState {
     outputs: Vec<Output>,
     /// What transcript.xml files could not say exactly (values cut to PESC's lengths), each once.
     notices: Mutex<learner::Notices>,
+    status: Option<status::StatusRun>,
 }
 
 impl RunState {
@@ -325,6 +330,7 @@ impl RunState {
             state::earlier_runs(&files, &fingerprint, shard, args.force);
         let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
         let inputs = setup::input_entries(&args.input, &input.files)?;
+        let status = status::StatusRun::start(&args.out, config, shard, &salt_secret, args.demo_key)?;
         Ok(Some(RunState {
             signer,
             rendering,
@@ -340,6 +346,7 @@ impl RunState {
             inputs,
             outputs,
             notices: Mutex::default(),
+            status,
         }))
     }
 
@@ -358,6 +365,7 @@ impl RunState {
                 official: !args.demo_key,
                 notices: &self.notices,
             },
+            status: None,
         }
     }
 
@@ -397,6 +405,7 @@ impl RunState {
             state::withdraw(&args.out, learner)?;
         }
         report_withdrawn(&withdrawn, &args.out);
+        let revoked = self.status.as_ref().map(|s| s.finish(&self.signer, &self.issued_at.to_string())).transpose()?;
         let manifest = Manifest {
             generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
             issued_at: self.issued_at,
@@ -411,6 +420,7 @@ impl RunState {
             learners,
             failures,
             withdrawn,
+            revoked: revoked.unwrap_or_default(),
         };
         export::write_atomic(&self.files.manifest, &manifest.to_bytes())
             .with_context(|| format!("writing {}", self.files.manifest.display()))?;
