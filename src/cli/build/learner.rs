@@ -95,7 +95,7 @@ impl Worker<'_> {
         drop(signed);
         let clr_sha256 = export::hex_sha256(&clr_json);
         view.verification.clr_sha256.clone_from(&clr_sha256);
-        match self.render(&view) {
+        match self.render(&view, &clr_json) {
             Ok((pdf, html)) => {
                 let files = [("clr.json", clr_json), ("transcript.pdf", pdf), ("transcript.html", html)];
                 let entry = self.write(id, directory, inputs, counts, files, [Some(clr_sha256), None, None])?;
@@ -105,9 +105,11 @@ impl Worker<'_> {
         }
     }
 
-    /// The learner's PDF and HTML views (`Err`: why rendering failed).
-    fn render(&self, view: &TranscriptView) -> Result<(Vec<u8>, Vec<u8>), String> {
-        let pdf = render::pdf(view, &self.rendering.fonts, self.rendering.templates.layout())
+    /// The learner's PDF (carrying the signed `clr_json`) and HTML views (`Err`: why rendering failed).
+    fn render(&self, view: &TranscriptView, clr_json: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
+        let attachments = [render::Attachment::signed_clr(clr_json)];
+        let layout = self.rendering.templates.layout();
+        let pdf = render::pdf_with(view, &self.rendering.fonts, layout, &attachments)
             .map_err(|e| format!("the PDF cannot be rendered: {e}"))?;
         let html = render::html(view, &self.rendering.templates)
             .map_err(|e| format!("the HTML cannot be rendered: {e}"))?
