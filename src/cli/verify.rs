@@ -164,11 +164,15 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in &args.files {
-        let label = path.display().to_string();
+        let mut label = path.display().to_string();
+        // A transcript PDF: its embedded clr.json, once the digest the PDF prints is found to be its own.
         let doc: Value = match std::fs::read(path)
             .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-        {
+            .and_then(|b| xtranscript::render::attachment::credential_bytes(b).map_err(|e| e.to_string()))
+            .and_then(|(b, pdf)| {
+                label.push_str(if pdf { "#clr.json" } else { "" });
+                serde_json::from_slice(&b).map_err(|e| e.to_string())
+            }) {
             Ok(doc) => doc,
             Err(e) => {
                 failed = true;

@@ -32,6 +32,8 @@ pub enum AttachmentError {
     Unreadable(String),
     /// The pages' text could not be read, so the printed digest was not checked.
     TextUnreadable(String),
+    /// The SHA-256 of the embedded file (given) is not printed on the pages: the PDF or the file was altered.
+    NotPrinted(String),
 }
 
 impl fmt::Display for AttachmentError {
@@ -44,6 +46,10 @@ impl fmt::Display for AttachmentError {
             AttachmentError::TextUnreadable(e) => {
                 write!(f, "the printed SHA-256 was not checked: the page text cannot be read ({e})")
             }
+            AttachmentError::NotPrinted(sha) => write!(
+                f,
+                "the SHA-256 printed on the PDF is not that of its embedded {CLR_NAME} ({sha}): one of them was altered"
+            ),
         }
     }
 }
@@ -77,6 +83,19 @@ pub fn embedded_credential(pdf: &[u8]) -> Result<EmbeddedCredential, AttachmentE
     let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let printed = digits.to_ascii_lowercase().contains(&sha256);
     Ok(EmbeddedCredential { bytes, sha256, printed })
+}
+
+/// The credential to verify in a file's bytes: a PDF's embedded `clr.json` once the digest printed on
+/// the PDF is found to be its own (`true`: it came from a PDF), any other file as it is.
+pub fn credential_bytes(file: Vec<u8>) -> Result<(Vec<u8>, bool), AttachmentError> {
+    if !file.starts_with(b"%PDF-") {
+        return Ok((file, false));
+    }
+    let embedded = embedded_credential(&file)?;
+    if !embedded.printed {
+        return Err(AttachmentError::NotPrinted(embedded.sha256));
+    }
+    Ok((embedded.bytes, true))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -167,6 +167,8 @@ pub fn pdf_with(
         days: issue_timestamp(&view.issue_date).div_euclid(86_400),
     };
     archive::finish(&mut lo, &identification, attachments)?;
+    // PDF/A-3 is based on PDF 1.7 (ISO 19005-3 6.1.2), and the tree uses 1.5 features (/Tabs).
+    lo.version = "1.7".to_string();
     compress(&mut lo, &mut deflater);
     deflater.keep();
     let mut bytes = Vec::new();
