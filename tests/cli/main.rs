@@ -3,6 +3,7 @@
 
 mod batch;
 mod pdf;
+mod pdf_attachment;
 mod sign;
 mod truth;
 
