@@ -1,9 +1,9 @@
 //! Integration tests: the real `xtranscript` binary on the bundled samples,
 //! the broken inputs in samples/bad and the standards' own files.
 
+mod accessible;
 mod batch;
 mod pdf;
-mod pdf_attachment;
 mod sign;
 mod truth;
 

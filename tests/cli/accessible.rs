@@ -1,5 +1,6 @@
-//! The transcript PDF `build` writes is tagged (PDF/UA-1), carries its signed clr.json (PDF/A-3
-//! associated file), and `verify transcript.pdf` verifies that file and the digest printed beside it.
+//! The transcripts `build` writes are accessible and carry their credential: the PDF is tagged
+//! (PDF/UA-1) and carries its signed clr.json (a PDF/A-3 associated file), `verify transcript.pdf`
+//! verifies that file and the digest printed beside it, and the HTML has no axe-core violation.
 
 use super::*;
 
@@ -105,5 +106,31 @@ fn verify_fails_a_pdf_whose_attachment_was_altered() {
     altered[at] ^= 0x01;
     let stdout = verify("altered.pdf", with_attachment(&pdf, &altered));
     assert!(stdout.starts_with("FAIL"), "{stdout}");
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn axe_finds_no_wcag_violation_in_any_sample_html() {
+    // tests/browser: axe-core (WCAG 2.0/2.1 A and AA, best practices) in Debian's headless Chromium.
+    let browser = root().join("tests/browser");
+    if !browser.join("node_modules").is_dir() || !Path::new("/usr/bin/chromium").exists() {
+        assert!(!tools_required(), "tests/browser needs `npm ci` and Debian's chromium in CI");
+        eprintln!("note: axe-core or chromium not installed; the HTML accessibility check not run");
+        return;
+    }
+    let out = demo_build("axe");
+    let mut pages: Vec<String> = std::fs::read_dir(out.join("learners"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("transcript.html").to_str().unwrap().to_string())
+        .collect();
+    pages.sort();
+    assert_eq!(pages.len(), 28);
+    let mut args = vec!["axe.mjs".to_string()];
+    args.extend(pages);
+    let run = Command::new("node").args(&args).current_dir(&browser).output().expect("node runs");
+    let report = text(&run.stdout);
+    assert!(run.status.success(), "{report}{}", text(&run.stderr));
+    assert_eq!(report.lines().filter(|l| l.starts_with("OK ")).count(), 28, "{report}");
     let _ = std::fs::remove_dir_all(out);
 }
