@@ -380,3 +380,40 @@ fn pdfua_reports_nothing_in_any_script() {
         assert!(!report.contains("[skip"), "{script}: a check could not run:\n{report}");
     }
 }
+
+#[test]
+fn the_verification_address_is_a_tagged_link_with_a_description() {
+    // veraPDF PDF/UA-1 7.18.5-1 (a Link element holds the link annotation), 7.18.5-2 (Contents),
+    // 7.18.3-1 (Tabs /S on a page with annotations); PDF/A-3b 6.3.2-1/2 (F with Print only), 6.5.1-1 (URI action).
+    let (_, doc) = sample();
+    let url = view().verification.url;
+    let mut links = 0;
+    for page in doc.get_pages().values() {
+        let page_dict = doc.get_dictionary(*page).unwrap();
+        let Ok(annots) = page_dict.get(b"Annots").and_then(Object::as_array) else { continue };
+        for annot in annots {
+            let annot = dict(doc, annot);
+            links += 1;
+            assert_eq!(name(page_dict.get(b"Tabs").unwrap()), "S", "7.18.3-1");
+            assert_eq!(name(annot.get(b"Subtype").unwrap()), "Link");
+            assert_eq!(annot.get(b"F").unwrap().as_i64().unwrap(), 4, "6.3.2-2");
+            let contents = annot.get(b"Contents").expect("7.18.5-2").as_str().unwrap();
+            assert_eq!(contents, format!("Verify at {url}").as_bytes());
+            let action = dict(doc, annot.get(b"A").unwrap());
+            assert_eq!(name(action.get(b"S").unwrap()), "URI", "6.5.1-1");
+            assert_eq!(action.get(b"URI").unwrap().as_str().unwrap(), url.as_bytes());
+            assert!(annot.has(b"StructParent"), "7.18.5-1");
+        }
+    }
+    assert_eq!(links, 1);
+    let elems = elements(doc);
+    let (_, link, parent) = elems.iter().find(|(k, _, _)| k == "Link").expect("7.18.5-1: a Link element");
+    assert_eq!(parent, "P");
+    let objr = match link.get(b"K").unwrap() {
+        Object::Array(kids) => kids
+            .iter()
+            .any(|k| k.as_dict().is_ok_and(|d| d.get(b"Type").is_ok_and(|t| t.as_name().is_ok_and(|n| n == b"OBJR")))),
+        _ => false,
+    };
+    assert!(objr, "the Link element refers to its annotation");
+}

@@ -259,18 +259,19 @@ impl Writer<'_> {
         let qr = 70.0;
         let text_x = qr + 14.0;
         let text_w = self.content_width() - text_x;
-        let mut lines: Vec<(String, Style, f32, Color)> = Vec::new();
-        for (label, value, style) in [
-            (&l.verify_at, &v.url, Style::Regular),
-            (&l.clr_sha256, &grouped(&v.clr_sha256), Style::Regular),
-            (&l.issuer_did, &v.issuer_did, Style::Regular),
+        // (text, style, size, colour, whether it is the verification address: a link).
+        let mut lines: Vec<(String, Style, f32, Color, bool)> = Vec::new();
+        for (label, value, style, link) in [
+            (&l.verify_at, &v.url, Style::Regular, true),
+            (&l.clr_sha256, &grouped(&v.clr_sha256), Style::Regular, false),
+            (&l.issuer_did, &v.issuer_did, Style::Regular, false),
         ] {
-            lines.push((label.clone(), Style::Regular, SMALL, muted()));
+            lines.push((label.clone(), Style::Regular, SMALL, muted(), false));
             for line in wrap(self.fonts, style, BODY - 0.5, value, text_w)? {
-                lines.push((line, style, BODY - 0.5, ink()));
+                lines.push((line, style, BODY - 0.5, ink(), link));
             }
         }
-        let text_h: f32 = lines.iter().map(|(_, _, size, _)| size * LEADING + 0.6).sum();
+        let text_h: f32 = lines.iter().map(|(_, _, size, _, _)| size * LEADING + 0.6).sum();
         let mut statements = vec![l.authenticity.clone()];
         if self.attached {
             statements.push(l.attached.clone());
@@ -285,12 +286,24 @@ impl Writer<'_> {
         let top = self.y;
         self.qr_figure(self.left(), top - qr, qr);
         let mut y = top - 2.0;
-        for (i, (line, style, size, color)) in lines.iter().enumerate() {
+        let link_text = format!("{} {}", l.verify_at, v.url);
+        for (i, (line, style, size, color, link)) in lines.iter().enumerate() {
             if i > 0 && *color != ink() {
                 y -= 2.0;
             }
             let x = self.left() + text_x;
-            self.tagged(Kind::P, Attrs::default(), |w| w.text_at(x, y - size, *size, *style, color, line))?;
+            self.tagged(Kind::P, Attrs::default(), |w| {
+                if !link {
+                    return w.text_at(x, y - size, *size, *style, color, line).map(|_| ());
+                }
+                // The address is a link (ISO 32000-1 14.8.4.4.2: a Link element holding its text and annotation).
+                w.tagged(Kind::Link, Attrs::default(), |w| {
+                    let width = w.text_at(x, y - size, *size, *style, color, line)?;
+                    let rect = [x, y - size * 1.3, x + width, y + size * 0.1];
+                    w.tags.link(rect, &w.view.verification.url, &link_text);
+                    Ok(())
+                })
+            })?;
             y -= size * LEADING + 0.6;
         }
         self.y = (top - qr).min(y) - 6.0;

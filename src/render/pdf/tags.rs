@@ -23,6 +23,7 @@ pub(super) enum Kind {
     TH,
     TD,
     Figure,
+    Link,
 }
 
 impl Kind {
@@ -40,6 +41,7 @@ impl Kind {
             Kind::TH => "TH",
             Kind::TD => "TD",
             Kind::Figure => "Figure",
+            Kind::Link => "Link",
         }
     }
 }
@@ -66,6 +68,18 @@ enum Kid {
     Elem(usize),
     /// A marked-content sequence: page index and its MCID on that page.
     Content(usize, usize),
+    /// A link annotation (index in [`Tags::links`]).
+    Annot(usize),
+}
+
+/// A link annotation: its page, rectangle (x1, y1, x2, y2), address, and description (ISO 32000-1 12.5.6.5).
+#[derive(Debug, Clone)]
+struct LinkAnnot {
+    page: usize,
+    elem: usize,
+    rect: [f32; 4],
+    uri: String,
+    contents: String,
 }
 
 #[derive(Debug, Clone)]
@@ -88,12 +102,20 @@ pub(super) struct Tags {
     pages: Vec<Vec<usize>>,
     /// The current page's MCIDs.
     page: Vec<usize>,
+    links: Vec<LinkAnnot>,
 }
 
 impl Default for Tags {
     fn default() -> Self {
         let root = Elem { kind: Kind::Document, parent: 0, attrs: Attrs::default(), kids: Vec::new() };
-        Tags { elems: vec![root], open: vec![Some(0)], artifact: 0, pages: Vec::new(), page: Vec::new() }
+        Tags {
+            elems: vec![root],
+            open: vec![Some(0)],
+            artifact: 0,
+            pages: Vec::new(),
+            page: Vec::new(),
+            links: Vec::new(),
+        }
     }
 }
 
@@ -151,6 +173,16 @@ impl Tags {
         Op::BeginMarkedContentWithProperties { tag: self.elems[elem].kind.name().to_string(), properties }
     }
 
+    /// A link annotation over `rect` on the current page, to `uri`, described by `contents`, in the
+    /// innermost open element (a Link: 14289-1 7.18.5; ignored in an artifact).
+    pub(super) fn link(&mut self, rect: [f32; 4], uri: &str, contents: &str) {
+        let Some(elem) = self.target(false) else { return };
+        let index = self.links.len();
+        let (uri, contents) = (uri.to_string(), contents.to_string());
+        self.links.push(LinkAnnot { page: self.pages.len(), elem, rect, uri, contents });
+        self.elems[elem].kids.push(Kid::Annot(index));
+    }
+
     /// The page is finished: its MCIDs become its parent tree entry.
     pub(super) fn finish_page(&mut self) {
         self.pages.push(std::mem::take(&mut self.page));
@@ -161,6 +193,7 @@ impl Tags {
     pub(super) fn write(&self, doc: &mut Document, page_ids: &[ObjectId], lang: &str) -> Result<(), lopdf::Error> {
         let root_id = doc.new_object_id();
         let ids: Vec<ObjectId> = self.elems.iter().map(|_| doc.new_object_id()).collect();
+        let link_ids: Vec<ObjectId> = self.links.iter().map(|_| doc.new_object_id()).collect();
         for (i, elem) in self.elems.iter().enumerate() {
             let mut dict = Dictionary::new();
             dict.set("Type", Object::Name(b"StructElem".to_vec()));
@@ -168,7 +201,7 @@ impl Tags {
             dict.set("P", Object::Reference(if i == 0 { root_id } else { ids[elem.parent] }));
             let first_page = elem.kids.iter().find_map(|k| match k {
                 Kid::Content(page, _) => Some(*page),
-                Kid::Elem(_) => None,
+                Kid::Elem(_) | Kid::Annot(_) => None,
             });
             if let Some(page) = first_page.and_then(|p| page_ids.get(p)) {
                 dict.set("Pg", Object::Reference(*page));
@@ -178,6 +211,14 @@ impl Tags {
                 .iter()
                 .filter_map(|k| match *k {
                     Kid::Elem(e) => Some(Object::Reference(ids[e])),
+                    // ISO 32000-1 14.7.4.3: an object reference to the annotation.
+                    Kid::Annot(a) => page_ids.get(self.links[a].page).map(|pg| {
+                        Object::Dictionary(Dictionary::from_iter([
+                            ("Type", Object::Name(b"OBJR".to_vec())),
+                            ("Obj", Object::Reference(link_ids[a])),
+                            ("Pg", Object::Reference(*pg)),
+                        ]))
+                    }),
                     Kid::Content(page, mcid) if Some(page) == first_page => Some(Object::Integer(mcid as i64)),
                     Kid::Content(page, mcid) => page_ids.get(page).map(|pg| {
                         Object::Dictionary(Dictionary::from_iter([
@@ -213,8 +254,9 @@ impl Tags {
             }
             doc.objects.insert(ids[i], Object::Dictionary(dict));
         }
-        // ISO 32000-1 14.7.4.4: the parent tree maps each page's StructParents to its MCIDs' elements.
-        let nums = self
+        // ISO 32000-1 14.7.4.4: the parent tree maps each page's StructParents to its MCIDs' elements,
+        // then each annotation's StructParent to its element.
+        let mut nums: Vec<Object> = self
             .pages
             .iter()
             .enumerate()
@@ -222,12 +264,39 @@ impl Tags {
                 [Object::Integer(p as i64), Object::Array(mcids.iter().map(|&e| Object::Reference(ids[e])).collect())]
             })
             .collect();
+        for (i, link) in self.links.iter().enumerate() {
+            let key = (self.pages.len() + i) as i64;
+            nums.extend([Object::Integer(key), Object::Reference(ids[link.elem])]);
+            let Some(page) = page_ids.get(link.page) else { continue };
+            let action = Dictionary::from_iter([
+                ("S", Object::Name(b"URI".to_vec())),
+                ("URI", Object::String(link.uri.as_bytes().to_vec(), lopdf::StringFormat::Literal)),
+            ]);
+            let annot = Dictionary::from_iter([
+                ("Type", Object::Name(b"Annot".to_vec())),
+                ("Subtype", Object::Name(b"Link".to_vec())),
+                ("Rect", Object::Array(link.rect.iter().map(|&v| Object::Real(v)).collect())),
+                ("Border", Object::Array(vec![Object::Integer(0), Object::Integer(0), Object::Integer(0)])),
+                // 19005-3 6.3.2: the Print flag set, no hiding flag.
+                ("F", Object::Integer(4)),
+                ("A", Object::Dictionary(action)),
+                ("Contents", text_string(&link.contents)),
+                ("StructParent", Object::Integer(key)),
+                ("P", Object::Reference(*page)),
+            ]);
+            doc.objects.insert(link_ids[i], Object::Dictionary(annot));
+            let page = doc.get_object_mut(*page)?.as_dict_mut()?;
+            match page.get_mut(b"Annots") {
+                Ok(Object::Array(annots)) => annots.push(Object::Reference(link_ids[i])),
+                _ => page.set("Annots", Object::Array(vec![Object::Reference(link_ids[i])])),
+            }
+        }
         let parent_tree = doc.add_object(Dictionary::from_iter([("Nums", Object::Array(nums))]));
         let root = Dictionary::from_iter([
             ("Type", Object::Name(b"StructTreeRoot".to_vec())),
             ("K", Object::Array(vec![Object::Reference(ids[0])])),
             ("ParentTree", Object::Reference(parent_tree)),
-            ("ParentTreeNextKey", Object::Integer(self.pages.len() as i64)),
+            ("ParentTreeNextKey", Object::Integer((self.pages.len() + self.links.len()) as i64)),
         ]);
         doc.objects.insert(root_id, Object::Dictionary(root));
         for (p, page) in page_ids.iter().enumerate() {
