@@ -349,6 +349,19 @@ fn a_pdf_whose_printed_digest_is_not_its_attachments_is_refused() {
 }
 
 #[test]
+fn a_truncated_or_damaged_pdf_is_refused_without_a_panic() {
+    let (bytes, _) = sample();
+    for cut in (0..bytes.len()).step_by(bytes.len() / 40) {
+        assert!(credential_bytes(bytes[..cut.max(5)].to_vec()).is_err(), "cut at {cut}");
+    }
+    let mut damaged = bytes.clone();
+    for i in (1000..damaged.len()).step_by(997) {
+        damaged[i] ^= 0x5a;
+    }
+    assert!(credential_bytes(damaged).is_err());
+}
+
+#[test]
 fn renders_with_an_attachment_are_byte_identical() {
     assert_eq!(render(&view(), CLR), render(&view(), CLR));
 }

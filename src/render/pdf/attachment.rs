@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use lopdf::{Dictionary, Document, Object};
 use sha2::{Digest, Sha256};
@@ -73,12 +74,15 @@ pub fn embedded_credential(pdf: &[u8]) -> Result<EmbeddedCredential, AttachmentE
     if pdf.len() > MAX_PDF_BYTES {
         return Err(AttachmentError::TooLarge(pdf.len()));
     }
-    let doc = Document::load_mem(pdf).map_err(|e| AttachmentError::NotPdf(e.to_string()))?;
+    // lopdf reads hostile bytes: a panic in it is a refusal, never a crash.
+    let doc = catch_unwind(|| Document::load_mem(pdf))
+        .map_err(|_| AttachmentError::NotPdf("the PDF parser failed on it".to_string()))?
+        .map_err(|e| AttachmentError::NotPdf(e.to_string()))?;
     let bytes = embedded_file(&doc, CLR_NAME)?;
     let sha256 = hex(&Sha256::digest(&bytes));
     let pages: Vec<u32> = doc.get_pages().into_keys().collect();
-    let text = doc
-        .extract_text_with_limit(&pages, MAX_FILE_BYTES)
+    let text = catch_unwind(AssertUnwindSafe(|| doc.extract_text_with_limit(&pages, MAX_FILE_BYTES)))
+        .map_err(|_| AttachmentError::TextUnreadable("the text extractor failed on it".to_string()))?
         .map_err(|e| AttachmentError::TextUnreadable(e.to_string()))?;
     let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let printed = digits.to_ascii_lowercase().contains(&sha256);
