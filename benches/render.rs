@@ -1,6 +1,8 @@
 //! Transcript rendering: median time per PDF (one page, a typical two-page
 //! transcript, twelve terms, synthetic learners as `build` sees them, and the same
-//! without their competencies) and its size, and per HTML page.
+//! without their competencies) and its size, and per HTML page. Each PDF carries a CLR as
+//! `build`'s do (the synthetic learners their own, unsigned; the samples the 212 KB CLR fixture);
+//! the synthetic learners are also rendered without it.
 //! Run: `cargo bench --bench render` (prints its figures).
 //!
 //! `XT_BENCH_ONLY=N` renders only view N (0 one page, 1 typical, 2 twelve terms,
@@ -14,7 +16,7 @@ use xtranscript::assemble::Assembler;
 use xtranscript::diag::Diagnostics;
 use xtranscript::graph::CompetencyGraph;
 use xtranscript::model::Timestamp;
-use xtranscript::render::{self, Templates, TranscriptView, Verification, load_fonts, transcript_view};
+use xtranscript::render::{self, Attachment, Templates, TranscriptView, Verification, load_fonts, transcript_view};
 
 /// Synthetic learners whose transcripts are rendered (in turn) for the synthetic row.
 const SYNTHETIC_LEARNERS: usize = 8;
@@ -40,8 +42,8 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
 }
 
 /// The views of the first synthetic learners of `xtranscript gen --seed 1`, built
-/// through the library the way `build` builds them (ingest, graph, assemble, view).
-fn synthetic_views(templates: &Templates) -> Vec<TranscriptView> {
+/// through the library the way `build` builds them (ingest, graph, assemble, view), with their CLR (unsigned).
+fn synthetic_views(templates: &Templates) -> (Vec<TranscriptView>, Vec<Vec<u8>>) {
     let dir = std::env::temp_dir().join(format!("xt-render-bench-{}", std::process::id()));
     for (path, bytes) in xtranscript::synth::input_dir(SYNTHETIC_LEARNERS, 1) {
         let target = dir.join(path);
@@ -63,8 +65,12 @@ fn synthetic_views(templates: &Templates) -> Vec<TranscriptView> {
         .learners
         .keys()
         .filter_map(|id| assembler.learner(id))
-        .map(|a| transcript_view(&assembler, &a, templates.labels(), Verification { clr_sha256: &sha }))
-        .collect()
+        .map(|a| {
+            let nested = a.nested.iter().map(|c| serde_json::to_value(c).expect("JSON")).collect();
+            let clr = serde_json::to_vec(&a.clr_with(nested)).expect("JSON");
+            (transcript_view(&assembler, &a, templates.labels(), Verification { clr_sha256: &sha }), clr)
+        })
+        .unzip()
 }
 
 fn pages(pdf: &[u8]) -> usize {
@@ -80,7 +86,11 @@ fn main() {
     }
     let templates = Templates::embedded();
     let layout = templates.layout();
-    let synthetic = synthetic_views(&templates);
+    let (synthetic, clrs) = synthetic_views(&templates);
+    let fixture = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/fixtures/clr2-clr-credential.json"),
+    )
+    .expect("the CLR fixture");
     if let Some(n) = std::env::var("XT_BENCH_ONLY").ok().and_then(|v| v.parse::<usize>().ok()) {
         let views = match n {
             0 => vec![TranscriptView::sample_one_page()],
@@ -90,28 +100,37 @@ fn main() {
         };
         let runs = std::env::var("XT_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
         for i in 0..runs {
-            black_box(render::pdf(&views[i % views.len()], &fonts, layout).expect("renders"));
+            let clr = [Attachment::signed_clr(clrs.get(i % views.len()).unwrap_or(&fixture))];
+            black_box(render::pdf_with(&views[i % views.len()], &fonts, layout, &clr).expect("renders"));
         }
         return;
     }
     // The same learners without their competencies: what listing ~100 of them costs.
     let without: Vec<TranscriptView> =
         synthetic.iter().cloned().map(|v| TranscriptView { competencies: Vec::new(), ..v }).collect();
+    let one = std::slice::from_ref(&fixture);
+    let none: &[Vec<u8>] = &[];
     let views = [
-        ("one page", vec![TranscriptView::sample_one_page()]),
-        ("typical", vec![TranscriptView::sample()]),
-        ("12 terms", vec![TranscriptView::sample_twelve_terms()]),
-        ("synthetic", synthetic),
-        ("synth -c", without),
+        ("one page", vec![TranscriptView::sample_one_page()], one),
+        ("typical", vec![TranscriptView::sample()], one),
+        ("12 terms", vec![TranscriptView::sample_twelve_terms()], one),
+        ("synthetic", synthetic.clone(), clrs.as_slice()),
+        ("synth -c", without, clrs.as_slice()),
+        ("synth noclr", synthetic, none),
     ];
-    for (name, views) in &views {
-        let pdfs: Vec<Vec<u8>> = views.iter().map(|v| render::pdf(v, &fonts, layout).expect("renders")).collect();
+    for (name, views, clrs) in &views {
+        let render = |i: usize| {
+            let attached: Vec<Attachment> =
+                clrs.get(i % clrs.len().max(1)).map(|c| Attachment::signed_clr(c)).into_iter().collect();
+            render::pdf_with(&views[i % views.len()], &fonts, layout, &attached).expect("renders")
+        };
+        let pdfs: Vec<Vec<u8>> = (0..views.len()).map(render).collect();
         let bytes = pdfs.iter().map(Vec::len).sum::<usize>() / pdfs.len();
         let page_counts: Vec<usize> = pdfs.iter().map(|p| pages(p)).collect();
         let mut next = 0;
         let t = time(200, || {
             next += 1;
-            render::pdf(&views[next % views.len()], &fonts, layout).expect("renders")
+            render(next)
         });
         println!(
             "render: PDF {name:<9} median {:>6.2} ms per transcript, {:>6} bytes, page(s) {page_counts:?}",
@@ -119,7 +138,7 @@ fn main() {
             bytes
         );
     }
-    for (name, views) in &views {
+    for (name, views, _) in &views {
         let html = render::html(&views[0], &templates).expect("renders");
         let t = time(200, || render::html(&views[0], &templates).expect("renders"));
         println!("render: HTML {name:<9} median {:>6.3} ms per transcript, {:>6} bytes", ms(t), html.len());

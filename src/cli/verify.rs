@@ -92,9 +92,13 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 /// Reads and strictly parses one JSON file: at most `max` bytes, no duplicate member name, at most
 /// [`Limits::MAX_DEPTH`] levels, and (so memory stays within a few times the file size) one value per 8 bytes.
 fn read_json(path: &Path, max: u64) -> Result<Value, String> {
-    let bytes = read_limited(path, max)?;
+    parse_json(&read_limited(path, max)?)
+}
+
+/// Strictly parses JSON bytes (see [`read_json`]).
+fn parse_json(bytes: &[u8]) -> Result<Value, String> {
     let limits = Limits { max_depth: Limits::MAX_DEPTH, max_values: (bytes.len() / 8).max(4096) };
-    json::parse_slice_with(&bytes, limits)
+    json::parse_slice_with(bytes, limits)
         .map_err(|e| if json::is_strictness(&e) { format!("refused JSON: {e}") } else { format!("not JSON: {e}") })
 }
 
@@ -236,8 +240,14 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in &args.files {
-        let label = path.display().to_string();
-        let doc = match read_json(path, args.max_size) {
+        let mut label = path.display().to_string();
+        // A transcript PDF: its embedded clr.json, once the digest the PDF prints is found to be its own.
+        let doc = match read_limited(path, args.max_size)
+            .and_then(|b| xtranscript::render::attachment::credential_bytes(b).map_err(|e| e.to_string()))
+            .and_then(|(bytes, pdf)| {
+                label.push_str(if pdf { "#clr.json" } else { "" });
+                parse_json(&bytes)
+            }) {
             Ok(doc) => doc,
             Err(e) => {
                 failed = true;

@@ -148,8 +148,14 @@ labels! {
     issuer_did,
     /// "Scan to verify", under the QR code.
     scan_to_verify,
+    /// "Seal of" (before the institution's name: the logo's text alternative).
+    seal_of,
+    /// "QR code linking to" (before the verification URL: the QR code's text alternative).
+    qr_code,
     /// The authenticity statement of the verification block.
     authenticity,
+    /// The PDF's statement that the signed credential is attached to it (printed when it is).
+    attached,
 }
 
 impl Labels {

@@ -31,7 +31,7 @@ use std::fmt;
 pub use fonts::{DEBIAN_FALLBACKS, FallbackCandidate, FontWarning, Fonts, Script, load_fonts};
 pub use labels::{Labels, Layout, PageSize, Section};
 pub use logo::logo_from_file;
-pub use pdf::pdf;
+pub use pdf::{Attachment, CLR_MEDIA_TYPE, CLR_NAME, Relationship, attachment, pdf, pdf_with};
 pub use templates::Templates;
 pub use transcript::{Verification, transcript_view};
 pub use view::{

@@ -1,6 +1,7 @@
 //! Integration tests: the real `xtranscript` binary on the bundled samples,
 //! the broken inputs in samples/bad and the standards' own files.
 
+mod accessible;
 mod batch;
 mod hostile;
 mod pdf;

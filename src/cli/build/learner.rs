@@ -143,28 +143,46 @@ impl Worker<'_> {
         clr_json.push(b'\n');
         drop(signed.json);
         let clr_sha256 = export::hex_sha256(&clr_json);
-        let mut files = Vec::with_capacity(self.outputs.len());
-        let mut clr_json = Some(clr_json);
         let mut view = signed.view;
         if let Some(view) = &mut view {
             view.verification.clr_sha256.clone_from(&clr_sha256);
         }
+        // transcript.xml first: the PDF carries it beside the signed CLR.
+        let pesc = match self.outputs.contains(&Output::Pesc) {
+            true => Some(self.pesc(signed.assembled, &clr_sha256)?),
+            false => None,
+        };
+        let mut attachments = vec![render::Attachment::signed_clr(&clr_json)];
+        attachments.extend(pesc.as_deref().map(render::Attachment::pesc_transcript));
+        let mut rendered = Vec::with_capacity(2);
         for &output in self.outputs {
-            let (bytes, sha256) = match (output, &view) {
-                (Output::Clr, _) => (clr_json.take().unwrap_or_default(), Some(clr_sha256.clone())),
-                (Output::Pdf, Some(view)) => (self.pdf(id, view)?, None),
-                (Output::Html, Some(view)) => (self.html(id, view)?, None),
-                (Output::Pesc, _) => (self.pesc(signed.assembled, &clr_sha256)?, None),
-                (Output::Pdf | Output::Html, None) => continue,
+            match (output, &view) {
+                (Output::Pdf, Some(view)) => rendered.push((output, self.pdf(id, view, &attachments)?)),
+                (Output::Html, Some(view)) => rendered.push((output, self.html(id, view)?)),
+                _ => {}
+            }
+        }
+        drop(attachments);
+        let (mut clr_json, mut pesc) = (Some(clr_json), pesc);
+        let mut rendered = rendered.into_iter();
+        let mut files = Vec::with_capacity(self.outputs.len());
+        for &output in self.outputs {
+            let (bytes, sha256) = match output {
+                Output::Clr => (clr_json.take().unwrap_or_default(), Some(clr_sha256.clone())),
+                Output::Pesc => (pesc.take().unwrap_or_default(), None),
+                Output::Pdf | Output::Html if view.is_some() => {
+                    (rendered.next().map(|(_, b)| b).unwrap_or_default(), None)
+                }
+                Output::Pdf | Output::Html => continue,
             };
             files.push(OutputFile { name: output.file_name(), bytes, sha256 });
         }
         Ok(files)
     }
 
-    /// The learner's PDF (`Err`: why rendering failed, as `check` reports it).
-    fn pdf(&self, id: &str, view: &TranscriptView) -> Result<Vec<u8>, String> {
-        render_pdf(self.rendering, self.assembler.records, id, view).map_err(|d| d.summary())
+    /// The learner's PDF, carrying `attachments` (`Err`: why rendering failed, as `check` reports it).
+    fn pdf(&self, id: &str, view: &TranscriptView, attachments: &[render::Attachment<'_>]) -> Result<Vec<u8>, String> {
+        render_pdf(self.rendering, self.assembler.records, id, view, attachments).map_err(|d| d.summary())
     }
 
     /// The learner's HTML (`Err`: why rendering failed, as `check` reports it).
@@ -223,14 +241,16 @@ pub fn view_of(assembler: &Assembler<'_>, assembled: &Assembled<'_>, rendering: 
     view
 }
 
-/// The learner's PDF (`Err`: the diagnostic that fails the learner; `check` reports the same).
+/// The learner's PDF, carrying `attachments` (`Err`: the diagnostic that fails the learner; `check` reports the
+/// same).
 fn render_pdf(
     rendering: &Rendering,
     records: &Records,
     id: &str,
     view: &TranscriptView,
+    attachments: &[render::Attachment<'_>],
 ) -> Result<Vec<u8>, Diagnostic> {
-    render::pdf(view, &rendering.fonts, rendering.templates.layout())
+    render::pdf_with(view, &rendering.fonts, rendering.templates.layout(), attachments)
         .map_err(|e| batch::unrenderable(records, id, "PDF", &e))
 }
 
@@ -252,7 +272,7 @@ pub fn render_learner(
     id: &str,
     view: &TranscriptView,
 ) -> Result<(Vec<u8>, Vec<u8>), Diagnostic> {
-    Ok((render_pdf(rendering, records, id, view)?, render_html(rendering, records, id, view)?))
+    Ok((render_pdf(rendering, records, id, view, &[])?, render_html(rendering, records, id, view)?))
 }
 
 /// A learner's signed CLR with what the other outputs are made from.

@@ -6,6 +6,7 @@ use super::super::RenderError;
 use super::super::fonts::Style;
 use super::super::text::{wrap, wrap_shaped};
 use super::table::{Cell, CellLines, Table, ink, muted, rule};
+use super::tags::{Attrs, Kind, Scope};
 use super::writer::Writer;
 use super::{BODY, LEADING, SMALL};
 
@@ -21,10 +22,12 @@ impl Writer<'_> {
 
     pub(super) fn section_title(&mut self, title: &str) -> Result<(), RenderError> {
         let accent = self.accent.clone();
+        self.tags.open(Kind::H2, Attrs::default());
         for line in wrap(self.fonts, Style::Bold, 9.5, &title.to_uppercase(), self.content_width())? {
             self.text_at(self.left(), self.y - 9.0, 9.5, Style::Bold, &accent, &line)?;
             self.y -= 12.0;
         }
+        self.tags.close();
         self.hrule(self.left(), self.content_width(), self.y - 0.5, 0.6, &accent);
         self.y -= 5.0;
         Ok(())
@@ -32,12 +35,28 @@ impl Writer<'_> {
 
     /// A bold line over a table (a framework's title).
     pub(super) fn subtitle(&mut self, text: &str) -> Result<(), RenderError> {
+        self.tags.open(Kind::H3, Attrs::default());
         for line in wrap(self.fonts, Style::Bold, 9.0, text, self.content_width())? {
             self.text_at(self.left(), self.y - 9.0, 9.0, Style::Bold, &ink(), &line)?;
             self.y -= 11.5;
         }
+        self.tags.close();
         self.y -= 1.0;
         Ok(())
+    }
+
+    /// Opens a table in the structure tree, prints its header (THead: a row of column headers, 14289-1
+    /// 7.5) and opens its body; [`Writer::end_table`] closes it.
+    pub(super) fn begin_table(&mut self, table: &Table) -> Result<(), RenderError> {
+        self.tags.open(Kind::Table, Attrs::default());
+        self.table_header(table)?;
+        self.tags.open(Kind::TBody, Attrs::default());
+        Ok(())
+    }
+
+    pub(super) fn end_table(&mut self) {
+        self.tags.close();
+        self.tags.close();
     }
 
     pub(super) fn table_header(&mut self, table: &Table) -> Result<(), RenderError> {
@@ -46,10 +65,17 @@ impl Writer<'_> {
         }
         let mut x = self.left() + table.x;
         let baseline = self.y - 8.0;
+        self.tags.open(Kind::THead, Attrs::default());
+        self.tags.open(Kind::TR, Attrs::default());
         for (col, title) in table.cols.iter().zip(&table.header) {
-            self.text_aligned((x + 3.0, col.width - 6.0, col.align), baseline, SMALL, Style::Bold, &muted(), title)?;
+            let attrs = Attrs { scope: Some(Scope::Column), ..Attrs::default() };
+            self.tagged(Kind::TH, attrs, |w| {
+                w.text_aligned((x + 3.0, col.width - 6.0, col.align), baseline, SMALL, Style::Bold, &muted(), title)
+            })?;
             x += col.width;
         }
+        self.tags.close();
+        self.tags.close();
         let w: f32 = table.cols.iter().map(|c| c.width).sum();
         self.hrule(self.left() + table.x, w, self.y - 11.5, 0.5, &rule());
         self.y -= 14.0;
@@ -96,7 +122,13 @@ impl Writer<'_> {
         let first =
             cells.iter().zip(&laid).filter(|(_, (l, _))| !l.is_empty()).map(|(c, _)| c.size).fold(0.0, f32::max);
         let mut x = self.left() + table.x;
-        for ((cell, col), (lines, notes)) in cells.iter().zip(&table.cols).zip(&laid) {
+        self.tags.open(Kind::TR, Attrs::default());
+        let last = cells.len().min(table.cols.len()).saturating_sub(1);
+        for (i, ((cell, col), (lines, notes))) in cells.iter().zip(&table.cols).zip(&laid).enumerate() {
+            // A row with fewer cells than columns: its last cell spans the rest (every row as wide: 7.2-42).
+            let span = if i == last { table.cols.len() - i } else { 1 };
+            let (kind, scope) = if cell.row_header { (Kind::TH, Some(Scope::Row)) } else { (Kind::TD, None) };
+            self.tags.open(kind, Attrs { col_span: Some(span), scope, ..Attrs::default() });
             let mut y = self.y - 2.0 - first;
             let cx = x + 3.0 + cell.indent;
             let cw = col.width - 6.0 - cell.indent;
@@ -109,8 +141,10 @@ impl Writer<'_> {
                 self.draw_aligned((cx, cw, col.align), y, SMALL - 0.5, &muted(), line);
                 y -= (SMALL - 0.5) * LEADING;
             }
+            self.tags.close();
             x += col.width;
         }
+        self.tags.close();
         self.y -= h;
         Ok(())
     }
@@ -125,11 +159,13 @@ impl Writer<'_> {
         indent: f32,
     ) -> Result<(), RenderError> {
         let lines = wrap(self.fonts, style, size, text, self.content_width() - indent)?;
+        self.tags.open(Kind::P, Attrs::default());
         for line in lines {
             self.ensure(size * LEADING + 2.0, None)?;
             self.text_at(self.left() + indent, self.y - size, size, style, color, &line)?;
             self.y -= size * LEADING;
         }
+        self.tags.close();
         Ok(())
     }
 }

@@ -1,14 +1,21 @@
 //! The PDF transcript: a small flow layout (pages, tables with repeated headers,
 //! wrapped cells) drawn with printpdf operations, then finished with lopdf for what
-//! printpdf does not set (document language, a deterministic file identifier).
+//! printpdf does not set: the structure tree (PDF/UA-1, [`tags`]), the XMP metadata, output
+//! intent and embedded files (PDF/A-3b, [`archive`]), the document language, and a
+//! deterministic file identifier. [`attachment`] reads the embedded credential back.
 
+mod archive;
+pub mod attachment;
 mod blocks;
 mod deflate;
 mod images;
 mod record;
 mod sections;
 mod table;
+mod tags;
 mod writer;
+
+pub use archive::{Attachment, CLR_MEDIA_TYPE, CLR_NAME, Relationship};
 
 use std::collections::BTreeSet;
 
@@ -58,8 +65,20 @@ fn fnv(parts: &[&str]) -> u64 {
     h
 }
 
-/// Renders the transcript to PDF bytes. The same view, fonts and layout give the same bytes.
+/// Renders the transcript to PDF bytes with nothing attached (see [`pdf_with`]).
 pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<u8>, RenderError> {
+    pdf_with(view, fonts, layout, &[])
+}
+
+/// Renders the transcript to a tagged PDF/A-3b (PDF/UA-1) carrying `attachments` as associated files
+/// (the signed `clr.json`, and `transcript.xml` when one is built). The same view, fonts, layout and
+/// attachments give the same bytes.
+pub fn pdf_with(
+    view: &TranscriptView,
+    fonts: &Fonts,
+    layout: &Layout,
+    attachments: &[Attachment],
+) -> Result<Vec<u8>, RenderError> {
     let (width, height) = layout.page_size.points();
     let (r, g, b) = layout.accent_rgb();
     let writer = |break_before: Option<usize>| Writer {
@@ -77,6 +96,8 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
         term: None,
         state: StreamState::default(),
         break_before,
+        tags: tags::Tags::default(),
+        attached: attachments.iter().any(|a| a.name == CLR_NAME),
     };
     let mut w = writer(None);
     // A last page holding only the verification block or the end mark: lay out again with the
@@ -88,14 +109,10 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
 
     let title = view.document_title();
     let mut doc = PdfDocument::new(&title);
-    let info = &mut doc.metadata.info;
-    info.author = view.institution.name.clone();
-    info.creator = "xtranscript".to_string();
-    info.producer = concat!("xtranscript ", env!("CARGO_PKG_VERSION"), " (printpdf)").to_string();
-    info.subject = format!("{} \u{2014} {} ({})", view.labels.document_title, view.learner.name, view.learner.id);
-    info.identifier = view.verification.clr_sha256.clone();
+    let subject = format!("{} \u{2014} {} ({})", view.labels.document_title, view.learner.name, view.learner.id);
     let issued = OffsetDateTime::from_unix_timestamp(issue_timestamp(&view.issue_date))
         .map_err(|e| RenderError::Pdf(e.to_string()))?;
+    let info = &mut doc.metadata.info;
     info.creation_date = issued;
     info.modification_date = issued;
     info.metadata_date = issued;
@@ -137,6 +154,21 @@ pub fn pdf(view: &TranscriptView, fonts: &Fonts, layout: &Layout) -> Result<Vec<
     let mut prefs = lopdf::Dictionary::new();
     prefs.set("DisplayDocTitle", Object::Boolean(true));
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    let page_ids: Vec<_> = lo.get_pages().into_values().collect();
+    w.tags.write(&mut lo, &page_ids, &view.language).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    let identification = archive::Identification {
+        title: &title,
+        author: &view.institution.name,
+        subject: &subject,
+        creator: "xtranscript",
+        producer: concat!("xtranscript ", env!("CARGO_PKG_VERSION"), " (printpdf, lopdf)"),
+        identifier: &view.verification.clr_sha256,
+        language: &view.language,
+        days: issue_timestamp(&view.issue_date).div_euclid(86_400),
+    };
+    archive::finish(&mut lo, &identification, attachments)?;
+    // PDF/A-3 is based on PDF 1.7 (ISO 19005-3 6.1.2), and the tree uses 1.5 features (/Tabs).
+    lo.version = "1.7".to_string();
     compress(&mut lo, &mut deflater);
     deflater.keep();
     let mut bytes = Vec::new();

@@ -5,6 +5,7 @@ use super::super::fonts::Style;
 use super::super::labels::Labels;
 use super::super::view::{CourseRow, Totals};
 use super::table::{Align, Cell, Col, Table, band, ink, muted, rule};
+use super::tags::{Attrs, Kind, Scope};
 use super::writer::Writer;
 use super::{BODY, LEADING, SMALL};
 
@@ -34,7 +35,7 @@ impl Writer<'_> {
             x: 0.0,
         };
         self.section(&table.title, 60.0)?;
-        self.table_header(&table)?;
+        self.begin_table(&table)?;
         for term in &self.view.terms {
             let lines = term_total_lines(l, term.term_totals.as_ref(), term.transfer.as_ref(), &term.cumulative);
             let totals_h = lines.len() as f32 * (BODY * LEADING + 3.0) + 4.0;
@@ -69,6 +70,7 @@ impl Writer<'_> {
         self.ensure(16.0 + lines.len() as f32 * (BODY * LEADING + 3.0) + 4.0, Some(&table))?;
         self.term_band(&l.record_totals, None)?;
         self.totals_rows(&table, &lines)?;
+        self.end_table();
         self.y -= 2.0;
         for text in [l.marks_legend.clone(), l.totals_rule.clone()] {
             self.paragraph(&text, SMALL - 0.5, Style::Regular, &muted(), 0.0)?;
@@ -77,9 +79,13 @@ impl Writer<'_> {
     }
 
     /// The shaded band that opens a term: its name, and the academic year at the right.
+    /// In the structure tree, a row of one header cell across the table (the term and its year).
     pub(super) fn term_band(&mut self, name: &str, year: Option<&str>) -> Result<(), RenderError> {
         let w = self.content_width();
         self.fill(self.left(), self.y - 14.0, w, 14.0, &band());
+        self.tags.open(Kind::TR, Attrs::default());
+        let attrs = Attrs { scope: Some(Scope::Row), col_span: Some(COLUMNS), ..Attrs::default() };
+        self.tags.open(Kind::TH, attrs);
         self.text_at(self.left() + 3.0, self.y - 10.0, 9.0, Style::Bold, &ink(), name)?;
         if let Some(year) = year {
             self.text_aligned(
@@ -91,6 +97,8 @@ impl Writer<'_> {
                 year,
             )?;
         }
+        self.tags.close();
+        self.tags.close();
         self.y -= 15.0;
         Ok(())
     }
@@ -139,21 +147,36 @@ impl Writer<'_> {
         self.y -= 2.0;
         for (label, totals, style) in lines {
             let (style, y) = (*style, self.y - BODY - 1.0);
-            self.text_aligned((label_x, label_w, Align::Right), y, SMALL, style, &muted(), label)?;
+            // A row: an empty cell under the course codes, the label as the row's header, credits
+            // attempted and earned, and the GPA across the last two columns.
+            self.tags.open(Kind::TR, Attrs::default());
+            self.tagged(Kind::TD, Attrs::default(), |_| Ok(()))?;
+            let attrs = Attrs { scope: Some(Scope::Row), ..Attrs::default() };
+            self.tagged(Kind::TH, attrs, |w| {
+                w.text_aligned((label_x, label_w, Align::Right), y, SMALL, style, &muted(), label)
+            })?;
             let attempted = totals.attempted.to_string();
-            self.text_aligned((att_x, cols[2].width - 3.0, Align::Right), y, BODY, style, &ink(), &attempted)?;
+            self.tagged(Kind::TD, Attrs::default(), |w| {
+                w.text_aligned((att_x, cols[2].width - 3.0, Align::Right), y, BODY, style, &ink(), &attempted)
+            })?;
             let earned = totals.earned.to_string();
-            self.text_aligned((earn_x, cols[3].width - 3.0, Align::Right), y, BODY, style, &ink(), &earned)?;
-            if let Some(gpa) = totals.gpa {
-                let text = format!("{gpa_label} {gpa}");
-                self.text_aligned((gpa_x + 8.0, gpa_w, Align::Left), y, BODY, style, &ink(), &text)?;
-            }
+            self.tagged(Kind::TD, Attrs::default(), |w| {
+                w.text_aligned((earn_x, cols[3].width - 3.0, Align::Right), y, BODY, style, &ink(), &earned)
+            })?;
+            let gpa = totals.gpa.map(|gpa| format!("{gpa_label} {gpa}")).unwrap_or_default();
+            self.tagged(Kind::TD, Attrs { col_span: Some(COLUMNS - 4), ..Attrs::default() }, |w| {
+                w.text_aligned((gpa_x + 8.0, gpa_w, Align::Left), y, BODY, style, &ink(), &gpa)
+            })?;
+            self.tags.close();
             self.y -= BODY * LEADING + 3.0;
         }
         self.y -= 4.0;
         Ok(())
     }
 }
+
+/// The columns of the academic record's table.
+const COLUMNS: usize = 6;
 
 /// The totals lines of a term: its courses at the institution, its transfer credit, and the
 /// institution's cumulative totals (printed with the term's own).

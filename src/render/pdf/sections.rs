@@ -7,6 +7,7 @@ use super::super::fonts::Style;
 use super::super::labels::Section;
 use super::super::text::{shape, wrap};
 use super::table::{Align, Cell, Col, Table, band, ink, muted, rule};
+use super::tags::{Attrs, Kind, Scope};
 use super::writer::Writer;
 use super::{BODY, LEADING, QR_ID, SMALL};
 
@@ -40,17 +41,27 @@ impl Writer<'_> {
         let accent = self.accent.clone();
         self.frame(self.left(), top - h, self.content_width(), h, 0.6, &accent);
         let mut y = top - pad;
+        // In the structure tree, a table of rows: the field's name (a row header) and its value.
+        self.tags.open(Kind::Table, Attrs::default());
         for (label, lines, size) in &rows {
-            self.text_at(self.left() + pad, y - size + 0.5, SMALL, Style::Regular, &muted(), label)?;
+            self.tags.open(Kind::TR, Attrs::default());
+            let attrs = Attrs { scope: Some(Scope::Row), ..Attrs::default() };
+            let x = self.left() + pad;
+            self.tagged(Kind::TH, attrs, |w| w.text_at(x, y - size + 0.5, SMALL, Style::Regular, &muted(), label))?;
+            self.tags.open(Kind::TD, Attrs::default());
             for line in lines {
                 self.text_at(self.left() + pad + label_w, y - size, *size, Style::Bold, &ink(), line)?;
                 y -= size * LEADING;
             }
+            self.tags.close();
+            self.tags.close();
             y -= 3.0;
         }
+        self.tags.close();
         let qx = self.right() - pad - qr;
-        self.image(QR_ID, qx, top - pad - qr, qr, qr);
+        self.qr_figure(qx, top - pad - qr, qr);
         let caption = self.view.labels.scan_to_verify.clone();
+        self.tags.open(Kind::P, Attrs::default());
         self.text_aligned(
             (qx - 10.0, qr + 20.0, Align::Center),
             top - pad - qr - 6.5,
@@ -59,8 +70,17 @@ impl Writer<'_> {
             &muted(),
             &caption,
         )?;
+        self.tags.close();
         self.y = top - h - 6.0;
         Ok(())
+    }
+
+    /// The verification QR code, as a figure whose text alternative names the address it encodes.
+    fn qr_figure(&mut self, x: f32, y: f32, side: f32) {
+        let alt = format!("{} {}", self.view.labels.qr_code, self.view.verification.url);
+        self.tags.open(Kind::Figure, Attrs { alt: Some(alt), ..Attrs::default() });
+        self.image(QR_ID, x, y, side, side);
+        self.tags.close();
     }
 
     fn degrees(&mut self) -> Result<(), RenderError> {
@@ -77,6 +97,7 @@ impl Writer<'_> {
             x: 0.0,
         };
         self.section(&table.title, 30.0)?;
+        self.begin_table(&table)?;
         for d in &self.view.degrees {
             let mut detail = Vec::new();
             if let Some(level) = &d.level {
@@ -88,9 +109,11 @@ impl Writer<'_> {
             let right = format!("{} {}", l.conferred, d.conferred);
             let honors = d.honors.as_ref().map(|h| format!("{}: {h}", l.honors));
             let detail = (!detail.is_empty()).then(|| detail.join("  ·  "));
-            let cells = [Cell::new(d.name.clone()).bold().size(9.5).note(detail), Cell::new(right).note(honors)];
+            let cells =
+                [Cell::new(d.name.clone()).bold().size(9.5).note(detail).row_header(), Cell::new(right).note(honors)];
             self.row(&table, &cells, 0.0)?;
         }
+        self.end_table();
         Ok(())
     }
 
@@ -123,7 +146,7 @@ impl Writer<'_> {
             };
             self.ensure(14.0 + 14.0 + 2.0 * BODY * LEADING, None)?;
             self.subtitle(&title)?;
-            self.table_header(&table)?;
+            self.begin_table(&table)?;
             for (i, item) in fw.items.iter().enumerate() {
                 any_derived |= item.derived;
                 // A competency listed with attained ones below it heads a group: bold.
@@ -142,6 +165,7 @@ impl Writer<'_> {
                 let cells = [code, text, Cell::new(item.level.clone().unwrap_or_default())];
                 self.row(&table, &cells, 0.0)?;
             }
+            self.end_table();
             self.y -= 4.0;
         }
         if any_derived {
@@ -170,7 +194,7 @@ impl Writer<'_> {
             x: 0.0,
         };
         self.section(&table.title, 40.0)?;
-        self.table_header(&table)?;
+        self.begin_table(&table)?;
         for a in &self.view.achievements {
             let cells = [
                 Cell::new(a.name.clone()),
@@ -180,6 +204,7 @@ impl Writer<'_> {
             ];
             self.row(&table, &cells, 0.0)?;
         }
+        self.end_table();
         Ok(())
     }
 
@@ -205,7 +230,7 @@ impl Writer<'_> {
         let scale = self.view.grading.scale_name.clone();
         self.paragraph(&scale, BODY, Style::Regular, &ink(), 0.0)?;
         self.y -= 2.0;
-        self.table_header(&table)?;
+        self.begin_table(&table)?;
         let grades = &self.view.grading.grades;
         let rows = grades.len().div_ceil(2);
         let cell = |i: usize| -> [Cell; 3] {
@@ -224,6 +249,7 @@ impl Writer<'_> {
             cells.extend(cell(i + rows));
             self.row(&table, &cells, 0.0)?;
         }
+        self.end_table();
         Ok(())
     }
 
@@ -233,35 +259,57 @@ impl Writer<'_> {
         let qr = 70.0;
         let text_x = qr + 14.0;
         let text_w = self.content_width() - text_x;
-        let mut lines: Vec<(String, Style, f32, Color)> = Vec::new();
-        for (label, value, style) in [
-            (&l.verify_at, &v.url, Style::Regular),
-            (&l.clr_sha256, &grouped(&v.clr_sha256), Style::Regular),
-            (&l.issuer_did, &v.issuer_did, Style::Regular),
+        // (text, style, size, colour, whether it is the verification address: a link).
+        let mut lines: Vec<(String, Style, f32, Color, bool)> = Vec::new();
+        for (label, value, style, link) in [
+            (&l.verify_at, &v.url, Style::Regular, true),
+            (&l.clr_sha256, &grouped(&v.clr_sha256), Style::Regular, false),
+            (&l.issuer_did, &v.issuer_did, Style::Regular, false),
         ] {
-            lines.push((label.clone(), Style::Regular, SMALL, muted()));
+            lines.push((label.clone(), Style::Regular, SMALL, muted(), false));
             for line in wrap(self.fonts, style, BODY - 0.5, value, text_w)? {
-                lines.push((line, style, BODY - 0.5, ink()));
+                lines.push((line, style, BODY - 0.5, ink(), link));
             }
         }
-        let text_h: f32 = lines.iter().map(|(_, _, size, _)| size * LEADING + 0.6).sum();
-        let statement = l.authenticity.clone();
-        let statement_lines = wrap(self.fonts, Style::Regular, SMALL, &statement, self.content_width())?.len();
+        let text_h: f32 = lines.iter().map(|(_, _, size, _, _)| size * LEADING + 0.6).sum();
+        let mut statements = vec![l.authenticity.clone()];
+        if self.attached {
+            statements.push(l.attached.clone());
+        }
+        let mut statement_lines = 0;
+        for statement in &statements {
+            statement_lines += wrap(self.fonts, Style::Regular, SMALL, statement, self.content_width())?.len();
+        }
         // The block, its statement and the end mark stay together.
         let keep = text_h.max(qr) + 6.0 + statement_lines as f32 * SMALL * LEADING + END_MARK_HEIGHT;
         self.section(&l.verification.clone(), keep)?;
         let top = self.y;
-        self.image(QR_ID, self.left(), top - qr, qr, qr);
+        self.qr_figure(self.left(), top - qr, qr);
         let mut y = top - 2.0;
-        for (i, (line, style, size, color)) in lines.iter().enumerate() {
+        let link_text = format!("{} {}", l.verify_at, v.url);
+        for (i, (line, style, size, color, link)) in lines.iter().enumerate() {
             if i > 0 && *color != ink() {
                 y -= 2.0;
             }
-            self.text_at(self.left() + text_x, y - size, *size, *style, color, line)?;
+            let x = self.left() + text_x;
+            self.tagged(Kind::P, Attrs::default(), |w| {
+                if !link {
+                    return w.text_at(x, y - size, *size, *style, color, line).map(|_| ());
+                }
+                // The address is a link (ISO 32000-1 14.8.4.4.2: a Link element holding its text and annotation).
+                w.tagged(Kind::Link, Attrs::default(), |w| {
+                    let width = w.text_at(x, y - size, *size, *style, color, line)?;
+                    let rect = [x, y - size * 1.3, x + width, y + size * 0.1];
+                    w.tags.link(rect, &w.view.verification.url, &link_text);
+                    Ok(())
+                })
+            })?;
             y -= size * LEADING + 0.6;
         }
         self.y = (top - qr).min(y) - 6.0;
-        self.paragraph(&statement, SMALL, Style::Regular, &muted(), 0.0)?;
+        for statement in &statements {
+            self.paragraph(statement, SMALL, Style::Regular, &muted(), 0.0)?;
+        }
         Ok(())
     }
 
@@ -273,7 +321,7 @@ impl Writer<'_> {
         let tw = shape(self.fonts, Style::Regular, &text)?.width_pt(size);
         let cx = self.left() + self.content_width() / 2.0;
         let y = self.y - size;
-        self.text_at(cx - tw / 2.0, y, size, Style::Regular, &muted(), &text)?;
+        self.tagged(Kind::P, Attrs::default(), |w| w.text_at(cx - tw / 2.0, y, size, Style::Regular, &muted(), &text))?;
         self.hrule(cx - tw / 2.0 - 70.0, 60.0, y + 2.5, 0.5, &rule());
         self.hrule(cx + tw / 2.0 + 10.0, 60.0, y + 2.5, 0.5, &rule());
         self.y -= 14.0;

@@ -49,11 +49,21 @@ pub(super) struct Cell {
     pub(super) note: Option<String>,
     /// Extra left indent inside the cell.
     pub(super) indent: f32,
+    /// The row's header (tagged TH with Scope Row), for tables without a header row.
+    pub(super) row_header: bool,
 }
 
 impl Cell {
     pub(super) fn new(text: impl Into<String>) -> Cell {
-        Cell { text: text.into(), style: Style::Regular, size: BODY, color: ink(), note: None, indent: 0.0 }
+        Cell {
+            text: text.into(),
+            style: Style::Regular,
+            size: BODY,
+            color: ink(),
+            note: None,
+            indent: 0.0,
+            row_header: false,
+        }
     }
     pub(super) fn bold(mut self) -> Cell {
         self.style = Style::Bold;
@@ -69,6 +79,10 @@ impl Cell {
     }
     pub(super) fn note(mut self, note: Option<String>) -> Cell {
         self.note = note;
+        self
+    }
+    pub(super) fn row_header(mut self) -> Cell {
+        self.row_header = true;
         self
     }
     pub(super) fn indent(mut self, indent: f32) -> Cell {

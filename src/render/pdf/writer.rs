@@ -13,6 +13,7 @@ use super::super::text::{Shaped, shape, wrap, wrap_list};
 use super::super::view::TranscriptView;
 use super::images::logo_size;
 use super::table::{Align, Table, font_tag, ink, muted, rule, specimen_red};
+use super::tags::{Attrs, Kind, Tags};
 use super::{BODY, LEADING, LOGO_ID, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_OPS_SLACK, SMALL};
 
 pub(super) struct Writer<'a> {
@@ -33,6 +34,10 @@ pub(super) struct Writer<'a> {
     pub(super) state: StreamState,
     /// A section (index in the layout's list) to start on a new page, to keep the last blocks together.
     pub(super) break_before: Option<usize>,
+    /// The structure tree: what each piece of content is (PDF/UA-1).
+    pub(super) tags: Tags,
+    /// Whether the signed credential is attached to the PDF (the verification block says so).
+    pub(super) attached: bool,
 }
 
 /// What the current page's content stream has set.
@@ -41,6 +46,8 @@ pub(super) struct StreamState {
     in_text: bool,
     fill: Option<Color>,
     font: Option<(usize, u32)>,
+    /// The open marked-content sequence in the text object: what it tags (`None`: an artifact).
+    marked: Option<Option<usize>>,
 }
 
 impl<'a> Writer<'a> {
@@ -52,6 +59,30 @@ impl<'a> Writer<'a> {
     }
     pub(super) fn content_width(&self) -> f32 {
         self.width - 2.0 * MARGIN_X
+    }
+
+    /// Runs `draw` inside a new structure element of `kind`.
+    pub(super) fn tagged<T>(
+        &mut self,
+        kind: Kind,
+        attrs: Attrs,
+        draw: impl FnOnce(&mut Self) -> Result<T, RenderError>,
+    ) -> Result<T, RenderError> {
+        self.tags.open(kind, attrs);
+        let result = draw(self);
+        self.tags.close();
+        result
+    }
+
+    /// Runs `draw` as an artifact (a repeated header, a running header or footer): not in the structure tree.
+    pub(super) fn artifact<T>(
+        &mut self,
+        draw: impl FnOnce(&mut Self) -> Result<T, RenderError>,
+    ) -> Result<T, RenderError> {
+        self.tags.begin_artifact();
+        let result = draw(self);
+        self.tags.end_artifact();
+        result
     }
 
     // ---- drawing primitives ------------------------------------------------------------
@@ -119,15 +150,26 @@ impl<'a> Writer<'a> {
             self.ops.push(Op::StartTextSection);
             self.state.in_text = true;
         }
+        // Lines of one element drawn one after the other share a marked-content sequence (one MCID).
+        let target = self.tags.target(false);
+        if self.state.marked != Some(target) {
+            self.end_marked();
+            let mark = self.tags.begin(target);
+            self.ops.push(mark);
+            self.state.marked = Some(target);
+        } else if let Some(first) = shaped.runs.first().filter(|_| target.is_some())
+            && self.fonts.faces[first.face].glyph(' ').is_some()
+        {
+            // The next line of the same element: an invisible space before it, so that its text does
+            // not run into the previous line's when read in content order (a wrapped heading, a cell).
+            self.set_font(first.face, size);
+            self.ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x), Pt(y)) });
+            self.ops.push(Op::ShowText { items: vec![TextItem::Text(" ".to_string())] });
+        }
         self.set_fill(color);
         let mut pen = x;
         for run in &shaped.runs {
-            if self.state.font != Some((run.face, size.to_bits())) {
-                self.ops
-                    .push(Op::SetFont { font: PdfFontHandle::External(FontId(font_tag(run.face))), size: Pt(size) });
-                self.state.font = Some((run.face, size.to_bits()));
-                self.used.insert(run.face);
-            }
+            self.set_font(run.face, size);
             self.ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(pen), Pt(y)) });
             let items = match &run.logical {
                 None => vec![TextItem::Text(run.drawn.clone())],
@@ -147,9 +189,25 @@ impl<'a> Writer<'a> {
         }
     }
 
+    fn set_font(&mut self, face: usize, size: f32) {
+        if self.state.font != Some((face, size.to_bits())) {
+            self.ops.push(Op::SetFont { font: PdfFontHandle::External(FontId(font_tag(face))), size: Pt(size) });
+            self.state.font = Some((face, size.to_bits()));
+            self.used.insert(face);
+        }
+    }
+
+    /// Closes the text object's open marked-content sequence, if any.
+    fn end_marked(&mut self) {
+        if self.state.marked.take().is_some() {
+            self.ops.push(Op::EndMarkedContent);
+        }
+    }
+
     /// Ends the open text object, if any, before graphics.
     fn end_text(&mut self) {
         if self.state.in_text {
+            self.end_marked();
             self.ops.push(Op::EndTextSection);
             self.state.in_text = false;
         }
@@ -169,15 +227,20 @@ impl<'a> Writer<'a> {
         let next = Vec::with_capacity(self.ops.len() + PAGE_OPS_SLACK);
         let ops = std::mem::replace(&mut self.ops, next);
         self.pages.push(ops);
+        self.tags.finish_page();
         self.state = StreamState::default();
     }
 
+    /// A filled rectangle (a rule, a frame's side, a band): an artifact.
     pub(super) fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, color: &Color) {
         self.end_text();
+        let mark = self.tags.begin(None);
+        self.ops.push(mark);
         self.set_fill(color);
         self.ops.push(Op::DrawRectangle {
             rectangle: Rect { mode: Some(printpdf::PaintMode::Fill), ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h)) },
         });
+        self.ops.push(Op::EndMarkedContent);
     }
 
     pub(super) fn hrule(&mut self, x: f32, w: f32, y: f32, thickness: f32, color: &Color) {
@@ -191,8 +254,11 @@ impl<'a> Writer<'a> {
         self.fill(x + w - thickness / 2.0, y, thickness, h, color);
     }
 
+    /// Draws an image; it is tagged as the innermost open element (a Figure with its Alt).
     pub(super) fn image(&mut self, id: &str, x: f32, y: f32, w: f32, h: f32) {
         self.end_text();
+        let mark = self.tags.begin(self.tags.target(false));
+        self.ops.push(mark);
         self.ops.push(Op::UseXobject {
             id: XObjectId(id.to_string()),
             transform: XObjectTransform {
@@ -204,13 +270,14 @@ impl<'a> Writer<'a> {
                 ..XObjectTransform::default()
             },
         });
+        self.ops.push(Op::EndMarkedContent);
     }
 
     // ---- pages ---------------------------------------------------------------------------
 
     pub(super) fn new_page(&mut self) -> Result<(), RenderError> {
         self.finish_page();
-        self.continuation_header()
+        self.artifact(Self::continuation_header)
     }
 
     /// Makes room for `h` points, starting a new page if needed; on a new page a table's
@@ -221,16 +288,20 @@ impl<'a> Writer<'a> {
         }
         self.new_page()?;
         if let Some(table) = table {
-            let title = format!("{} {}", table.title, self.view.labels.continued);
-            self.section_title(&title)?;
-            if let Some(subtitle) = &table.subtitle {
-                self.subtitle(subtitle)?;
-            }
-            self.table_header(table)?;
-            if let Some((name, year)) = self.term.clone() {
-                let name = format!("{name} {}", self.view.labels.continued);
-                self.term_band(&name, year.as_deref())?;
-            }
+            // Repeated for the eye only: the structure tree has them once (artifacts, ISO 32000-1 14.8.2.2).
+            self.artifact(|w| {
+                let title = format!("{} {}", table.title, w.view.labels.continued);
+                w.section_title(&title)?;
+                if let Some(subtitle) = &table.subtitle {
+                    w.subtitle(subtitle)?;
+                }
+                w.table_header(table)?;
+                if let Some((name, year)) = w.term.clone() {
+                    let name = format!("{name} {}", w.view.labels.continued);
+                    w.term_band(&name, year.as_deref())?;
+                }
+                Ok(())
+            })?;
         }
         Ok(true)
     }
@@ -243,7 +314,10 @@ impl<'a> Writer<'a> {
         if self.has_logo {
             let (w, h) = logo_size(inst.logo.as_ref());
             let scale = 46.0 / h.max(1.0);
+            let alt = format!("{} {}", self.view.labels.seal_of, inst.name);
+            self.tags.open(Kind::Figure, Attrs { alt: Some(alt), ..Attrs::default() });
             self.image(LOGO_ID, x, top - 46.0, w * scale, 46.0);
+            self.tags.close();
             x += w * scale + 12.0;
         }
         let labels = &self.view.labels;
@@ -263,10 +337,12 @@ impl<'a> Writer<'a> {
         let name_lines = wrap(self.fonts, Style::Heading, size, &inst.name, name_w)?;
         let mut y = top - size + 2.0;
         let accent = self.accent.clone();
+        self.tags.open(Kind::H1, Attrs::default());
         for line in &name_lines {
             self.text_at(x, y, size, Style::Heading, &accent, line)?;
             y -= size * 1.15;
         }
+        self.tags.close();
         y -= 1.0;
         let ids: Vec<String> = inst.identifiers.iter().map(|i| format!("{} {}", i.kind, i.value)).collect();
         let mut details: Vec<String> = Vec::new();
@@ -278,7 +354,7 @@ impl<'a> Writer<'a> {
             details.extend(wrap_list(self.fonts, Style::Regular, SMALL, list, "  ·  ", name_w)?);
         }
         for l in &details {
-            self.text_at(x, y, SMALL, Style::Regular, &muted(), l)?;
+            self.tagged(Kind::P, Attrs::default(), |w| w.text_at(x, y, SMALL, Style::Regular, &muted(), l))?;
             y -= SMALL * LEADING;
         }
         // The document title block, right.
@@ -286,11 +362,15 @@ impl<'a> Writer<'a> {
             (labels.document_title.to_uppercase(), format!("{} {}", labels.issued, self.view.issue_date));
         let tx = self.right() - title_w;
         let mut ty = top - 12.0;
+        self.tags.open(Kind::P, Attrs::default());
         for line in wrap(self.fonts, Style::Bold, 10.0, &title, title_w)? {
             self.text_aligned((tx, title_w, Align::Right), ty, 10.0, Style::Bold, &accent, &line)?;
             ty -= 12.5;
         }
-        self.text_aligned((tx, title_w, Align::Right), ty - 1.0, BODY, Style::Regular, &ink(), &issued)?;
+        self.tags.close();
+        self.tagged(Kind::P, Attrs::default(), |w| {
+            w.text_aligned((tx, title_w, Align::Right), ty - 1.0, BODY, Style::Regular, &ink(), &issued)
+        })?;
         let logo_bottom = if self.has_logo { top - 46.0 } else { top };
         let bottom = y.min(ty - 4.0).min(logo_bottom) - 4.0;
         self.hrule(self.left(), self.content_width(), bottom, 1.6, &accent);
@@ -328,6 +408,10 @@ impl<'a> Writer<'a> {
 
     /// The footer of every page, once the page count is known.
     pub(super) fn footers(&mut self) -> Result<(), RenderError> {
+        self.artifact(Self::draw_footers)
+    }
+
+    fn draw_footers(&mut self) -> Result<(), RenderError> {
         let count = self.pages.len();
         let labels = &self.view.labels;
         let who = format!("{}  ·  {}", self.view.learner.id, self.view.learner.name);
