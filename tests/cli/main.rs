@@ -4,6 +4,7 @@
 mod batch;
 mod hostile;
 mod pdf;
+mod portable;
 mod sign;
 mod truth;
 

@@ -92,13 +92,19 @@ impl Worker<'_> {
             return Ok(Outcome::Failed(Failure { id: id.to_string(), reason: format!("clr.json: {e}") }));
         }
         clr_json.push(b'\n');
+        let credentials = export::credential_files(&signed);
         drop(signed);
         let clr_sha256 = export::hex_sha256(&clr_json);
         view.verification.clr_sha256.clone_from(&clr_sha256);
         match self.render(&view) {
             Ok((pdf, html)) => {
-                let files = [("clr.json", clr_json), ("transcript.pdf", pdf), ("transcript.html", html)];
-                let entry = self.write(id, directory, inputs, counts, files, [Some(clr_sha256), None, None])?;
+                let mut files = vec![
+                    ("clr.json".to_string(), clr_json, Some(clr_sha256)),
+                    ("transcript.pdf".to_string(), pdf, None),
+                    ("transcript.html".to_string(), html, None),
+                ];
+                files.extend(credentials.into_iter().map(|(name, bytes)| (name, bytes, None)));
+                let entry = self.write(id, directory, inputs, counts, files)?;
                 Ok(Outcome::Built(entry))
             }
             Err(reason) => Ok(Outcome::Failed(Failure { id: id.to_string(), reason })),
@@ -115,20 +121,19 @@ impl Worker<'_> {
         Ok((pdf, html))
     }
 
-    /// Hands the files (name in the learner's directory, bytes) to the writers, which write them atomically,
-    /// then record the learner in the journal. `known` holds the SHA-256 of files already hashed.
+    /// Hands the files (path in the learner's directory, bytes, SHA-256 when already hashed) to the writers,
+    /// which write them atomically, then record the learner in the journal. The first file's buffer is reused.
     fn write(
         &self,
         id: &str,
         directory: &str,
         inputs: &str,
         counts: BTreeMap<String, usize>,
-        files: [(&str, Vec<u8>); 3],
-        known: [Option<String>; 3],
+        files: Vec<(String, Vec<u8>, Option<String>)>,
     ) -> anyhow::Result<LearnerEntry> {
-        let relative = files.each_ref().map(|(name, _)| format!("learners/{directory}/{name}"));
-        let entries = relative.iter().zip(&files).zip(known).map(|((relative, (_, bytes)), sha256)| {
-            let sha256 = sha256.unwrap_or_else(|| export::hex_sha256(bytes));
+        let relative: Vec<String> = files.iter().map(|(name, _, _)| format!("learners/{directory}/{name}")).collect();
+        let entries = relative.iter().zip(&files).map(|(relative, (_, bytes, sha256))| {
+            let sha256 = sha256.clone().unwrap_or_else(|| export::hex_sha256(bytes));
             file_entry_hashed(relative, bytes, sha256)
         });
         let entry = LearnerEntry {
@@ -138,7 +143,7 @@ impl Worker<'_> {
             files: entries.collect(),
             counts,
         };
-        let files = relative.iter().zip(files).map(|(r, (_, bytes))| (self.out.join(r), bytes)).collect();
+        let files = relative.iter().zip(files).map(|(r, (_, bytes, _))| (self.out.join(r), bytes)).collect();
         self.writers.submit(Job { files, entry: entry.clone() })?;
         Ok(entry)
     }

@@ -1,0 +1,69 @@
+//! Portable credentials (issue #19): one file per nested credential, read by both verifiers.
+
+use super::*;
+
+const NOW: &str = "2026-06-20T00:00:00Z";
+
+/// Builds the samples with the test key (and `extra` flags); returns the output and the DID document path.
+fn portable_build(name: &str, extra: &[&str]) -> (PathBuf, PathBuf) {
+    let out = temp_dir(name);
+    let built = build(&out, extra);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let did = out.join("did.json");
+    std::fs::write(&did, &doc.stdout).unwrap();
+    (out, did)
+}
+
+/// Runs the reference verifier on `files`; `None` when it is not installed (and not required).
+fn refverify(args: &[&str], files: &[String]) -> Option<Output> {
+    let dir = root().join("../shared/tools/refverify");
+    if !dir.join("node_modules").exists() {
+        assert!(!tools_required(), "CI must install refverify (npm ci)");
+        eprintln!("note: refverify not installed (npm ci in {}); skipped", dir.display());
+        return None;
+    }
+    Some(Command::new("node").arg("verify.mjs").args(args).args(files).current_dir(&dir).output().expect("node"))
+}
+
+#[test]
+fn every_nested_credential_has_its_own_file_in_the_manifest_that_verifies() {
+    let (out, did) = portable_build("portable-files", &[]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let learner = manifest["learners"].as_array().unwrap().iter().find(|l| l["id"] == "N2025002").unwrap();
+    let dir = out.join("learners/N2025002");
+    let clr_bytes = std::fs::read(dir.join("clr.json")).unwrap();
+    let clr: serde_json::Value = serde_json::from_slice(&clr_bytes).unwrap();
+    let nested = clr["credentialSubject"]["verifiableCredential"].as_array().unwrap();
+    let listed: Vec<&serde_json::Value> = learner["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().starts_with("learners/N2025002/credentials/"))
+        .collect();
+    assert_eq!(listed.len(), nested.len());
+    let mut files = Vec::new();
+    for entry in listed {
+        let path = out.join(entry["path"].as_str().unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(entry["sha256"], xtranscript::export::hex_sha256(&bytes));
+        assert!(clr_bytes.windows(bytes.len()).any(|w| w == &bytes[..]), "{} is not in clr.json", path.display());
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            ["course-", "term-", "summary-", "award-", "competency-"].iter().any(|k| name.starts_with(k)),
+            "{name}"
+        );
+        files.push(path.to_string_lossy().into_owned());
+    }
+    let mut args = vec!["verify", "--did-doc", did.to_str().unwrap(), "--now", NOW];
+    args.extend(files.iter().map(String::as_str));
+    let v = xtranscript(&args);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v.stdout));
+    assert_eq!(text(&v.stdout).lines().filter(|l| l.starts_with("OK ")).count(), files.len());
+    let picked: Vec<String> = files.iter().step_by(7).cloned().collect();
+    if let Some(r) = refverify(&["--did-doc", did.to_str().unwrap(), "--now", NOW], &picked) {
+        assert!(r.status.success(), "{}\n{}", text(&r.stdout), text(&r.stderr));
+    }
+    let _ = std::fs::remove_dir_all(out);
+}
