@@ -67,3 +67,61 @@ fn every_nested_credential_has_its_own_file_in_the_manifest_that_verifies() {
     }
     let _ = std::fs::remove_dir_all(out);
 }
+
+const JOSE_SUITE: &str = "../shared/standards/w3c/vc-jose-cose/test-suite/input";
+
+/// Each VC-JOSE-COSE test-suite input gives its expected verdict, with the reason; SD-JWT and COSE inputs
+/// (out of scope) say so instead of being misread.
+#[test]
+fn the_vc_jose_cose_suite_inputs_give_their_expected_results() {
+    let suite = root().join(JOSE_SUITE);
+    if !suite.exists() {
+        eprintln!("note: {} not there; skipped", suite.display());
+        return;
+    }
+    let did_docs = ["vm-ed25519.json", "vm-p256.json"].map(|f| suite.join(f).to_string_lossy().into_owned());
+    let expected = [
+        ("credential-jose-minimal.txt", "OK", "vc+jwt ES256"),
+        ("credential-issuer-match-signed.txt", "OK", "vc+jwt EdDSA"),
+        ("credential-jose-bad-signature.txt", "FAIL", "signature does not match"),
+        ("credential-jose-bad-media-type.txt", "FAIL", "typ \"bad+typ\""),
+        ("credential-jose-vc-vp-claims.txt", "FAIL", "vc or vp claim"),
+        ("credential-jose-unknown-extensions.txt", "FAIL", "unsupported JWS alg \"ES512\""),
+        ("presentation-jose-bad-credential.txt", "FAIL", "presentations are not verified"),
+        ("presentation-jose-multiple.txt", "FAIL", "unsupported JWS alg \"ES384\""),
+        ("credential-sdjwt-selective.txt", "FAIL", "SD-JWT"),
+        ("credential-cose-minimal.txt", "FAIL", "COSE_Sign1"),
+        ("credential-cose-minimal-not-base64.txt", "FAIL", "COSE_Sign1"),
+    ];
+    for (file, verdict, reason) in expected {
+        let path = suite.join(file).to_string_lossy().into_owned();
+        let v = xtranscript(&["verify", "--did-doc", &did_docs[0], "--did-doc", &did_docs[1], &path]);
+        let stdout = text(&v.stdout);
+        assert!(stdout.starts_with(verdict) && stdout.contains(reason), "{file}: {stdout}");
+        assert_eq!(v.status.code(), Some(if verdict == "OK" { 0 } else { 1 }), "{file}");
+    }
+}
+
+/// 1EdTech's VC-JWT samples: the same verdicts as refverify, with readable reasons (the OB one names no key;
+/// the CLR one carries its key as a header jwk, which the output says).
+#[test]
+fn onedtech_simple_jwt_samples_get_the_reference_verdicts() {
+    let ob = root().join("../shared/standards/1edtech/ob-v3p0/samples/simple.jwt");
+    let clr = root().join("../shared/standards/1edtech/clr-v2p0/samples/simple.jwt");
+    if !ob.exists() {
+        eprintln!("note: 1EdTech samples not there; skipped");
+        return;
+    }
+    let v = xtranscript(&["verify", ob.to_str().unwrap()]);
+    let stdout = text(&v.stdout);
+    assert!(stdout.starts_with("FAIL") && stdout.contains("neither kid nor jwk"), "{stdout}");
+    let v = xtranscript(&["verify", clr.to_str().unwrap()]);
+    let stdout = text(&v.stdout);
+    assert_eq!(v.status.code(), Some(0), "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("OK") && l.contains("RS256")).count(), 2, "{stdout}");
+    assert!(stdout.contains("key taken from the JWS header's jwk"), "{stdout}");
+    if let Some(r) = refverify(&[], &[ob.to_string_lossy().into_owned(), clr.to_string_lossy().into_owned()]) {
+        let reference = text(&r.stdout);
+        assert!(reference.starts_with("FAIL") && reference.contains("\nOK "), "{reference}");
+    }
+}

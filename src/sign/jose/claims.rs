@@ -40,7 +40,10 @@ pub fn credential_of(jws: &Jws, now: i64) -> Result<(Secured, Value, Vec<String>
     let payload = &jws.payload;
     let mut problems = Vec::new();
     let (form, credential) = match (typ, payload.get("vc")) {
-        (Some("vp+jwt" | "vp+ld+jwt"), _) | (_, None) if payload.contains_key("vp") => {
+        (Some("vp+jwt" | "vp+ld+jwt"), _) => {
+            return Err("a verifiable presentation (vp+jwt): presentations are not verified here".into());
+        }
+        (_, None) if payload.contains_key("vp") => {
             return Err("a verifiable presentation (vp+jwt): presentations are not verified here".into());
         }
         (Some("vc+jwt" | "vc+ld+jwt" | "application/vc+jwt"), vc) => {
