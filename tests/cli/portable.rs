@@ -125,3 +125,41 @@ fn onedtech_simple_jwt_samples_get_the_reference_verdicts() {
         assert!(reference.starts_with("FAIL") && reference.contains("\nOK "), "{reference}");
     }
 }
+
+/// `build --securing both|jwt`: clr.jwt and credentials/*.jwt (vc+jwt, EdDSA) verify in both verifiers; with
+/// `both` the payload keeps the Data Integrity proof, which is verified too; `di` (the default) writes none.
+#[test]
+fn jwt_secured_outputs_verify_in_both_verifiers() {
+    for securing in ["both", "jwt"] {
+        let (out, did) = portable_build(&format!("portable-{securing}"), &["--securing", securing]);
+        let dir = out.join("learners/N2025007");
+        let mut files = vec![dir.join("clr.jwt").to_string_lossy().into_owned()];
+        for entry in std::fs::read_dir(dir.join("credentials")).unwrap().flatten() {
+            let name = entry.path().to_string_lossy().into_owned();
+            if name.ends_with(".jwt") {
+                files.push(name);
+            }
+        }
+        assert!(files.len() > 20);
+        let mut args = vec!["verify", "--did-doc", did.to_str().unwrap(), "--now", NOW];
+        args.extend(files.iter().map(String::as_str));
+        let v = xtranscript(&args);
+        let stdout = text(&v.stdout);
+        assert_eq!(v.status.code(), Some(0), "{stdout}");
+        assert!(stdout.lines().all(|l| !l.contains(".jwt ") || l.contains("vc+jwt EdDSA")), "{stdout}");
+        let clr: Vec<&str> = std::fs::read_to_string(&files[0]).unwrap().leak().split('.').collect();
+        use base64::Engine;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(clr[1]).unwrap();
+        let payload: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+        assert_eq!(payload.get("proof").is_some(), securing == "both");
+        assert_eq!(payload["iss"], "did:web:registrar.northbridge.example.edu");
+        assert!(payload.get("sub").is_none() && !text(&payload.to_string().into_bytes()).contains("N2025007"));
+        if let Some(r) = refverify(&["--did-doc", did.to_str().unwrap(), "--now", NOW], &files) {
+            assert!(r.status.success(), "{}\n{}", text(&r.stdout), text(&r.stderr));
+        }
+        let _ = std::fs::remove_dir_all(out);
+    }
+    let (out, _) = portable_build("portable-di", &[]);
+    assert!(!out.join("learners/N2025007/clr.jwt").exists());
+    let _ = std::fs::remove_dir_all(out);
+}

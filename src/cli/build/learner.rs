@@ -38,6 +38,8 @@ pub struct Worker<'a> {
     pub earlier: &'a BTreeMap<String, LearnerEntry>,
     /// Rebuild even unchanged learners.
     pub force: bool,
+    /// Whether JWTs are written beside the JSON credentials.
+    pub securing: super::Securing,
     /// Write the files and record them in the journal.
     pub writers: &'a Writers<'a>,
 }
@@ -92,7 +94,10 @@ impl Worker<'_> {
             return Ok(Outcome::Failed(Failure { id: id.to_string(), reason: format!("clr.json: {e}") }));
         }
         clr_json.push(b'\n');
-        let credentials = export::credential_files(&signed);
+        let mut credentials = export::credential_files(&signed);
+        if self.securing != super::Securing::Di {
+            credentials.extend(self.jwts(&signed));
+        }
         drop(signed);
         let clr_sha256 = export::hex_sha256(&clr_json);
         view.verification.clr_sha256.clone_from(&clr_sha256);
@@ -109,6 +114,18 @@ impl Worker<'_> {
             }
             Err(reason) => Ok(Outcome::Failed(Failure { id: id.to_string(), reason })),
         }
+    }
+
+    /// `clr.jwt` and `credentials/<kind>-<key>.jwt` for each credential (names as [`export::credential_files`]).
+    fn jwts(&self, signed: &serde_json::Value) -> Vec<(String, Vec<u8>)> {
+        let keep_proof = self.securing == super::Securing::Both;
+        let (key, kid) = (&self.signer.key, self.signer.verification_method.as_str());
+        let jwt = |c: &serde_json::Value| xtranscript::sign::jose::vc_jwt(c, keep_proof, key, kid).into_bytes();
+        let nested = signed.pointer("/credentialSubject/verifiableCredential").and_then(|v| v.as_array());
+        let names = export::credential_files(signed).into_iter().map(|(name, _)| name.replace(".json", ".jwt"));
+        let mut files = vec![("clr.jwt".to_string(), jwt(signed))];
+        files.extend(names.zip(nested.into_iter().flatten()).map(|(name, c)| (name, jwt(c))));
+        files
     }
 
     /// The learner's PDF and HTML views (`Err`: why rendering failed).

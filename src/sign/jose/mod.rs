@@ -263,5 +263,43 @@ pub fn sign_eddsa(header: &Map<String, Value>, payload: &[u8], key: &super::Secr
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
+/// A credential secured as a W3C VC-JOSE-COSE `vc+jwt` (§3.1.1) that also carries the JWT claims OB 3.0 §8.2
+/// asks for: `iss` (the issuer id), `jti` (the credential id), `nbf` (`validFrom`), and `sub` when the subject
+/// has an id (xtranscript's learners have none: they are identified by a salted hash in `identifier`, so no
+/// student number reaches the token). With `keep_proof` the credential's Data Integrity proof stays in the
+/// payload (OB 3.0 §8.2: the embedded proof first, then the JWT); else it is taken out. Signed EdDSA with `kid`
+/// the verification method.
+pub fn vc_jwt(credential: &Value, keep_proof: bool, key: &super::SecretKey, kid: &str) -> String {
+    let mut payload = credential.as_object().cloned().unwrap_or_default();
+    if !keep_proof {
+        payload.remove("proof");
+    }
+    let issuer = match credential.get("issuer") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => other.get("id").and_then(Value::as_str).map(str::to_owned),
+        None => None,
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    let claims = [
+        ("iss", issuer.map(Value::from)),
+        ("jti", text(credential.get("id")).map(Value::from)),
+        ("sub", text(credential.pointer("/credentialSubject/id")).map(Value::from)),
+        (
+            "nbf",
+            text(credential.get("validFrom")).and_then(|t| crate::model::Timestamp::parse(&t)).map(|t| t.unix().into()),
+        ),
+    ];
+    for (name, value) in claims {
+        if let Some(value) = value {
+            payload.insert(name.into(), value);
+        }
+    }
+    let mut header = Map::new();
+    header.insert("kid".into(), kid.into());
+    header.insert("typ".into(), "vc+jwt".into());
+    header.insert("cty".into(), "vc".into());
+    sign_eddsa(&header, &serde_json::to_vec(&Value::Object(payload)).unwrap_or_default(), key)
+}
+
 #[cfg(test)]
 mod tests;
