@@ -158,3 +158,24 @@ impl Verifier {
 pub fn is_context_refusal(refusal: &Refusal) -> bool {
     matches!(refusal, Refusal::Context { .. })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn enveloped_credentials_and_out_of_scope_forms_are_told_apart() {
+        let doc = json!({"type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,a.b.c"});
+        assert_eq!(enveloped(&doc), Some(Ok("a.b.c")));
+        let bad = json!({"type": ["EnvelopedVerifiableCredential"], "id": "not-a-credential"});
+        assert!(enveloped(&bad).unwrap().unwrap_err().contains("not a data:application/vc+jwt URL"));
+        assert!(enveloped(&json!({"type": "VerifiableCredential"})).is_none());
+        assert!(matches!(form_of("eyJh.eyJh.AAAA"), Some(Form::Jws)));
+        assert!(matches!(form_of("eyJh.eyJh.AAAA~WyJh~"), Some(Form::SdJwt)));
+        assert!(matches!(form_of("d2845856a401"), Some(Form::Cose)));
+        assert!(matches!(form_of("0oRYVqQBJgNu"), Some(Form::Cose)));
+        assert!(form_of("hello").is_none());
+    }
+}
