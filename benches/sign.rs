@@ -5,6 +5,8 @@
 //! the reference verifier's, `shared/tools/refverify/fixtures`), with `{{ISSUER}}` set to the key's did:key;
 //! the synthetic learner comes from `xtranscript::synth` (seed 1, the median of 20 learners by nested count).
 //!
+//! JWT rows: `vc+jwt` EdDSA signing and verifying of the badge, one JWT over the CLR.
+//!
 //! `cargo bench --bench sign [-- N] [WORD]` (N badge iterations, default 300; CLRs: N/10; only the rows whose
 //! name contains WORD). Each iteration signs fresh
 //! copies (new `id`s); making the copies is not timed. Targets (issue #5): ≤ 0.3 ms per badge, ≤ 10 ms per
@@ -123,6 +125,22 @@ fn main() {
             breakdown(&signed_clr, n_clr);
         }
     }
+    // JWT-secured (vc+jwt, EdDSA): the JSON serialization and the signature; verification parses, checks the
+    // header and verifies (RS256 / ES256 signing is not implemented yet: no rows for them).
+    let sign_jwt = |doc: Value| {
+        black_box(sign::jose::vc_jwt(&doc, false, &key, &vm));
+    };
+    bench("vc+jwt EdDSA: sign OB 3.0 badge", n, |i| fresh(&badge, i), sign_jwt);
+    let badge_jwt = sign::jose::vc_jwt(&badge, false, &key, &vm);
+    let public = sign::jose::PublicKey::Ed25519(key.public_key());
+    let verify_jwt = |()| {
+        black_box(sign::jose::parse(&badge_jwt).and_then(|jws| jws.verify(&public)).expect("verifies"));
+    };
+    bench("vc+jwt EdDSA: verify OB 3.0 badge", n, |_| (), verify_jwt);
+    let clr_jwt = |doc: Value| {
+        black_box(sign::jose::vc_jwt(&doc, false, &key, &vm));
+    };
+    bench("vc+jwt EdDSA: sign CLR (one JWT over 40 nested)", n_clr, |i| fresh(&clr, i), clr_jwt);
     if let Some((outer, nested)) = synthetic.get() {
         let bytes = serde_json::to_vec(&with_nested(outer.clone(), nested.clone())).expect("JSON").len();
         println!("\nSynthetic learner: {} nested credentials, {bytes} bytes of unsigned JSON", nested.len());

@@ -21,6 +21,8 @@ use xtranscript::sign::{self, VerifyingKey};
 
 use super::{EXIT_OK, EXIT_PROBLEMS};
 
+mod jws;
+
 /// Arguments of `verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -104,6 +106,8 @@ fn parse_json(bytes: &[u8]) -> Result<Value, String> {
 
 struct Verifier {
     keys: BTreeMap<String, VerifyingKey>,
+    /// JSON Web Keys of `--did-doc` verification methods, by method id and by JWK `kid`: (controller, JWK).
+    jwks: BTreeMap<String, (String, Value)>,
     now: Timestamp,
     fragment_keys: bool,
     issuer_check: bool,
@@ -150,6 +154,27 @@ impl Verifier {
                     .push(format!("key of proof {} taken from the fragment of {vm}, not from a DID document", c.index));
             }
         }
+        let (more_problems, more_notes) = self.content(vc, false);
+        problems.extend(more_problems);
+        notes.extend(more_notes);
+        (problems, notes)
+    }
+
+    /// The checks of a credential's content: input rules (unless `proofs_checked`: those come first in
+    /// [`Verifier::check`]; for a JWS a refused `@context` is only noted, since the JWS signs the JSON as
+    /// written), validity dates, schema.
+    fn content(&self, vc: &Value, jws: bool) -> (Vec<String>, Vec<String>) {
+        let (mut problems, mut notes) = (Vec::new(), Vec::new());
+        if jws {
+            match sign::check_input(vc, &self.policy) {
+                Err(r) if jws::is_context_refusal(&r) => notes.push(format!("not a pinned JSON-LD document: {r}")),
+                Err(r) => {
+                    problems.push(format!("refused: {r} (dates and schema not checked)"));
+                    return (problems, notes);
+                }
+                Ok(()) => {}
+            }
+        }
         problems.extend(self.dates(vc));
         let (schema_problems, legacy) = schema_check(vc);
         if legacy && !schema_problems.is_empty() {
@@ -184,6 +209,39 @@ impl Verifier {
     }
 }
 
+/// One output line: `OK name (note: …)` or `FAIL name: problems (note: …)`, and whether it is OK.
+fn verdict(name: &str, problems: &[String], notes: &[String]) -> (bool, String) {
+    let notes = if notes.is_empty() { String::new() } else { format!(" (note: {})", notes.join("; ")) };
+    if problems.is_empty() {
+        (true, format!("OK {name}{notes}"))
+    } else {
+        (false, format!("FAIL {name}: {}{notes}", problems.join("; ")))
+    }
+}
+
+/// The JSON Web Keys a DID or controller document lists (or the verification method itself, when the
+/// document is one), keyed by method id and by the JWK's own `kid`, with their controller.
+fn jwks_of(doc: &Value) -> Vec<(String, (String, Value))> {
+    let owner = doc.get("id").and_then(Value::as_str).unwrap_or_default();
+    let methods: Vec<&Value> = match doc.get("verificationMethod") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        _ => vec![doc],
+    };
+    let mut found = Vec::new();
+    for m in methods {
+        let Some(jwk) = m.get("publicKeyJwk") else { continue };
+        let controller = m.get("controller").and_then(Value::as_str).unwrap_or(owner).to_owned();
+        if let Some(id) = m.get("id").and_then(Value::as_str) {
+            let id = if id.starts_with('#') { format!("{owner}{id}") } else { id.to_owned() };
+            found.push((id, (controller.clone(), jwk.clone())));
+        }
+        if let Some(kid) = jwk.get("kid").and_then(Value::as_str) {
+            found.push((kid.to_owned(), (controller, jwk.clone())));
+        }
+    }
+    found
+}
+
 /// The issuer's id: `issuer` as a string, or `issuer.id`.
 fn issuer_id(vc: &Value) -> Option<String> {
     match vc.get("issuer")? {
@@ -212,18 +270,48 @@ fn schema_check(vc: &Value) -> (Vec<String>, bool) {
     (schema_errors(vc, schema).into_iter().map(|e| format!("schema: {e}")).collect(), legacy)
 }
 
+/// A file's content, by form.
+enum Input {
+    Json(Value),
+    Jws(String),
+}
+
+/// Tells the form of a file: JSON, a compact JWS, or one of the forms out of scope (refused with a reason).
+fn read_form(bytes: &[u8]) -> Result<Input, String> {
+    let start = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(start, Some(b'{' | b'[')) {
+        return parse_json(bytes).map(Input::Json);
+    }
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    match jws::form_of(text) {
+        Some(jws::Form::Jws) => Ok(Input::Jws(text.trim().to_owned())),
+        Some(jws::Form::SdJwt) => Err("an SD-JWT (selective disclosure): not supported, nothing checked".into()),
+        Some(jws::Form::Cose) => Err("a COSE_Sign1 (vc+cose): not supported, nothing checked".into()),
+        None => parse_json(bytes).map(Input::Json),
+    }
+}
+
+/// Prints verdict lines; whether any failed.
+fn print(out: &mut impl Write, lines: &[(bool, String)]) -> std::io::Result<bool> {
+    for (_, line) in lines {
+        writeln!(out, "{line}")?;
+    }
+    Ok(lines.iter().any(|(ok, _)| !ok))
+}
+
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
     let mut policy = sign::InputPolicy::default();
     for url in &args.allow_contexts {
         policy.allow_context(url).map_err(|e| anyhow::anyhow!("--allow-context: {e}"))?;
     }
-    let mut keys = BTreeMap::new();
+    let (mut keys, mut jwks) = (BTreeMap::new(), BTreeMap::new());
     for path in &args.did_docs {
         let doc = read_json(path, args.max_size).map_err(|e| anyhow::anyhow!("--did-doc {}: {e}", path.display()))?;
         let docs = if let Value::Array(items) = doc { items } else { vec![doc] };
         for d in &docs {
             keys.extend(keys_of_did_document(d));
+            jwks.extend(jwks_of(d));
         }
     }
     let now = match &args.now {
@@ -233,7 +321,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
         ),
     };
     let verifier =
-        Verifier { keys, now, fragment_keys: args.fragment_keys, issuer_check: !args.no_issuer_check, policy };
+        Verifier { keys, jwks, now, fragment_keys: args.fragment_keys, issuer_check: !args.no_issuer_check, policy };
     let lists = args.status.load()?;
     let resolve = |vm: &str| verifier.resolve(vm);
     let status_options = args.status.options(&resolve, now, verifier.issuer_check);
@@ -241,14 +329,32 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     for path in &args.files {
         let mut label = path.display().to_string();
+        let mut lines = Vec::new();
         // A transcript PDF: its embedded clr.json, once the digest the PDF prints is found to be its own.
         let doc = match read_limited(path, args.max_size)
             .and_then(|b| xtranscript::render::attachment::credential_bytes(b).map_err(|e| e.to_string()))
             .and_then(|(bytes, pdf)| {
                 label.push_str(if pdf { "#clr.json" } else { "" });
-                parse_json(&bytes)
+                read_form(&bytes)
             }) {
-            Ok(doc) => doc,
+            Ok(Input::Json(doc)) => match jws::enveloped(&doc) {
+                None => doc,
+                Some(Ok(jws)) => {
+                    verifier.check_jws(&label, jws, 0, &mut lines);
+                    failed |= print(&mut out, &lines)?;
+                    continue;
+                }
+                Some(Err(e)) => {
+                    failed = true;
+                    writeln!(out, "FAIL {label}: {e}")?;
+                    continue;
+                }
+            },
+            Ok(Input::Jws(text)) => {
+                verifier.check_jws(&label, &text, 0, &mut lines);
+                failed |= print(&mut out, &lines)?;
+                continue;
+            }
             Err(e) => {
                 failed = true;
                 writeln!(out, "FAIL {label}: {e}")?;

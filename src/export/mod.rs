@@ -1,8 +1,9 @@
 //! Export: the bytes of every output file, and the one place that writes them.
 //!
-//! Exporters return bytes; [`write_atomic`] puts bytes on disk so that a file is
+//! Exporters return bytes (the manifest; [`credential_files`], one file per nested credential); [`write_atomic`] puts bytes on disk so that a file is
 //! either absent, or complete (temp file in the same directory, fsync, rename).
 
+mod credentials;
 mod manifest;
 mod outputs;
 pub mod pesc;
@@ -11,6 +12,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+pub use credentials::{credential_files, credential_kind};
 pub use manifest::{
     Failure, FileEntry, LearnerEntry, Manifest, MergeError, Withdrawn, file_entry, file_entry_hashed, hex_sha256,
     merge, parse_shard,

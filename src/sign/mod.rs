@@ -40,6 +40,7 @@ pub mod contexts;
 mod error;
 mod fasthash;
 mod guard;
+pub mod jose;
 mod jsonld;
 mod keys;
 pub mod proof;

@@ -6,6 +6,7 @@ mod batch;
 mod hostile;
 mod pdf;
 mod pesc;
+mod portable;
 mod refusals;
 mod sign;
 mod status;

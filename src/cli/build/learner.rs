@@ -42,6 +42,8 @@ pub struct Worker<'a> {
     pub earlier: &'a BTreeMap<String, LearnerEntry>,
     /// Rebuild even unchanged learners.
     pub force: bool,
+    /// Whether JWTs are written beside the JSON credentials.
+    pub securing: super::Securing,
     /// Write the files and record them in the journal.
     pub writers: &'a Writers<'a>,
     /// The files to write, in order.
@@ -141,6 +143,11 @@ impl Worker<'_> {
         let mut clr_json = self.writers.buffer();
         serde_json::to_writer(&mut clr_json, &signed.json).map_err(|e| format!("clr.json: {e}"))?;
         clr_json.push(b'\n');
+        // One file per nested credential (and JWTs of them), taken from the signed CLR before it is freed.
+        let mut credentials = export::credential_files(&signed.json);
+        if self.securing != super::Securing::Di {
+            credentials.extend(self.jwts(&signed.json));
+        }
         drop(signed.json);
         let clr_sha256 = export::hex_sha256(&clr_json);
         let mut view = signed.view;
@@ -175,9 +182,25 @@ impl Worker<'_> {
                 }
                 Output::Pdf | Output::Html => continue,
             };
-            files.push(OutputFile { name: output.file_name(), bytes, sha256 });
+            files.push(OutputFile { name: output.file_name().to_string(), bytes, sha256 });
+        }
+        // The credential files go with clr.json.
+        if self.outputs.contains(&Output::Clr) {
+            files.extend(credentials.into_iter().map(|(name, bytes)| OutputFile { name, bytes, sha256: None }));
         }
         Ok(files)
+    }
+
+    /// `clr.jwt` and `credentials/<kind>-<key>.jwt` for each credential (names as [`export::credential_files`]).
+    fn jwts(&self, signed: &serde_json::Value) -> Vec<(String, Vec<u8>)> {
+        let keep_proof = self.securing == super::Securing::Both;
+        let (key, kid) = (&self.signer.key, self.signer.verification_method.as_str());
+        let jwt = |c: &serde_json::Value| xtranscript::sign::jose::vc_jwt(c, keep_proof, key, kid).into_bytes();
+        let nested = signed.pointer("/credentialSubject/verifiableCredential").and_then(|v| v.as_array());
+        let names = export::credential_files(signed).into_iter().map(|(name, _)| name.replace(".json", ".jwt"));
+        let mut files = vec![("clr.jwt".to_string(), jwt(signed))];
+        files.extend(names.zip(nested.into_iter().flatten()).map(|(name, c)| (name, jwt(c))));
+        files
     }
 
     /// The learner's PDF, carrying `attachments` (`Err`: why rendering failed, as `check` reports it).
@@ -285,7 +308,7 @@ struct Signed<'s, 'a> {
 
 /// One file of a learner: its name in the learner's directory, bytes and SHA-256 when already known.
 struct OutputFile {
-    name: &'static str,
+    name: String,
     bytes: Vec<u8>,
     sha256: Option<String>,
 }

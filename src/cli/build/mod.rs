@@ -58,6 +58,11 @@ pub struct BuildArgs {
     /// Cryptosuite(s) of the proofs.
     #[arg(long, value_enum, default_value = "rdfc")]
     suite: SuiteArg,
+    /// How credentials are secured: `di` embedded Data Integrity proofs (clr.json, credentials/*.json);
+    /// `jwt` also clr.jwt and credentials/*.jwt (vc+jwt, EdDSA) without the proof in the payload; `both` the
+    /// same JWTs with the Data Integrity proof inside.
+    #[arg(long, value_enum, default_value = "di")]
+    securing: Securing,
     /// A directory of template overrides (transcript.html, style.css, labels.toml, layout.toml).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -118,6 +123,17 @@ pub enum SuiteArg {
     /// eddsa-jcs-2022.
     Jcs,
     /// Both, as a proof set.
+    Both,
+}
+
+/// How credentials are secured (`--securing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Securing {
+    /// Embedded Data Integrity proofs only.
+    Di,
+    /// Also JWTs of the credentials without their proof.
+    Jwt,
+    /// Also JWTs of the credentials with their proof.
     Both,
 }
 
@@ -322,7 +338,10 @@ impl RunState {
             outputs: &outputs,
             pesc_destination: args.pesc_destination.as_ref(),
         };
-        let fingerprint = setup::run_fingerprint(&shared);
+        let fingerprint = match args.securing {
+            Securing::Di => setup::run_fingerprint(&shared),
+            other => export::hex_sha256(format!("{} securing {other:?}", setup::run_fingerprint(&shared)).as_bytes()),
+        };
         std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
         let files = RunFiles::new(&args.out, shard);
         let lock = state::lock(&files)?;
@@ -358,6 +377,7 @@ impl RunState {
             rendering: &self.rendering,
             earlier: &self.earlier,
             force: args.force,
+            securing: args.securing,
             writers,
             outputs: &self.outputs,
             pesc: learner::PescSettings {
