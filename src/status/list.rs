@@ -36,7 +36,10 @@ pub fn read_list_json(bytes: &[u8]) -> Result<Value, String> {
     if bytes.len() > MAX_LIST_FILE_BYTES {
         return Err(format!("larger than {MAX_LIST_FILE_BYTES} bytes"));
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    // Strict JSON, as every JSON xtranscript reads: a duplicate member name is refused.
+    let value: Value = crate::ingest::json::parse_slice(bytes).map_err(|e| {
+        if crate::ingest::json::is_strictness(&e) { format!("refused JSON: {e}") } else { format!("not JSON: {e}") }
+    })?;
     if !value.is_object() {
         return Err("not a JSON object".to_string());
     }
@@ -101,6 +104,14 @@ pub fn has_type(types: Option<&Value>, wanted: &str) -> bool {
 mod tests {
     use super::*;
     use crate::sign::{self, SecretKey, Suite};
+
+    /// Issue #15.2 for status lists: a list whose `encodedList` appears twice (a forged one first) is refused.
+    #[test]
+    fn a_list_with_a_duplicate_member_name_is_refused() {
+        let json = br#"{"type": "BitstringStatusListCredential", "encodedList": "uA", "encodedList": "uB"}"#;
+        let error = read_list_json(json).unwrap_err();
+        assert!(error.starts_with("refused JSON") && error.contains("encodedList"), "{error}");
+    }
 
     #[test]
     fn a_signed_list_verifies_and_reads_back() {

@@ -37,12 +37,16 @@ fn every_sample_pdf_is_tagged_carries_its_clr_and_passes_pdfua() {
         if let Some(info) = run("pdfinfo", &[pdf]) {
             assert!(text(&info.stdout).contains("Tagged:          yes"), "{pdf}: {}", text(&info.stdout));
             let list = run("pdfdetach", &["-list", pdf]).unwrap();
-            assert_eq!(text(&list.stdout), "1 embedded files\n1: clr.json\n", "{pdf}");
-            let saved = dir.join("detached.json");
-            let save = run("pdfdetach", &["-save", "1", "-o", saved.to_str().unwrap(), pdf]).unwrap();
-            assert!(save.status.success(), "{}", text(&save.stderr));
-            assert!(std::fs::read(&saved).unwrap() == clr, "{pdf}: the detached clr.json differs from clr.json");
-            std::fs::remove_file(saved).unwrap();
+            // The signed CLR, and the PESC transcript of the same record (the build writes transcript.xml).
+            assert_eq!(text(&list.stdout), "2 embedded files\n1: clr.json\n2: transcript.xml\n", "{pdf}");
+            let xml = std::fs::read(dir.join("transcript.xml")).unwrap();
+            for (n, expected) in [("1", &clr), ("2", &xml)] {
+                let saved = dir.join("detached");
+                let save = run("pdfdetach", &["-save", n, "-o", saved.to_str().unwrap(), pdf]).unwrap();
+                assert!(save.status.success(), "{}", text(&save.stderr));
+                assert!(&std::fs::read(&saved).unwrap() == expected, "{pdf}: detached file {n} differs from its file");
+                std::fs::remove_file(saved).unwrap();
+            }
         }
         if let Some(check) = run("pdfua", &["check", pdf]) {
             let report = text(&check.stdout);
@@ -51,10 +55,11 @@ fn every_sample_pdf_is_tagged_carries_its_clr_and_passes_pdfua() {
     }
     // The first learner's PDF verifies, as its clr.json does.
     let pdf = learners[0].join("transcript.pdf");
-    let v = xtranscript(&["verify", pdf.to_str().unwrap()]);
+    let status = out.join("status");
+    let v = xtranscript(&["verify", "--status-dir", status.to_str().unwrap(), pdf.to_str().unwrap()]);
     let stdout = text(&v.stdout);
     assert_eq!(v.status.code(), Some(0), "{stdout}");
-    assert!(stdout.starts_with(&format!("OK {}#clr.json\n", pdf.display())), "{stdout}");
+    assert!(stdout.starts_with(&format!("OK {}#clr.json (status checked: ", pdf.display())), "{stdout}");
     let _ = std::fs::remove_dir_all(out);
 }
 
@@ -69,6 +74,15 @@ fn with_attachment(pdf: &Path, bytes: &[u8]) -> Vec<u8> {
                 .is_ok_and(|s| s.dict.get(b"Type").is_ok_and(|t| t.as_name().is_ok_and(|n| n == b"EmbeddedFile")))
         })
         .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(ids.len(), 2, "clr.json and transcript.xml");
+    // The JSON one.
+    let ids: Vec<lopdf::ObjectId> = ids
+        .into_iter()
+        .filter(|id| {
+            let stream = doc.get_object(*id).unwrap().as_stream().unwrap();
+            stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()).starts_with(b"{")
+        })
         .collect();
     assert_eq!(ids.len(), 1);
     let stream = doc.get_object_mut(ids[0]).unwrap().as_stream_mut().unwrap();
