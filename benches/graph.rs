@@ -40,14 +40,19 @@ fn item_id(k: usize) -> String {
     format!("00000000-0000-4000-8000-{k:012}")
 }
 
-fn framework() -> Framework {
-    let origin = Origin::file("bench.json");
+/// `n` items, each item k > 0 a child of item `parent(k)`, item 0 a child of the document.
+fn tree(
+    n: usize,
+    statement: &str,
+    parent: impl Fn(usize) -> usize,
+    origin: &Origin,
+) -> (Vec<CfItem>, Vec<CfAssociation>) {
     let node = |id: String| NodeRef { uri: format!("https://bench.example/{id}"), identifier: id, title: None };
-    let items = (0..ITEMS)
+    let items = (0..n)
         .map(|k| CfItem {
             identifier: item_id(k),
             uri: format!("https://bench.example/{}", item_id(k)),
-            full_statement: format!("Competency statement number {k}"),
+            full_statement: format!("{statement} {k}"),
             abbreviated_statement: None,
             human_coding_scheme: Some(format!("B.{k}")),
             list_enumeration: None,
@@ -57,17 +62,23 @@ fn framework() -> Framework {
             origin: origin.clone(),
         })
         .collect();
-    // A complete tree: item k's parent is (k - 1) / FANOUT; item 0 is a child of the document.
-    let associations = (0..ITEMS)
+    let associations = (0..n)
         .map(|k| CfAssociation {
             identifier: format!("a{k}"),
             kind: AssociationKind::IsChildOf,
             origin_node: node(item_id(k)),
-            destination_node: node(if k == 0 { "doc".to_string() } else { item_id((k - 1) / FANOUT) }),
+            destination_node: node(if k == 0 { "doc".to_string() } else { item_id(parent(k)) }),
             sequence_number: None,
             origin: origin.clone(),
         })
         .collect();
+    (items, associations)
+}
+
+fn framework() -> Framework {
+    let origin = Origin::file("bench.json");
+    // A complete tree: item k's parent is (k - 1) / FANOUT.
+    let (items, associations) = tree(ITEMS, "Competency statement number", |k| (k - 1) / FANOUT, &origin);
     Framework {
         case_version: CaseVersion::V1_1,
         document: CfDocument {
@@ -126,20 +137,8 @@ fn records(rng: &mut Rng, courses: usize) -> Records {
         for _ in 0..COURSES_PER_LEARNER {
             let course = format!("C{}", rng.below(courses));
             r.course_records.push(CourseRecord {
-                id: format!("L{l}/{course}"),
-                learner_id: format!("L{l}"),
-                term_id: "T".into(),
-                course_id: course,
-                title: None,
-                credits_attempted: 3.0,
                 credits_earned: Some(3.0),
-                grade: Some("A".into()),
-                quality_points: None,
-                repeat: false,
-                transfer: false,
-                in_progress: false,
-                transfer_institution: None,
-                origin: origin.clone(),
+                ..CourseRecord::graded(&format!("L{l}"), "T", &course, 3.0, Some("A"), origin.clone())
             });
         }
     }
@@ -220,31 +219,7 @@ fn run(frameworks: &[Framework], courses: usize) {
 /// whole chain is attained.
 fn chain(n: usize) {
     let origin = Origin::file("chain.json");
-    let node = |id: String| NodeRef { uri: format!("https://bench.example/{id}"), identifier: id, title: None };
-    let items = (0..n)
-        .map(|k| CfItem {
-            identifier: item_id(k),
-            uri: format!("https://bench.example/{}", item_id(k)),
-            full_statement: format!("Competency {k}"),
-            abbreviated_statement: None,
-            human_coding_scheme: Some(format!("B.{k}")),
-            list_enumeration: None,
-            item_type: None,
-            education_level: vec![],
-            language: None,
-            origin: origin.clone(),
-        })
-        .collect();
-    let associations = (0..n)
-        .map(|k| CfAssociation {
-            identifier: format!("a{k}"),
-            kind: AssociationKind::IsChildOf,
-            origin_node: node(item_id(k)),
-            destination_node: node(if k == 0 { "doc".to_string() } else { item_id(k - 1) }),
-            sequence_number: None,
-            origin: origin.clone(),
-        })
-        .collect();
+    let (items, associations) = tree(n, "Competency", |k| k - 1, &origin);
     let mut fw = framework();
     (fw.items, fw.associations) = (items, associations);
     let mut records = Records::default();
@@ -271,20 +246,8 @@ fn chain(n: usize) {
         origin: origin.clone(),
     });
     records.course_records.push(CourseRecord {
-        id: "L/C".into(),
-        learner_id: "L".into(),
-        term_id: "T".into(),
-        course_id: "C".into(),
-        title: None,
-        credits_attempted: 3.0,
         credits_earned: Some(3.0),
-        grade: Some("A".into()),
-        quality_points: None,
-        repeat: false,
-        transfer: false,
-        in_progress: false,
-        transfer_institution: None,
-        origin,
+        ..CourseRecord::graded("L", "T", "C", 3.0, Some("A"), origin)
     });
     let start = Instant::now();
     let mut diags = Diagnostics::new();

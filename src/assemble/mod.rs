@@ -270,4 +270,6 @@ impl<'a> Assembler<'a> {
 }
 
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 mod tests;

@@ -1,32 +1,9 @@
 //! Assembly on the bundled samples: schema validity, determinism, transfer credit.
 
-use std::path::PathBuf;
-
 use super::*;
 use crate::config::RepeatPolicy;
-use crate::diag::Diagnostics;
-use crate::ingest::{self, Input};
 
-fn samples() -> (Input, CompetencyGraph) {
-    let mut diags = Diagnostics::new();
-    let input = ingest::load(&[PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples"))], &mut diags);
-    assert!(!diags.has_errors(), "{:?}", diags.iter().find(|d| d.severity == crate::diag::Severity::Error));
-    let config = input.config.as_ref().unwrap();
-    let graph = CompetencyGraph::build(&input.records, &input.frameworks, &config.mastery, &mut diags);
-    (input, graph)
-}
-
-fn assembler<'a>(input: &'a Input, graph: &'a CompetencyGraph) -> Assembler<'a> {
-    Assembler::new(
-        input.config.as_ref().unwrap(),
-        &input.records,
-        &input.frameworks,
-        graph,
-        "did:web:registrar.northbridge.example.edu".into(),
-        Timestamp::parse("2026-06-15T00:00:00Z").unwrap(),
-        b"test secret".to_vec(),
-    )
-}
+use super::fixtures::{assembler, samples};
 
 #[test]
 fn every_sample_learner_is_schema_valid() {

@@ -117,18 +117,7 @@ mod tests {
     fn records(ids: &[&str]) -> Records {
         let mut records = Records::default();
         for (n, id) in ids.iter().enumerate() {
-            let learner = Learner {
-                id: (*id).to_string(),
-                given_name: "G".into(),
-                family_name: "F".into(),
-                middle_name: None,
-                display_name: None,
-                birth_date: None,
-                email: None,
-                program: None,
-                identifiers: Vec::new(),
-                origin: Origin::line("learners.csv", n as u64 + 2),
-            };
+            let learner = Learner::new(*id, "G", "F", Origin::line("learners.csv", n as u64 + 2));
             records.learners.insert((*id).to_string(), learner);
         }
         records

@@ -56,34 +56,8 @@ fn run_fingerprint_depends_on_every_part_and_its_boundaries() {
 
 #[test]
 fn learner_fingerprint_ignores_where_rows_are_but_not_what_they_say() {
-    let learner = Learner {
-        id: "L1".into(),
-        given_name: "Ana".into(),
-        family_name: "Lima".into(),
-        middle_name: None,
-        display_name: None,
-        birth_date: None,
-        email: None,
-        program: None,
-        identifiers: Vec::new(),
-        origin: Origin::line("learners.csv", 2),
-    };
-    let record = CourseRecord {
-        id: "L1/F25/MATH101".into(),
-        learner_id: "L1".into(),
-        term_id: "F25".into(),
-        course_id: "MATH101".into(),
-        title: None,
-        credits_attempted: 3.0,
-        credits_earned: None,
-        grade: Some("A".into()),
-        quality_points: None,
-        repeat: false,
-        transfer: false,
-        in_progress: false,
-        transfer_institution: None,
-        origin: Origin::line("course_records.csv", 2),
-    };
+    let learner = Learner::new("L1", "Ana", "Lima", Origin::line("learners.csv", 2));
+    let record = CourseRecord::graded("L1", "F25", "MATH101", 3.0, Some("A"), Origin::line("course_records.csv", 2));
     let mut moved = record.clone();
     moved.origin = Origin::line("course_records.csv", 99);
     let mut regraded = record.clone();

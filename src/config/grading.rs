@@ -60,6 +60,12 @@ fn yes() -> bool {
 }
 
 impl Grade {
+    /// A grade with its points, whether it earns credit and whether it is a pass/fail grade; counted in the GPA
+    /// by default when it has points, not in progress, no description.
+    pub fn new(grade: &str, points: Option<f64>, credit: bool, pass_fail: bool) -> Self {
+        Grade { grade: grade.into(), points, gpa: None, credit, pass_fail, in_progress: false, description: None }
+    }
+
     /// Whether this grade counts in the GPA.
     pub fn counts_in_gpa(&self) -> bool {
         self.gpa.unwrap_or(self.points.is_some()) && !self.pass_fail && !self.in_progress

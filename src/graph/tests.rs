@@ -64,21 +64,7 @@ fn framework(doc: &str, items: &[&str], links: Vec<CfAssociation>) -> Framework 
 /// the learner passed exactly the courses in `passed`.
 fn records(leaves: &[&str], levels: &[u32], passed: &[usize]) -> Records {
     let mut r = Records::default();
-    r.learners.insert(
-        "L".into(),
-        Learner {
-            id: "L".into(),
-            given_name: "A".into(),
-            family_name: "B".into(),
-            middle_name: None,
-            display_name: None,
-            birth_date: None,
-            email: None,
-            program: None,
-            identifiers: vec![],
-            origin: Origin::file("l.csv"),
-        },
-    );
+    r.learners.insert("L".into(), Learner::new("L", "A", "B", Origin::file("l.csv")));
     for (k, leaf) in leaves.iter().enumerate() {
         let id = format!("c{k}");
         r.courses.insert(
@@ -104,22 +90,14 @@ fn records(leaves: &[&str], levels: &[u32], passed: &[usize]) -> Records {
             origin: Origin::line("a.csv", k as u64 + 2),
         });
         if passed.contains(&k) {
-            r.course_records.push(CourseRecord {
-                id: format!("L/T/{id}"),
-                learner_id: "L".into(),
-                term_id: "T".into(),
-                course_id: id,
-                title: None,
-                credits_attempted: 3.0,
-                credits_earned: None,
-                grade: Some("A".into()),
-                quality_points: None,
-                repeat: false,
-                transfer: false,
-                in_progress: false,
-                transfer_institution: None,
-                origin: Origin::line("r.csv", k as u64 + 2),
-            });
+            r.course_records.push(CourseRecord::graded(
+                "L",
+                "T",
+                &id,
+                3.0,
+                Some("A"),
+                Origin::line("r.csv", k as u64 + 2),
+            ));
         }
     }
     r

@@ -37,6 +37,27 @@ pub struct Learner {
 }
 
 impl Learner {
+    /// A learner known by id and name only (every optional field empty).
+    pub fn new(
+        id: impl Into<Key>,
+        given_name: impl Into<String>,
+        family_name: impl Into<String>,
+        origin: Origin,
+    ) -> Self {
+        Learner {
+            id: id.into(),
+            given_name: given_name.into(),
+            family_name: family_name.into(),
+            middle_name: None,
+            display_name: None,
+            birth_date: None,
+            email: None,
+            program: None,
+            identifiers: Vec::new(),
+            origin,
+        }
+    }
+
     /// The display name if given, else "Given Middle Family".
     pub fn full_name(&self) -> String {
         if let Some(name) = &self.display_name {
@@ -127,6 +148,36 @@ pub struct CourseRecord {
     pub transfer_institution: Option<String>,
     /// Where the record was read.
     pub origin: Origin,
+}
+
+impl CourseRecord {
+    /// A home-institution attempt with a grade (or none while in progress), credits earned derived from the
+    /// grade, keyed `learner/term/course`; the flags (repeat, transfer, in progress) are off.
+    pub fn graded(
+        learner_id: &str,
+        term_id: &str,
+        course_id: &str,
+        credits_attempted: f64,
+        grade: Option<&str>,
+        origin: Origin,
+    ) -> Self {
+        CourseRecord {
+            id: format!("{learner_id}/{term_id}/{course_id}"),
+            learner_id: learner_id.into(),
+            term_id: term_id.into(),
+            course_id: course_id.into(),
+            title: None,
+            credits_attempted,
+            credits_earned: None,
+            grade: grade.map(Into::into),
+            quality_points: None,
+            repeat: false,
+            transfer: false,
+            in_progress: false,
+            transfer_institution: None,
+            origin,
+        }
+    }
 }
 
 /// What kind of thing an achievement is.

@@ -6,15 +6,7 @@ use crate::diag::Origin;
 use crate::model::Date;
 
 fn scale() -> GradingScale {
-    let g = |grade: &str, points: Option<f64>, credit: bool, pass_fail: bool| Grade {
-        grade: grade.into(),
-        points,
-        gpa: None,
-        credit,
-        pass_fail,
-        in_progress: false,
-        description: None,
-    };
+    let g = Grade::new;
     GradingScale {
         name: "Letter".into(),
         passing_grade: Some("D".into()),
@@ -52,22 +44,7 @@ fn term(id: &str, month: u8) -> (Key, Term) {
 }
 
 fn record(term: &str, course: &str, credits: f64, grade: Option<&str>) -> CourseRecord {
-    CourseRecord {
-        id: format!("{term}/{course}"),
-        learner_id: "L".into(),
-        term_id: term.into(),
-        course_id: course.into(),
-        title: None,
-        credits_attempted: credits,
-        credits_earned: None,
-        grade: grade.map(String::from),
-        quality_points: None,
-        repeat: false,
-        transfer: false,
-        in_progress: false,
-        transfer_institution: None,
-        origin: Origin::file("r"),
-    }
+    CourseRecord::graded("L", term, course, credits, grade, Origin::file("r"))
 }
 
 fn case() -> (Vec<CourseRecord>, BTreeMap<Key, Term>) {

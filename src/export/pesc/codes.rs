@@ -178,15 +178,7 @@ mod tests {
     use crate::config::Grade;
 
     fn scale() -> GradingScale {
-        let grade = |g: &str, points: Option<f64>, credit: bool, pass_fail: bool| Grade {
-            grade: g.into(),
-            points,
-            gpa: None,
-            credit,
-            pass_fail,
-            in_progress: false,
-            description: None,
-        };
+        let grade = Grade::new;
         GradingScale {
             name: "test".into(),
             passing_grade: Some("D".into()),

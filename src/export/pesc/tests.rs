@@ -1,7 +1,7 @@
 //! `transcript.xml` on the samples and on synthetic learners: the code mappings, the round trip through
 //! xtranscript's own PESC reader, length notices.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::*;
 use crate::assemble::gpa;
@@ -10,18 +10,7 @@ use crate::graph::CompetencyGraph;
 use crate::ingest::{self, Input};
 use crate::model::{CourseRecord, Records, Timestamp};
 
-fn load(dir: &Path) -> (Input, CompetencyGraph) {
-    let mut diags = Diagnostics::new();
-    let input = ingest::load(&[dir.to_path_buf()], &mut diags);
-    assert!(!diags.has_errors(), "{:?}", diags.iter().find(|d| d.severity == crate::diag::Severity::Error));
-    let config = input.config.as_ref().unwrap();
-    let graph = CompetencyGraph::build(&input.records, &input.frameworks, &config.mastery, &mut diags);
-    (input, graph)
-}
-
-fn samples() -> (Input, CompetencyGraph) {
-    load(&PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples")))
-}
+use crate::assemble::fixtures::{assembler, load, samples};
 
 /// A generated input of `learners` learners, written to a fresh directory.
 fn synthetic(learners: usize) -> (Input, CompetencyGraph) {
@@ -33,18 +22,6 @@ fn synthetic(learners: usize) -> (Input, CompetencyGraph) {
     let loaded = load(&dir);
     std::fs::remove_dir_all(&dir).unwrap();
     loaded
-}
-
-fn assembler<'a>(input: &'a Input, graph: &'a CompetencyGraph) -> Assembler<'a> {
-    Assembler::new(
-        input.config.as_ref().unwrap(),
-        &input.records,
-        &input.frameworks,
-        graph,
-        "did:web:registrar.northbridge.example.edu".into(),
-        Timestamp::parse("2026-06-15T00:00:00Z").unwrap(),
-        b"test secret".to_vec(),
-    )
 }
 
 const REQUEST: Request<'static> = Request { destination: None, official: true, clr_sha256: "00" };

@@ -41,16 +41,8 @@ fn transcript() -> PescTranscript {
 
 fn csv_learner(id: &str, given: &str, family: &str) -> Learner {
     Learner {
-        id: id.into(),
-        given_name: given.into(),
-        family_name: family.into(),
-        middle_name: None,
-        display_name: None,
-        birth_date: None,
-        email: None,
         program: Some("BSc Chemistry".into()),
-        identifiers: vec![],
-        origin: Origin::line("learners.csv", 2),
+        ..Learner::new(id, given, family, Origin::line("learners.csv", 2))
     }
 }
 
