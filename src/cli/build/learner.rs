@@ -164,22 +164,21 @@ impl Worker<'_> {
         let mut rendered = Vec::with_capacity(2);
         for &output in self.outputs {
             match (output, &view) {
-                (Output::Pdf, Some(view)) => rendered.push((output, self.pdf(id, view, &attachments)?)),
-                (Output::Html, Some(view)) => rendered.push((output, self.html(id, view)?)),
+                (Output::Pdf, Some(view)) => rendered.push(self.pdf(id, view, &attachments)?),
+                (Output::Html, Some(view)) => rendered.push(self.html(id, view)?),
                 _ => {}
             }
         }
         drop(attachments);
         let (mut clr_json, mut pesc) = (Some(clr_json), pesc);
+        // The rendered files, in the order of `self.outputs`.
         let mut rendered = rendered.into_iter();
         let mut files = Vec::with_capacity(self.outputs.len());
         for &output in self.outputs {
             let (bytes, sha256) = match output {
                 Output::Clr => (clr_json.take().unwrap_or_default(), Some(clr_sha256.clone())),
                 Output::Pesc => (pesc.take().unwrap_or_default(), None),
-                Output::Pdf | Output::Html if view.is_some() => {
-                    (rendered.next().map(|(_, b)| b).unwrap_or_default(), None)
-                }
+                Output::Pdf | Output::Html if view.is_some() => (rendered.next().unwrap_or_default(), None),
                 Output::Pdf | Output::Html => continue,
             };
             files.push(OutputFile { name: output.file_name().to_string(), bytes, sha256 });
