@@ -35,6 +35,8 @@ pub struct Input {
     /// that could not be read at all, a framework with errors, a PESC file whose learners could not all be
     /// identified. Each was reported as an error; `build` stops before signing anything while one is listed.
     pub blocking: Vec<Origin>,
+    /// The learners by name and birth date, for recognising a transfer transcript's learner.
+    pub(crate) people: pesc::PersonIndex,
 }
 
 /// Counts of what was read, for `check`'s summary.
@@ -254,11 +256,12 @@ fn load_pesc(path: &Path, input: &mut Input, diags: &mut Diagnostics) {
     let mut merge_diags = Diagnostics::new();
     let config = input.config.as_ref();
     let records = &mut input.records;
+    let people = &mut input.people;
     let mut merged = Vec::new();
     let before = diags.len();
     let read = pesc::read_transcripts(BufReader::new(file), path, diags, |t| {
         let home = t.source.as_ref().is_none_or(|org| config.is_none_or(|c| is_home(c, &org.name, &org.identifiers)));
-        merged.push(pesc::merge_into(t, home, records, &mut merge_diags));
+        merged.push(pesc::merge_into(t, home, records, people, &mut merge_diags));
     });
     input.pesc_transcripts += merged.len();
     diags.extend(merge_diags);
@@ -269,10 +272,11 @@ fn load_pesc(path: &Path, input: &mut Input, diags: &mut Diagnostics) {
     let refusal = refusal.unwrap_or_else(|| Origin::file(path));
     let identified = files::open_regular(path, MAX_INPUT_BYTES).ok().and_then(|(file, _)| {
         let config = input.config.as_ref();
+        let people = &mut input.people;
         pesc::identify_learners(BufReader::new(file), path, |t| {
             let home =
                 t.source.as_ref().is_none_or(|org| config.is_none_or(|c| is_home(c, &org.name, &org.identifiers)));
-            pesc::learner_key(t, home, &input.records)
+            pesc::learner_key(t, home, &input.records, people)
         })
     });
     match identified {

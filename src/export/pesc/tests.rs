@@ -186,7 +186,7 @@ fn assert_round_trip(a: &Assembler<'_>, id: &str) {
     ingest::pesc::read_transcripts(&doc.bytes[..], Path::new("transcript.xml"), &mut diags, |t| read.push(t));
     assert!(!diags.has_errors() && read.len() == 1, "{id}: {diags:?}");
     let mut back = Records { courses: a.records.courses.clone(), ..Records::default() };
-    ingest::pesc::merge_into(read.pop().unwrap(), true, &mut back, &mut diags);
+    ingest::pesc::merge_into(read.pop().unwrap(), true, &mut back, &mut Default::default(), &mut diags);
     assert!(!diags.has_errors(), "{id}: {diags:?}");
     let records: Vec<&CourseRecord> = back.course_records.iter().collect();
     let policy = config.transcript.repeat_policy;

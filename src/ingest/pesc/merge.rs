@@ -6,7 +6,61 @@ use std::collections::{HashMap, HashSet};
 use super::transcript::{PescTranscript, award_id, record_id};
 use super::values::slug;
 use crate::diag::{Code, Diagnostics};
-use crate::model::{CourseRecord, Learner, Records};
+use crate::model::{CourseRecord, Date, Learner, Records};
+
+/// The known learners by birth date, given name and family name (lowercased): how another institution's
+/// transcript finds its learner when no id is shared, in constant time per transcript (a scan of every learner
+/// per transcript made a large batch of transfer transcripts quadratic). Kept across the files of one run;
+/// rebuilt when learners were added by other means since it last saw the records.
+#[derive(Debug, Clone, Default)]
+pub struct PersonIndex {
+    people: HashMap<(Date, String, String), Person>,
+    learners: usize,
+}
+
+/// Who holds one (birth date, names) key.
+#[derive(Debug, Clone)]
+enum Person {
+    One(String),
+    Several,
+}
+
+impl PersonIndex {
+    /// The key of a learner that can be recognised this way: a birth date and both names.
+    fn key(learner: &Learner) -> Option<(Date, String, String)> {
+        let birth = learner.birth_date?;
+        if learner.given_name.is_empty() || learner.family_name.is_empty() {
+            return None;
+        }
+        Some((birth, learner.given_name.to_lowercase(), learner.family_name.to_lowercase()))
+    }
+
+    /// Catches up with `records` when learners were added without this index.
+    fn refresh(&mut self, records: &Records) {
+        if self.learners != records.learners.len() {
+            self.people.clear();
+            records.learners.values().for_each(|l| self.add(l));
+            self.learners = records.learners.len();
+        }
+    }
+
+    /// Indexes `learner` (again: its fields may have been completed).
+    fn add(&mut self, learner: &Learner) {
+        let Some(key) = Self::key(learner) else { return };
+        let person = self.people.entry(key).or_insert_with(|| Person::One(learner.id.clone()));
+        if matches!(person, Person::One(id) if *id != learner.id) {
+            *person = Person::Several;
+        }
+    }
+
+    /// The one known learner with the same given name, family name and birth date.
+    fn same_person(&self, learner: &Learner) -> Option<String> {
+        match self.people.get(&Self::key(learner)?)? {
+            Person::One(id) => Some(id.clone()),
+            Person::Several => None,
+        }
+    }
+}
 
 /// Adds one transcript to `records`.
 ///
@@ -36,10 +90,21 @@ use crate::model::{CourseRecord, Learner, Records};
 /// only when the learner was already known, so merging a large batch of new
 /// learners stays linear.) `summaries` have no place in `Records` and are dropped.
 /// Returns the id the learner is kept under.
-pub fn merge_into(t: PescTranscript, home: bool, records: &mut Records, diags: &mut Diagnostics) -> String {
+pub fn merge_into(
+    t: PescTranscript,
+    home: bool,
+    records: &mut Records,
+    people: &mut PersonIndex,
+    diags: &mut Diagnostics,
+) -> String {
     let mut t = if home { t } else { as_transfer(t, diags) };
     let source = t.source.as_ref().map(|s| s.name.clone());
-    let (learner_id, known) = merge_learner(t.learner.clone(), home, source.as_deref(), records, diags);
+    people.refresh(records);
+    let (learner_id, known) = merge_learner(t.learner.clone(), home, source.as_deref(), records, people, diags);
+    if let Some(learner) = records.learners.get(&learner_id) {
+        people.add(learner);
+    }
+    people.learners = records.learners.len();
     renumber(&mut t, &learner_id);
     for term in t.terms {
         records.terms.entry(term.id.clone()).or_insert(term);
@@ -178,13 +243,14 @@ fn renumber(t: &mut PescTranscript, learner_id: &str) {
 }
 
 /// The id [`merge_into`] keeps the learner of `t` under, given the records so far (nothing is changed).
-pub fn learner_key(t: &PescTranscript, home: bool, records: &Records) -> String {
+pub fn learner_key(t: &PescTranscript, home: bool, records: &Records, people: &mut PersonIndex) -> String {
+    people.refresh(records);
     let source = t.source.as_ref().map(|s| s.name.as_str());
     let own_id = &t.learner.id;
     match records.learners.get(own_id) {
         Some(existing) if home || same_family(existing, &t.learner) => own_id.clone(),
         Some(_) => format!("{}:{own_id}", slug(source.unwrap_or("external"))),
-        None if !home => same_person(&t.learner, records).unwrap_or_else(|| own_id.clone()),
+        None if !home => people.same_person(&t.learner).unwrap_or_else(|| own_id.clone()),
         None => own_id.clone(),
     }
 }
@@ -196,6 +262,7 @@ fn merge_learner(
     home: bool,
     source: Option<&str>,
     records: &mut Records,
+    people: &PersonIndex,
     diags: &mut Diagnostics,
 ) -> (String, bool) {
     let own_id = learner.id.clone();
@@ -229,7 +296,7 @@ fn merge_learner(
             );
             id
         }
-        None if !home => same_person(&learner, records).unwrap_or_else(|| own_id.clone()),
+        None if !home => people.same_person(&learner).unwrap_or_else(|| own_id.clone()),
         None => own_id.clone(),
     };
     if target != own_id {
@@ -251,19 +318,6 @@ fn merge_learner(
 
 fn same_family(a: &Learner, b: &Learner) -> bool {
     a.family_name.is_empty() || b.family_name.is_empty() || a.family_name.to_lowercase() == b.family_name.to_lowercase()
-}
-
-/// The one known learner with the same given name, family name and birth date.
-fn same_person(learner: &Learner, records: &Records) -> Option<String> {
-    let birth = learner.birth_date?;
-    let same = |a: &str, b: &str| !a.is_empty() && a.to_lowercase() == b.to_lowercase();
-    let mut matches = records.learners.values().filter(|l| {
-        l.birth_date == Some(birth)
-            && same(&l.family_name, &learner.family_name)
-            && same(&l.given_name, &learner.given_name)
-    });
-    let first = matches.next()?;
-    matches.next().is_none().then(|| first.id.clone())
 }
 
 /// Fills the fields `existing` lacks from `new`.

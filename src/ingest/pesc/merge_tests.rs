@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::transcript::PescTranscript;
-use super::{merge_into, read_transcripts};
+use super::{PersonIndex, merge_into, read_transcripts};
 use crate::diag::{Code, Diagnostics, Origin};
 use crate::model::{Learner, Records};
 
@@ -50,7 +50,7 @@ fn csv_learner(id: &str, given: &str, family: &str) -> Learner {
 fn home_records_are_kept_as_native() {
     let mut records = Records::default();
     let mut diags = Diagnostics::new();
-    merge_into(transcript(), true, &mut records, &mut diags);
+    merge_into(transcript(), true, &mut records, &mut PersonIndex::default(), &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     let record = &records.course_records[0];
     assert_eq!(record.id, "S1/2019-09/CHEM-101");
@@ -71,7 +71,7 @@ fn other_institutions_give_transfer_credit_under_prefixed_ids() {
         c
     });
     let mut diags = Diagnostics::new();
-    merge_into(transcript(), false, &mut records, &mut diags);
+    merge_into(transcript(), false, &mut records, &mut PersonIndex::default(), &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     let record = &records.course_records[0];
     assert_eq!(record.course_id, "example-college:CHEM-101");
@@ -94,7 +94,7 @@ fn an_existing_learner_is_kept_and_completed() {
     let mut records = Records::default();
     records.learners.insert("S1".into(), csv_learner("S1", "Ada", ""));
     let mut diags = Diagnostics::new();
-    merge_into(transcript(), true, &mut records, &mut diags);
+    merge_into(transcript(), true, &mut records, &mut PersonIndex::default(), &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     let learner = &records.learners["S1"];
     assert_eq!(learner.origin, Origin::line("learners.csv", 2));
@@ -108,7 +108,7 @@ fn a_transfer_learner_with_a_clashing_id_is_kept_apart() {
     let mut records = Records::default();
     records.learners.insert("S1".into(), csv_learner("S1", "Bob", "Other"));
     let mut diags = Diagnostics::new();
-    merge_into(transcript(), false, &mut records, &mut diags);
+    merge_into(transcript(), false, &mut records, &mut PersonIndex::default(), &mut diags);
     assert_eq!(diags.iter().filter(|d| d.code == Code::Inconsistent).count(), 1);
     assert_eq!(records.learners["S1"].given_name, "Bob");
     assert_eq!(records.learners["example-college:S1"].given_name, "Ada");
@@ -122,7 +122,7 @@ fn a_transfer_learner_is_found_by_name_and_birth_date() {
     home.birth_date = crate::model::Date::new(2001, 2, 3);
     records.learners.insert("H7".into(), home);
     let mut diags = Diagnostics::new();
-    merge_into(transcript(), false, &mut records, &mut diags);
+    merge_into(transcript(), false, &mut records, &mut PersonIndex::default(), &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(records.learners.len(), 1);
     assert_eq!(records.course_records[0].learner_id, "H7");
@@ -134,10 +134,50 @@ fn a_transfer_learner_is_found_by_name_and_birth_date() {
 fn the_same_transcript_twice_gives_duplicate_warnings() {
     let mut records = Records::default();
     let mut diags = Diagnostics::new();
-    merge_into(transcript(), true, &mut records, &mut diags);
-    merge_into(transcript(), true, &mut records, &mut diags);
+    merge_into(transcript(), true, &mut records, &mut PersonIndex::default(), &mut diags);
+    merge_into(transcript(), true, &mut records, &mut PersonIndex::default(), &mut diags);
     let duplicates = diags.iter().filter(|d| d.code == Code::DuplicateKey).count();
     assert_eq!(duplicates, 2, "{diags:?}");
     assert_eq!(records.course_records.len(), 1);
     assert_eq!(records.awards.len(), 1);
+}
+
+#[test]
+fn two_namesakes_born_the_same_day_are_not_guessed_between() {
+    let mut records = Records::default();
+    for id in ["H7", "H8"] {
+        let mut namesake = csv_learner(id, "Ada", "LOVELACE");
+        namesake.birth_date = crate::model::Date::new(2001, 2, 3);
+        records.learners.insert(id.into(), namesake);
+    }
+    let mut diags = Diagnostics::new();
+    merge_into(transcript(), false, &mut records, &mut PersonIndex::default(), &mut diags);
+    assert_eq!(records.learners.len(), 3, "kept under its own id");
+    assert_eq!(records.course_records[0].learner_id, "S1");
+}
+
+/// One index serves a run's files; a learner added to the records by other means in between is seen, and so is
+/// a birth date a transcript supplied to a learner who had none.
+#[test]
+fn the_person_index_follows_the_records_across_transcripts() {
+    let mut records = Records::default();
+    let mut people = PersonIndex::default();
+    let mut diags = Diagnostics::new();
+    records.learners.insert("H7".into(), csv_learner("H7", "Ada", "Lovelace"));
+    merge_into(transcript(), true, &mut records, &mut people, &mut diags);
+    // The home transcript's learner S1 is new (H7 has no birth date to be recognised by).
+    assert_eq!(records.learners.len(), 2);
+    let mut other = transcript();
+    other.learner.id = "X9".into();
+    merge_into(other, false, &mut records, &mut people, &mut diags);
+    // Now two learners answer to Ada Lovelace? No: only S1 has the birth date; the transfer goes to S1.
+    assert_eq!(records.learners.len(), 2, "{:?}", records.learners.keys().collect::<Vec<_>>());
+    assert!(records.course_records.iter().any(|r| r.learner_id == "S1" && r.transfer));
+    let mut late = csv_learner("H9", "Ada", "Lovelace");
+    late.birth_date = crate::model::Date::new(2001, 2, 3);
+    records.learners.insert("H9".into(), late);
+    let mut again = transcript();
+    again.learner.id = "X10".into();
+    merge_into(again, false, &mut records, &mut people, &mut diags);
+    assert!(records.learners.contains_key("X10"), "S1 and H9 both match: not guessed");
 }

@@ -64,7 +64,7 @@ use std::path::Path;
 
 use crate::diag::Diagnostics;
 
-pub use merge::{learner_key, merge_into};
+pub use merge::{PersonIndex, learner_key, merge_into};
 pub use reader::ReadOutcome;
 pub use transcript::{NO_SESSION_TERM, PescOrganization, PescSummary, PescTranscript};
 
