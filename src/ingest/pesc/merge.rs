@@ -8,14 +8,17 @@ use super::values::slug;
 use crate::diag::{Code, Diagnostics};
 use crate::model::{CourseRecord, Date, Learner, Records};
 
-/// The known learners by birth date, given name and family name (lowercased): how another institution's
-/// transcript finds its learner when no id is shared, in constant time per transcript (a scan of every learner
-/// per transcript made a large batch of transfer transcripts quadratic). Kept across the files of one run;
-/// rebuilt when learners were added by other means since it last saw the records.
+/// What merging a run's transcripts looks up, each in constant time per transcript (scans of every learner,
+/// record and award per transcript made a large batch of transfer transcripts quadratic): the known learners by
+/// birth date, given name and family name (lowercased), and the ids of the course records and awards already
+/// there. Kept across the files of one run; rebuilt when the records grew by other means since it last saw them.
 #[derive(Debug, Clone, Default)]
 pub struct PersonIndex {
     people: HashMap<(Date, String, String), Person>,
-    learners: usize,
+    record_ids: HashSet<String>,
+    award_ids: HashSet<String>,
+    /// How many learners, course records and awards the index has seen.
+    seen: (usize, usize, usize),
 }
 
 /// Who holds one (birth date, names) key.
@@ -35,12 +38,18 @@ impl PersonIndex {
         Some((birth, learner.given_name.to_lowercase(), learner.family_name.to_lowercase()))
     }
 
-    /// Catches up with `records` when learners were added without this index.
+    fn counts(records: &Records) -> (usize, usize, usize) {
+        (records.learners.len(), records.course_records.len(), records.awards.len())
+    }
+
+    /// Catches up with `records` when they grew without this index.
     fn refresh(&mut self, records: &Records) {
-        if self.learners != records.learners.len() {
+        if self.seen != Self::counts(records) {
             self.people.clear();
             records.learners.values().for_each(|l| self.add(l));
-            self.learners = records.learners.len();
+            self.record_ids = records.course_records.iter().map(|r| r.id.clone()).collect();
+            self.award_ids = records.awards.iter().map(|a| a.id.clone()).collect();
+            self.seen = Self::counts(records);
         }
     }
 
@@ -86,9 +95,9 @@ impl PersonIndex {
 ///
 /// Terms, catalog courses and achievements already present are kept as they
 /// are (shared by many learners). A course record or award whose id is already
-/// there is a `DuplicateKey` warning and is skipped. (Duplicates are looked for
-/// only when the learner was already known, so merging a large batch of new
-/// learners stays linear.) `summaries` have no place in `Records` and are dropped.
+/// there is a `DuplicateKey` warning and is skipped. `people` makes every lookup
+/// constant-time, so merging a large batch stays linear. `summaries` have no place
+/// in `Records` and are dropped.
 /// Returns the id the learner is kept under.
 pub fn merge_into(
     t: PescTranscript,
@@ -100,11 +109,10 @@ pub fn merge_into(
     let mut t = if home { t } else { as_transfer(t, diags) };
     let source = t.source.as_ref().map(|s| s.name.clone());
     people.refresh(records);
-    let (learner_id, known) = merge_learner(t.learner.clone(), home, source.as_deref(), records, people, diags);
+    let learner_id = merge_learner(t.learner.clone(), home, source.as_deref(), records, people, diags);
     if let Some(learner) = records.learners.get(&learner_id) {
         people.add(learner);
     }
-    people.learners = records.learners.len();
     renumber(&mut t, &learner_id);
     for term in t.terms {
         records.terms.entry(term.id.clone()).or_insert(term);
@@ -113,10 +121,8 @@ pub fn merge_into(
     for course in t.catalog {
         records.courses.entry(course.id.clone()).or_insert(course);
     }
-    let seen: HashSet<String> =
-        if known { records.records_of(&learner_id).map(|r| r.id.clone()).collect() } else { HashSet::new() };
     for mut record in t.courses {
-        if seen.contains(&record.id) {
+        if !people.record_ids.insert(record.id.clone()) {
             diags
                 .warning(
                     Code::DuplicateKey,
@@ -132,10 +138,8 @@ pub fn merge_into(
     for achievement in t.achievements {
         records.achievements.entry(achievement.id.clone()).or_insert(achievement);
     }
-    let seen: HashSet<String> =
-        if known { records.awards_of(&learner_id).map(|a| a.id.clone()).collect() } else { HashSet::new() };
     for award in t.awards {
-        if seen.contains(&award.id) {
+        if !people.award_ids.insert(award.id.clone()) {
             diags.warning(
                 Code::DuplicateKey,
                 award.origin.clone(),
@@ -145,6 +149,7 @@ pub fn merge_into(
         }
         records.awards.push(award);
     }
+    people.seen = PersonIndex::counts(records);
     learner_id
 }
 
@@ -255,8 +260,7 @@ pub fn learner_key(t: &PescTranscript, home: bool, records: &Records, people: &m
     }
 }
 
-/// Adds or completes the learner; returns the id it is kept under and whether
-/// it was already known.
+/// Adds or completes the learner; returns the id it is kept under.
 fn merge_learner(
     mut learner: Learner,
     home: bool,
@@ -264,7 +268,7 @@ fn merge_learner(
     records: &mut Records,
     people: &PersonIndex,
     diags: &mut Diagnostics,
-) -> (String, bool) {
+) -> String {
     let own_id = learner.id.clone();
     let target = match records.learners.get(&own_id) {
         Some(existing) if home || same_family(existing, &learner) => {
@@ -306,12 +310,12 @@ fn merge_learner(
     match records.learners.get_mut(&target) {
         Some(existing) => {
             fill_missing(existing, learner);
-            (target, true)
+            target
         }
         None => {
             learner.id.clone_from(&target);
             records.learners.insert(target.clone(), learner);
-            (target, false)
+            target
         }
     }
 }
