@@ -151,7 +151,9 @@ pub enum LayoutError {
     #[error("{0:?} is not an http(s) URL ending with \"/\", without query or fragment")]
     BadUrl(String),
     /// The status lists are on another origin than the pages: the page's script may not fetch them.
-    #[error("the status lists ({status}) are not on the pages' origin ({pages}): the page's live check fetches them from its own origin")]
+    #[error(
+        "the status lists ({status}) are not on the pages' origin ({pages}): the page's live check fetches them from its own origin"
+    )]
     OtherOrigin {
         /// The pages' origin.
         pages: String,
@@ -163,7 +165,13 @@ pub enum LayoutError {
 /// `(origin, path without the leading "/")` of an absolute http(s) URL ending with `/`.
 fn split_url(url: &str) -> Result<(String, String), LayoutError> {
     let bad = || LayoutError::BadUrl(url.to_string());
-    let scheme_end = if url.starts_with("https://") { 8 } else if url.starts_with("http://") { 7 } else { return Err(bad()) };
+    let scheme_end = if url.starts_with("https://") {
+        8
+    } else if url.starts_with("http://") {
+        7
+    } else {
+        return Err(bad());
+    };
     if !url.ends_with('/') || url.contains(['?', '#', '\\']) || url.contains(char::is_whitespace) {
         return Err(bad());
     }

@@ -87,7 +87,8 @@ pub fn page_html(record: &Record) -> String {
     let (status_class, status_text) = published_text(record);
     let mut status_lists = String::new();
     if !record.status.is_empty() {
-        status_lists.push_str("<p class=\"note\">Status list checked (W3C Bitstring Status List):</p>\n<ul class=\"note\">\n");
+        status_lists
+            .push_str("<p class=\"note\">Status list checked (W3C Bitstring Status List):</p>\n<ul class=\"note\">\n");
         for entry in &record.status {
             status_lists.push_str(&format!(
                 "<li>{}: <code>{}</code>, entry {}</li>\n",

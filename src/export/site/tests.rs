@@ -3,8 +3,8 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::*;
-use sha2::Digest;
 use crate::status::Bitstring;
+use sha2::Digest;
 
 fn secret(text: &str) -> SiteSecret {
     SiteSecret::parse(text).unwrap()
@@ -43,7 +43,15 @@ fn tokens_are_keyed_hashes_of_the_credential_id() {
 #[test]
 fn base32_follows_rfc_4648() {
     // RFC 4648 §10 test vectors, lowercased, without padding.
-    for (input, expected) in [("", ""), ("f", "my"), ("fo", "mzxq"), ("foo", "mzxw6"), ("foob", "mzxw6yq"), ("fooba", "mzxw6ytb"), ("foobar", "mzxw6ytboi")] {
+    for (input, expected) in [
+        ("", ""),
+        ("f", "my"),
+        ("fo", "mzxq"),
+        ("foo", "mzxw6"),
+        ("foob", "mzxw6yq"),
+        ("fooba", "mzxw6ytb"),
+        ("foobar", "mzxw6ytboi"),
+    ] {
         assert_eq!(base32(input.as_bytes()), expected);
     }
 }
@@ -56,7 +64,10 @@ fn the_layout_follows_the_urls() {
         "did:web:r.example.edu",
     )
     .unwrap();
-    assert_eq!((l.verify.as_str(), l.status.as_deref(), l.did.as_deref()), ("verify/", Some("status/"), Some(".well-known/did.json")));
+    assert_eq!(
+        (l.verify.as_str(), l.status.as_deref(), l.did.as_deref()),
+        ("verify/", Some("status/"), Some(".well-known/did.json"))
+    );
     assert_eq!(l.page_dir("abc"), "verify/abc/");
     let l = SiteLayout::new("https://r.example.edu/a/v/", None, "did:web:r.example.edu:issuers:x").unwrap();
     assert_eq!((l.verify.as_str(), l.did.as_deref()), ("a/v/", Some("issuers/x/did.json")));
@@ -112,9 +123,15 @@ fn lists(bit: Option<usize>) -> BTreeMap<String, Bitstring> {
 fn a_record_holds_what_the_transcript_shows() {
     let sha = BTreeMap::from([("clr.json".to_string(), "ab".repeat(32))]);
     let r = record_of(&clr("José Muñoz"), sha.clone(), &lists(None)).unwrap();
-    assert_eq!((r.institution.as_str(), r.learner.as_str(), r.issued.as_str()), ("Northbridge <Institute>", "José Muñoz", "2026-06-15"));
-    let lines: Vec<(&str, &str, Option<&str>, Option<&str>)> =
-        r.credentials.iter().map(|c| (c.kind.as_str(), c.title.as_str(), c.term.as_deref(), c.result.as_deref())).collect();
+    assert_eq!(
+        (r.institution.as_str(), r.learner.as_str(), r.issued.as_str()),
+        ("Northbridge <Institute>", "José Muñoz", "2026-06-15")
+    );
+    let lines: Vec<(&str, &str, Option<&str>, Option<&str>)> = r
+        .credentials
+        .iter()
+        .map(|c| (c.kind.as_str(), c.title.as_str(), c.term.as_deref(), c.result.as_deref()))
+        .collect();
     assert_eq!(
         lines,
         [
@@ -153,15 +170,33 @@ fn the_page_escapes_its_text_and_pins_its_script() {
 
 #[test]
 fn site_files_list_no_token_outside_its_page() {
-    let layout = SiteLayout::new("https://r.example.edu/verify/", Some("https://r.example.edu/status/"), "did:web:r.example.edu").unwrap();
+    let layout = SiteLayout::new(
+        "https://r.example.edu/verify/",
+        Some("https://r.example.edu/status/"),
+        "did:web:r.example.edu",
+    )
+    .unwrap();
     let r = record_of(&clr("Ada"), BTreeMap::new(), &lists(None)).unwrap();
     let pages = [("tok".repeat(10), r)];
     let lists = [("revocation-1.json".to_string(), b"{}".to_vec())];
-    let files = site_files(&SiteContent { layout: &layout, institution: "N", pages: &pages, lists: &lists, did_document: Some(b"{}") });
+    let files = site_files(&SiteContent {
+        layout: &layout,
+        institution: "N",
+        pages: &pages,
+        lists: &lists,
+        did_document: Some(b"{}"),
+    });
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(
         paths,
-        [".well-known/did.json", "index.html", "robots.txt", "status/revocation-1.json", &format!("verify/{}/index.html", "tok".repeat(10)), &format!("verify/{}/record.json", "tok".repeat(10))]
+        [
+            ".well-known/did.json",
+            "index.html",
+            "robots.txt",
+            "status/revocation-1.json",
+            &format!("verify/{}/index.html", "tok".repeat(10)),
+            &format!("verify/{}/record.json", "tok".repeat(10))
+        ]
     );
     for (path, bytes) in &files {
         if !path.starts_with("verify/") {
