@@ -155,11 +155,13 @@ fn read_state(out: &Path) -> Option<(PathBuf, PathBuf)> {
     Some((PathBuf::from(value.get("input")?.as_str()?), PathBuf::from(value.get("site")?.as_str()?)))
 }
 
-/// Publishes the site of OUT again, where the last publish wrote it (after `revoke` changed a list); `None`
-/// when OUT has never been published.
+/// Publishes the site of OUT again (after `revoke` changed a list): at `[site] dir`, else where the last
+/// `publish` wrote it; `None` when OUT has never been published.
 pub fn republish(out: &Path, key: &SecretKey) -> anyhow::Result<Option<String>> {
-    let Some((input, site_dir)) = read_state(out) else { return Ok(None) };
+    let Some((input, last_site)) = read_state(out) else { return Ok(None) };
     let config = load_config(&input)?;
+    // `[site] dir` when configured (what `build` publishes), else where `publish --site` last wrote.
+    let site_dir = config.site.as_ref().and_then(|s| s.dir.as_ref()).map_or(last_site, |dir| input.join(dir));
     publish(out, &input, &config, &site_dir, Some(key)).map(Some)
 }
 

@@ -12,7 +12,7 @@
   const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
   // Multibase "u": base64url without padding (§3.4 step 2).
-  function base64url(text) {
+  function fromBase64Url(text) {
     const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
     const binary = atob(b64 + "===".slice((b64.length + 3) % 4));
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
@@ -52,7 +52,7 @@
     if (subject.statusPurpose !== entry.purpose) throw new Error("the list's purpose is not " + entry.purpose);
     const encoded = String(subject.encodedList || "");
     if (!encoded.startsWith("u")) throw new Error("the list is not multibase base64url");
-    const bits = await gunzip(base64url(encoded.slice(1)));
+    const bits = await gunzip(fromBase64Url(encoded.slice(1)));
     const index = Number(entry.index);
     if (!/^[0-9]+$/.test(entry.index) || !Number.isSafeInteger(index) || index >= bits.length * 8) {
       throw new Error("the index is outside the list");
