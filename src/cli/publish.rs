@@ -225,6 +225,17 @@ pub fn publish(
     pages.dedup_by(|a, b| a.0 == b.0);
     let did_document = match (&layout.did, key) {
         (Some(_), Some(key)) => {
+            // The DID document must name the key that signed OUT: its lists' proofs verify with it.
+            let public = key.public_key();
+            for (name, bytes) in &lists {
+                let list = read_list_json(bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+                if xtranscript::sign::verify(&list, &|_| Some(public)).is_err() {
+                    bail!(
+                        "the key given for did.json did not sign {}: use the key that signed the build",
+                        out.join("status").join(name).display()
+                    );
+                }
+            }
             let mut doc = serde_json::to_vec_pretty(&xtranscript::issuer::did_document(config, key)?)?;
             doc.push(b'\n');
             Some(doc)
