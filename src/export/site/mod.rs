@@ -177,7 +177,8 @@ fn split_url(url: &str) -> Result<(String, String), LayoutError> {
     }
     let path_start = url[scheme_end..].find('/').map(|i| i + scheme_end).ok_or_else(bad)?;
     let path = &url[path_start + 1..];
-    if path_start == scheme_end || path.split('/').any(|s| s == ".." || s == ".") {
+    // Every segment but the last (empty: the URL ends with "/") names a directory: none may be empty, "." or "..".
+    if path_start == scheme_end || path.split('/').rev().skip(1).any(|s| s.is_empty() || s == ".." || s == ".") {
         return Err(bad());
     }
     Ok((url[..path_start].to_string(), path.to_string()))
@@ -207,7 +208,8 @@ impl SiteLayout {
             if parts.peek().is_none() {
                 ".well-known/did.json".to_string()
             } else {
-                let segments: Vec<&str> = parts.filter(|s| !s.is_empty() && *s != "." && *s != "..").collect();
+                let segments: Vec<&str> =
+                    parts.filter(|s| !s.is_empty() && *s != "." && *s != ".." && !s.contains(['/', '\\'])).collect();
                 format!("{}/did.json", segments.join("/"))
             }
         });

@@ -72,7 +72,13 @@ fn the_layout_follows_the_urls() {
     let l = SiteLayout::new("https://r.example.edu/a/v/", None, "did:web:r.example.edu:issuers:x").unwrap();
     assert_eq!((l.verify.as_str(), l.did.as_deref()), ("a/v/", Some("issuers/x/did.json")));
     assert!(SiteLayout::new("https://r.example.edu/verify/", None, "did:key:z6Mk").unwrap().did.is_none());
-    for bad in ["https://r.example.edu/verify", "ftp://r/x/", "https://r.example.edu/../x/", "https:///x/"] {
+    for bad in [
+        "https://r.example.edu/verify",
+        "ftp://r/x/",
+        "https://r.example.edu/../x/",
+        "https:///x/",
+        "https://r.example.edu//etc/",
+    ] {
         assert!(SiteLayout::new(bad, None, "").is_err(), "{bad}");
     }
     let other = SiteLayout::new("https://r.example.edu/verify/", Some("https://s.example.edu/status/"), "");
