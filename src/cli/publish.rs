@@ -63,7 +63,7 @@ pub fn run(args: &PublishArgs) -> anyhow::Result<u8> {
     };
     let key_path = args.key.clone().or_else(|| config.institution.key_file.as_ref().map(|k| input.join(k)));
     let key = key_path.as_deref().map(super::keys::load_key).transpose()?;
-    let summary = publish(&args.out, &input, &config, &site_dir, key.as_ref())?;
+    let summary = publish(&args.out, &input, &config, &site_dir, key.as_ref(), None)?;
     writeln!(std::io::stdout().lock(), "{summary}")?;
     Ok(EXIT_OK)
 }
@@ -114,7 +114,7 @@ pub fn site_secret(input: &Path, config: &Config, demo: Option<&str>, diags: &mu
             .error(
                 Code::SiteSecret,
                 Origin::file(&config_path),
-                "[site] is set but there is no site secret: the verification pages' addresses need one",
+                "[site] is set but there is no site secret: the verification pages' addresses need one (only a --demo-key build derives a demo secret)",
             )
             .help(help);
         return None;
@@ -157,21 +157,25 @@ fn read_state(out: &Path) -> Option<(PathBuf, PathBuf)> {
 
 /// Publishes the site of OUT again (after `revoke` changed a list): at `[site] dir`, else where the last
 /// `publish` wrote it; `None` when OUT has never been published.
-pub fn republish(out: &Path, key: &SecretKey) -> anyhow::Result<Option<String>> {
+/// Only `learner`'s pages are made again (with the lists, the index, robots.txt and did.json): revoking one
+/// learner does not read every other CLR.
+pub fn republish(out: &Path, learner: &str, key: &SecretKey) -> anyhow::Result<Option<String>> {
     let Some((input, last_site)) = read_state(out) else { return Ok(None) };
     let config = load_config(&input)?;
     // `[site] dir` when configured (what `build` publishes), else where `publish --site` last wrote.
     let site_dir = config.site.as_ref().and_then(|s| s.dir.as_ref()).map_or(last_site, |dir| input.join(dir));
-    publish(out, &input, &config, &site_dir, Some(key)).map(Some)
+    publish(out, &input, &config, &site_dir, Some(key), Some(learner)).map(Some)
 }
 
-/// Makes the site of OUT (built from `input`, whose settings are `config`) in `site_dir`. Returns a summary.
+/// Makes the site of OUT (built from `input`, whose settings are `config`) in `site_dir`; with `only`, the pages
+/// of that learner alone (and nothing removed). Returns a summary.
 pub fn publish(
     out: &Path,
     input: &Path,
     config: &Config,
     site_dir: &Path,
     key: Option<&SecretKey>,
+    only: Option<&str>,
 ) -> anyhow::Result<String> {
     let manifest_path = out.join("manifest.json");
     let bytes = files::read_limited(&manifest_path, MAX_CREDENTIAL_BYTES).with_context(|| {
@@ -193,7 +197,7 @@ pub fn publish(
     let layout = SiteLayout::new(verification_url, config.status.base_url.as_deref(), &manifest.issuer)?;
     let (lists, bits) = status_lists(out, config.status.base_url.as_deref())?;
     let mut pages = Vec::new();
-    for learner in &manifest.learners {
+    for learner in manifest.learners.iter().filter(|l| only.is_none_or(|id| l.id == id)) {
         let file = |name: &str| learner.files.iter().find(|f| f.path.rsplit('/').next() == Some(name));
         let Some(clr) = file("clr.json") else { continue };
         let bytes = files::read_limited(&out.join(&clr.path), MAX_CREDENTIAL_BYTES)
@@ -211,7 +215,11 @@ pub fn publish(
         pages.push(page(&bytes, sha256, &bits, &secret).with_context(|| format!("{}", out.join(&clr.path).display()))?);
     }
     // CLRs a rebuild superseded (revoked and re-issued): their QR codes still lead to a page, which says so.
-    for dir in superseded_dirs(&out.join("superseded")) {
+    let superseded = match only {
+        Some(id) => superseded_dirs(&out.join("superseded"), Some(&export::safe_dir_name(id))),
+        None => superseded_dirs(&out.join("superseded"), None),
+    };
+    for dir in superseded {
         let Ok(bytes) = files::read_limited(&dir.join("clr.json"), MAX_CREDENTIAL_BYTES) else { continue };
         let mut sha256 = BTreeMap::from([("clr.json".to_string(), export::hex_sha256(&bytes))]);
         if let Ok(pdf) = files::read_limited(&dir.join("transcript.pdf"), MAX_CREDENTIAL_BYTES) {
@@ -254,16 +262,24 @@ pub fn publish(
         did_document: did_document.as_deref(),
     };
     let files = site::site_files(&content);
-    let (written, removed) = write_site(site_dir, &files, &layout)?;
+    let (written, removed) = write_site(site_dir, &files, &layout, only.is_none())?;
     let state = serde_json::json!({ "input": absolute(input), "site": absolute(site_dir) });
     export::write_atomic(&out.join(SITE_STATE), format!("{state:#}\n").as_bytes())?;
-    Ok(format!(
-        "published {} verification page(s), {} status list(s){} to {} ({written} file(s) written, {removed} removed)",
-        pages.len(),
-        lists.len(),
-        if did_document.is_some() { ", the DID document" } else { "" },
-        site_dir.display()
-    ))
+    let did = if did_document.is_some() { ", the DID document" } else { "" };
+    Ok(match only {
+        Some(id) => format!(
+            "updated the site in {}: {} page(s) of learner {id:?}, {} status list(s){did} ({written} file(s) written)",
+            site_dir.display(),
+            pages.len(),
+            lists.len()
+        ),
+        None => format!(
+            "published {} verification page(s), {} status list(s){did} to {} ({written} file(s) written, {removed} removed)",
+            pages.len(),
+            lists.len(),
+            site_dir.display()
+        ),
+    })
 }
 
 fn absolute(path: &Path) -> String {
@@ -313,21 +329,30 @@ fn status_lists(out: &Path, base_url: Option<&str>) -> anyhow::Result<Lists> {
     Ok((lists, bits))
 }
 
-/// Every `OUT/superseded/<learner>/<n>/` directory.
-fn superseded_dirs(root: &Path) -> Vec<PathBuf> {
+/// Every `OUT/superseded/<learner>/<n>/` directory (of the learner directory `learner` only, when given).
+fn superseded_dirs(root: &Path, learner: Option<&str>) -> Vec<PathBuf> {
     let read = |dir: &Path| -> Vec<PathBuf> {
         std::fs::read_dir(dir)
             .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
             .unwrap_or_default()
     };
-    let mut dirs: Vec<PathBuf> = read(root).iter().flat_map(|learner| read(learner)).collect();
+    let learners = match learner {
+        Some(name) => vec![root.join(name)],
+        None => read(root),
+    };
+    let mut dirs: Vec<PathBuf> = learners.iter().flat_map(|learner| read(learner)).collect();
     dirs.sort();
     dirs
 }
 
 /// Writes the site's files into `dir` (those whose bytes changed, all renamed together), then removes the page
 /// directories and status lists it no longer has. Returns how many files were written and removed.
-fn write_site(dir: &Path, files: &[site::SiteFile], layout: &SiteLayout) -> anyhow::Result<(usize, usize)> {
+fn write_site(
+    dir: &Path,
+    files: &[site::SiteFile],
+    layout: &SiteLayout,
+    remove_stale: bool,
+) -> anyhow::Result<(usize, usize)> {
     let targets: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, b)| (dir.join(p), b.as_slice())).collect();
     let changed: Vec<(&Path, &[u8])> = targets
         .iter()
@@ -337,6 +362,9 @@ fn write_site(dir: &Path, files: &[site::SiteFile], layout: &SiteLayout) -> anyh
     export::write_all_atomic(&changed).with_context(|| format!("writing the site in {}", dir.display()))?;
     let keep: BTreeSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
     let mut removed = 0;
+    if !remove_stale {
+        return Ok((changed.len(), removed));
+    }
     let verify = dir.join(&layout.verify);
     for entry in std::fs::read_dir(&verify).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();

@@ -88,7 +88,7 @@ pub fn run(args: &StatusChangeArgs, change: Change) -> anyhow::Result<u8> {
         writeln!(out, "signed {}", path.display())?;
     }
     // The published site follows, still under the lock (its lists and pages come from OUT).
-    let published = super::publish::republish(&args.out, &signer.key).context(
+    let published = super::publish::republish(&args.out, &args.learner, &signer.key).context(
         "the status lists in OUT changed but the site could not be updated: run `xtranscript publish` again",
     )?;
     if let Some(summary) = published {

@@ -171,7 +171,8 @@ fn build_publishes_a_site_that_names_no_learner_outside_their_page() {
     // Revoking updates the site in the same step: its list, and the page's record.
     let revoke =
         run_ok(&["revoke", o, "--learner", "N2025011", "--reason", "issued in error", "--key", TEST_KEY, "--at", NOW]);
-    assert!(text(&revoke.stdout).contains("published 28 verification page(s)"), "{}", text(&revoke.stdout));
+    let updated = ": 1 page(s) of learner \"N2025011\", 1 status list(s), the DID document (3 file(s) written)";
+    assert!(text(&revoke.stdout).contains(updated), "{}", text(&revoke.stdout));
     let after = tree(&site);
     assert_eq!(
         after[Path::new("status/revocation-1.json")],
@@ -226,6 +227,16 @@ fn the_qr_code_decodes_to_the_page_address() {
         printed.contains("https://registrar.northbridge.example.edu/status/revocation-1.json"),
         "and the status list"
     );
+    // #16.7: the PDF and HTML verification blocks say where the status is checked.
+    let words = text(&pdf_text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("is shown live on the page at the verification address"), "{words}");
+    let html = std::fs::read_to_string(out.join("learners/N2025008/transcript.html")).unwrap();
+    for expected in [
+        "Status list (revocation), checked by verifiers: <code>https://registrar.northbridge.example.edu/status/revocation-1.json</code>",
+        "is shown live on the page at the verification address",
+    ] {
+        assert!(html.contains(expected), "{expected}");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 

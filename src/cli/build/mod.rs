@@ -478,7 +478,7 @@ fn publish_site(args: &BuildArgs, shard: Shard, key: &xtranscript::sign::SecretK
         );
         return Ok(());
     }
-    let summary = super::publish::publish(&args.out, &args.input, &config, &args.input.join(dir), Some(key))?;
+    let summary = super::publish::publish(&args.out, &args.input, &config, &args.input.join(dir), Some(key), None)?;
     eprintln!("xtranscript: {summary}");
     Ok(())
 }
