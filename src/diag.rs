@@ -207,6 +207,11 @@ codes! {
     // --- outputs: XT07xx
     /// A value longer than PESC College Transcript allows: cut in transcript.xml.
     PescTooLong = "XT0701", "pesc-value-too-long";
+    // --- the published site: XT08xx
+    /// The site secret (`XTRANSCRIPT_SITE_SECRET`, `[site] secret_file`) is missing, unreadable or too short.
+    SiteSecret = "XT0801", "site-secret";
+    /// Verification URLs end with the CLR's id, which anyone who knows a student number can compute (warning).
+    EnumerableUrl = "XT0802", "enumerable-verification-url";
 }
 
 impl fmt::Display for Code {

@@ -104,6 +104,7 @@ fn check_build(
             setup::configured_key(&files, diags);
         }
     }
+    check_site(dir, config, diags);
     let dirs = batch::directories(&input.records, &mut Default::default());
     for (_, diagnostic) in dirs.refused {
         diags.push(diagnostic);
@@ -119,6 +120,26 @@ fn check_build(
             diags.push(d);
         }
     }
+}
+
+/// With `[site]`, the site secret `build` needs; without it, a warning that the verification URLs (the CLR's
+/// id, a UUID v5 of public data) can be computed by anyone who knows a student number.
+fn check_site(dir: &Path, config: &Config, diags: &mut Diagnostics) {
+    if config.site.is_some() {
+        super::publish::site_secret(dir, config, None, diags);
+        return;
+    }
+    let Some(url) = &config.transcript.verification_url else { return };
+    let path = dir.join(xtranscript::ingest::CONFIG_FILE);
+    let text = xtranscript::ingest::files::read_limited(&path, xtranscript::ingest::files::MAX_SETTINGS_BYTES)
+        .unwrap_or_default();
+    diags
+        .warning(
+            xtranscript::diag::Code::EnumerableUrl,
+            xtranscript::config::locate(&String::from_utf8_lossy(&text), &path, url),
+            format!("verification URLs are {url} + the CLR's id, which anyone who knows a student number can compute: a page at that address would let strangers enumerate transcripts"),
+        )
+        .help("add a [site] section with a secret_file (see README \"Publishing the verification site\"): the URLs then end with an unguessable token");
 }
 
 /// Renders every learner of `ids` as `build` would (without signing) and returns why those that fail do.

@@ -5,6 +5,7 @@ mod check;
 mod graph;
 mod keys;
 mod merge;
+mod publish;
 mod report;
 mod revoke;
 mod status_store;
@@ -54,6 +55,8 @@ enum Command {
     Reinstate(revoke::StatusChangeArgs),
     /// Verify credentials offline: every proof (nested too), issuer, dates, schema.
     Verify(verify::VerifyArgs),
+    /// Write the static site to upload: a verification page per transcript, the status lists, did.json.
+    Publish(publish::PublishArgs),
     /// Write a new Ed25519 issuer key (mode 0600) and print its did:key.
     Keygen(keys::KeygenArgs),
     /// Print the did:web DID document to publish at /.well-known/did.json.
@@ -102,6 +105,7 @@ pub fn main() -> ExitCode {
         Command::Suspend(args) => revoke::run(&args, xtranscript::status::registry::Change::Suspended),
         Command::Reinstate(args) => revoke::run(&args, xtranscript::status::registry::Change::Reinstated),
         Command::Verify(args) => verify::run(&args),
+        Command::Publish(args) => publish::run(&args),
         Command::Keygen(args) => keys::run_keygen(&args),
         Command::DidDocument(args) => keys::run_did_document(&args),
         Command::Graph(args) => graph::run_graph(&args),

@@ -87,6 +87,13 @@ pub fn run(args: &StatusChangeArgs, change: Change) -> anyhow::Result<u8> {
     for path in written {
         writeln!(out, "signed {}", path.display())?;
     }
+    // The published site follows, still under the lock (its lists and pages come from OUT).
+    let published = super::publish::republish(&args.out, &args.learner, &signer.key).context(
+        "the status lists in OUT changed but the site could not be updated: run `xtranscript publish` again",
+    )?;
+    if let Some(summary) = published {
+        writeln!(out, "{summary}")?;
+    }
     Ok(EXIT_OK)
 }
 

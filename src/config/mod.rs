@@ -6,6 +6,7 @@
 mod grading;
 mod mastery;
 mod pesc;
+mod site;
 mod status;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use grading::{Grade, GradingScale, MAX_GRADES, RepeatPolicy};
 pub use mastery::{MasteryConfig, MasteryRule, Quorum};
 pub use pesc::{AWARD_LEVELS, CREDIT_LEVELS, CREDIT_UNITS, PescConfig, SESSION_TYPES};
+pub use site::SiteConfig;
 pub use status::{StatusConfig, check_base_url};
 
 use crate::diag::{Code, Diagnostics, Origin, line_column};
@@ -52,6 +54,10 @@ pub struct Config {
     /// Where the status lists are published (revocation, suspension).
     #[serde(default)]
     pub status: StatusConfig,
+    /// The static site `publish` writes (verification pages, status lists, DID document); `None`: no site,
+    /// and verification URLs end with the CLR's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<SiteConfig>,
 }
 
 /// The issuing institution, as its Profile will say.
@@ -233,6 +239,9 @@ impl Config {
         self.mastery.validate(text, file, diags);
         self.pesc.validate(text, file, diags);
         self.status.validate(text, file, diags);
+        if let Some(site) = &self.site {
+            site.validate(self, text, file, diags);
+        }
         if let Some(url) = &self.transcript.verification_url
             && !is_http_url(url)
         {

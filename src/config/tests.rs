@@ -83,7 +83,7 @@ fn schema_describes_every_key() {
          [transcript]\nissued_at = \"2026-01-01T00:00:00Z\"\nrepeat_policy = \"highest\"\nverification_url = \"https://v.example/\"\ndefault_program = \"P\"\nsalt_secret = \"0123456789abcdef\"\nfonts = [\"fonts/cjk.ttf\"]\n\
          [input]\nencoding = \"windows-1252\"\ndelimiter = \"tab\"\ndate_format = \"us\"\nfile_encodings = {{ \"learners.csv\" = \"utf-8\" }}\n\
          [files]\nlearners = \"students.csv\"\n[columns.learners]\nlearner_id = \"ID\"\n\
-         [status]\nbase_url = \"https://r.example.edu/status/\"\nsuspension = true\n\
+         [status]\nbase_url = \"https://r.example.edu/status/\"\nsuspension = true\n[site]\ndir = \"site\"\nsecret_file = \"site.secret\"\n\
          [mastery]\ndefault = {{ all = true }}\nframeworks = {{ \"F\" = {{ at_least = 2 }} }}\nitems = {{ \"X.1\" = {{ fraction = 0.5, min_level = 2 }} }}\n\
          [pesc]\ngrade_scale_code = \"N4\"\ncredit_unit = \"Quarter\"\ncredit_level = \"Graduate\"\ncredit_levels = {{ \"Upper\" = \"UpperDivision\" }}\nsession_types = {{ \"Summer\" = \"SummerSession\" }}\naward_levels = {{ \"Bachelor\" = \"2.4\" }}\nwithdrawal_grades = [\"W\"]\nincomplete_grades = [\"I\"]\n"
     )

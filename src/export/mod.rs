@@ -7,6 +7,7 @@ mod credentials;
 mod manifest;
 mod outputs;
 pub mod pesc;
+pub mod site;
 
 use std::fs;
 use std::io::Write;

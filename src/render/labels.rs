@@ -146,6 +146,10 @@ labels! {
     clr_sha256,
     /// "Issuer" (before the issuer DID).
     issuer_did,
+    /// "Status list …" (before the URL of a status list the credential names).
+    status_list,
+    /// The statement of where the status is checked (printed when the credential has status lists).
+    status_note,
     /// "Scan to verify", under the QR code.
     scan_to_verify,
     /// "Seal of" (before the institution's name: the logo's text alternative).

@@ -190,6 +190,7 @@ fn verification(id: &str) -> VerificationView {
         url: format!("https://registrar.northbridge.example.edu/verify/urn:uuid:5f0c2a7e-41d3-5b8e-9c1a-{id}"),
         clr_sha256: "3b8f0e6c2d9a41f7b5c8e2a09d6f4b1c7e3a5d9f0b2c4e6a8d1f3b5c7e9a0d2f".to_string(),
         issuer_did: "did:web:registrar.northbridge.example.edu".to_string(),
+        status_lists: Vec::new(),
     }
 }
 

@@ -204,6 +204,7 @@ pub fn transcript_view(
             url: format!("{}{}", config.transcript.verification_url.as_deref().unwrap_or(""), assembled.clr.id),
             clr_sha256: verification.clr_sha256.to_string(),
             issuer_did: assembler.issuer_id.clone(),
+            status_lists: Vec::new(),
         },
         labels: if assembler.specimen {
             Labels { document_title: labels.specimen_title.clone(), ..labels.clone() }

@@ -325,6 +325,9 @@ pub struct VerificationView {
     pub clr_sha256: String,
     /// The issuer's DID.
     pub issuer_did: String,
+    /// The status lists (W3C Bitstring Status List) a verifier checks the credential against, if it has any;
+    /// the page at `url` shows the same status, live.
+    pub status_lists: Vec<String>,
 }
 
 impl TranscriptView {

@@ -7,6 +7,7 @@ mod hostile;
 mod pdf;
 mod pesc;
 mod portable;
+mod publish;
 mod refusals;
 mod sign;
 mod status;

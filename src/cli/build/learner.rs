@@ -52,6 +52,8 @@ pub struct Worker<'a> {
     pub pesc: PescSettings<'a>,
     /// The status entries of the part's learners (none without `[status]`).
     pub status: Option<&'a super::status::Placements>,
+    /// With `[site]`: the site secret and `verification_url`, whose page addresses the PDF and HTML print.
+    pub site: Option<(&'a xtranscript::export::site::SiteSecret, &'a str)>,
 }
 
 /// What every learner's transcript.xml shares.
@@ -125,10 +127,15 @@ impl Worker<'_> {
         };
         // A re-issued CLR has a new id: the printed verification link follows it.
         let mut view = view;
-        if let (Some(view), Some(clr_id)) =
-            (&mut view, signed.get("id").and_then(serde_json::Value::as_str).filter(|i| *i != assembled.clr.id))
-        {
-            view.verification.url = view.verification.url.replace(&assembled.clr.id, clr_id);
+        let clr_id = signed.get("id").and_then(serde_json::Value::as_str).unwrap_or(&assembled.clr.id);
+        if let Some(view) = &mut view {
+            view.verification.url = match self.site {
+                Some((secret, base)) => export::site::page_url(base, &export::site::token(secret, clr_id)),
+                None => view.verification.url.replace(&assembled.clr.id, clr_id),
+            };
+            view.verification.status_lists =
+                export::site::status_entries(&signed).into_iter().map(|(_, list, _)| list).collect();
+            view.verification.status_lists.dedup();
         }
         let signed = Signed { assembled: &assembled, view, json: signed };
         match self.publish(id, signed) {

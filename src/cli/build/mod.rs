@@ -306,6 +306,8 @@ struct RunState {
     /// What transcript.xml files could not say exactly (values cut to PESC's lengths), each once.
     notices: Mutex<learner::Notices>,
     status: Option<status::StatusRun>,
+    /// The site secret (with `[site]`): verification URLs are `verification_url` + a token.
+    site_secret: Option<xtranscript::export::site::SiteSecret>,
 }
 
 impl RunState {
@@ -322,6 +324,14 @@ impl RunState {
         let rendering = setup::rendering(&files, diags);
         let signer = setup::signer(args, config, diags)?;
         let (Some(rendering), Some(signer)) = (rendering, signer) else { return Ok(None) };
+        let demo = args.demo_key.then_some(signer.verification_method.as_str());
+        let site_secret = match config.site {
+            Some(_) => match super::publish::site_secret(&args.input, config, demo, diags) {
+                Some(secret) => Some(secret),
+                None => return Ok(None),
+            },
+            None => None,
+        };
         for w in &rendering.font_warnings {
             eprintln!("xtranscript: warning: {w}");
         }
@@ -338,10 +348,14 @@ impl RunState {
             outputs: &outputs,
             pesc_destination: args.pesc_destination.as_ref(),
         };
-        let fingerprint = match args.securing {
+        let mut fingerprint = match args.securing {
             Securing::Di => setup::run_fingerprint(&shared),
             other => export::hex_sha256(format!("{} securing {other:?}", setup::run_fingerprint(&shared)).as_bytes()),
         };
+        // The printed verification URLs depend on the site secret (a value that reveals nothing of it).
+        if let Some(secret) = &site_secret {
+            fingerprint = export::hex_sha256(format!("{fingerprint} site {}", secret.fingerprint()).as_bytes());
+        }
         std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
         let files = RunFiles::new(&args.out, shard);
         let lock = state::lock(&files)?;
@@ -366,6 +380,7 @@ impl RunState {
             outputs,
             notices: Mutex::default(),
             status,
+            site_secret,
         }))
     }
 
@@ -386,6 +401,7 @@ impl RunState {
                 notices: &self.notices,
             },
             status: None,
+            site: self.site_secret.as_ref().zip(assembler.config.transcript.verification_url.as_deref()),
         }
     }
 
@@ -446,8 +462,25 @@ impl RunState {
             .with_context(|| format!("writing {}", self.files.manifest.display()))?;
         let _ = std::fs::remove_file(&self.files.journal);
         eprintln!("xtranscript: {}", summary(&tally, &manifest, &self.files, started));
+        publish_site(args, self.shard, &self.signer.key)?;
         Ok(if input_errors || !manifest.failures.is_empty() { EXIT_PROBLEMS } else { EXIT_OK })
     }
+}
+
+/// With `[site] dir`, publishes the site of the whole run (a shard's is published once the manifests are merged,
+/// with `publish`).
+fn publish_site(args: &BuildArgs, shard: Shard, key: &xtranscript::sign::SecretKey) -> anyhow::Result<()> {
+    let config = super::publish::load_config(&args.input)?;
+    let Some(dir) = config.site.as_ref().and_then(|s| s.dir.as_ref()) else { return Ok(()) };
+    if !shard.is_all() {
+        eprintln!(
+            "xtranscript: note: [site] dir: a shard's site is not published; run `xtranscript publish` after merge-manifests"
+        );
+        return Ok(());
+    }
+    let summary = super::publish::publish(&args.out, &args.input, &config, &args.input.join(dir), Some(key), None)?;
+    eprintln!("xtranscript: {summary}");
+    Ok(())
 }
 
 /// Prints what transcript.xml files could not say exactly (each distinct notice once, the first 20).

@@ -261,18 +261,23 @@ impl Writer<'_> {
         let text_w = self.content_width() - text_x;
         // (text, style, size, colour, whether it is the verification address: a link).
         let mut lines: Vec<(String, Style, f32, Color, bool)> = Vec::new();
-        for (label, value, style, link) in [
-            (&l.verify_at, &v.url, Style::Regular, true),
-            (&l.clr_sha256, &grouped(&v.clr_sha256), Style::Regular, false),
-            (&l.issuer_did, &v.issuer_did, Style::Regular, false),
-        ] {
+        let mut fields = vec![
+            (&l.verify_at, v.url.clone(), Style::Regular, true),
+            (&l.clr_sha256, grouped(&v.clr_sha256), Style::Regular, false),
+            (&l.issuer_did, v.issuer_did.clone(), Style::Regular, false),
+        ];
+        fields.extend(v.status_lists.iter().map(|list| (&l.status_list, list.clone(), Style::Regular, false)));
+        for (label, value, style, link) in fields {
             lines.push((label.clone(), Style::Regular, SMALL, muted(), false));
-            for line in wrap(self.fonts, style, BODY - 0.5, value, text_w)? {
+            for line in wrap(self.fonts, style, BODY - 0.5, &value, text_w)? {
                 lines.push((line, style, BODY - 0.5, ink(), link));
             }
         }
         let text_h: f32 = lines.iter().map(|(_, _, size, _, _)| size * LEADING + 0.6).sum();
         let mut statements = vec![l.authenticity.clone()];
+        if !v.status_lists.is_empty() {
+            statements.push(l.status_note.clone());
+        }
         if self.attached {
             statements.push(l.attached.clone());
         }
