@@ -17,6 +17,7 @@ use xtranscript::assemble::validate::{Schema, schema_errors};
 use xtranscript::ingest::json::{self, Limits};
 use xtranscript::issuer::keys_of_did_document;
 use xtranscript::model::Timestamp;
+use xtranscript::sign::jose;
 use xtranscript::sign::{self, VerifyingKey};
 
 use super::{EXIT_OK, EXIT_PROBLEMS};
@@ -229,7 +230,10 @@ fn jwks_of(doc: &Value) -> Vec<(String, (String, Value))> {
     };
     let mut found = Vec::new();
     for m in methods {
-        let Some(jwk) = m.get("publicKeyJwk") else { continue };
+        // A P-256 Multikey (`zDn…`) is kept as its JWK: JWS (ES256) is all it verifies here.
+        let p256 = m.get("publicKeyMultibase").and_then(Value::as_str).and_then(jose::p256_from_multibase);
+        let p256 = p256.map(|k| jose::public_jwk(&jose::PublicKey::P256(k)));
+        let Some(jwk) = m.get("publicKeyJwk").or(p256.as_ref()) else { continue };
         let controller = m.get("controller").and_then(Value::as_str).unwrap_or(owner).to_owned();
         if let Some(id) = m.get("id").and_then(Value::as_str) {
             let id = if id.starts_with('#') { format!("{owner}{id}") } else { id.to_owned() };

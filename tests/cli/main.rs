@@ -4,6 +4,7 @@
 mod accessible;
 mod batch;
 mod hostile;
+mod jwt_keys;
 mod pdf;
 mod pesc;
 mod portable;

@@ -36,6 +36,8 @@ pub struct Worker<'a> {
     pub assembler: &'a Assembler<'a>,
     /// The signer.
     pub signer: &'a Signer,
+    /// The key and `kid` of the JWTs.
+    pub jwt: &'a xtranscript::issuer::JwtSigner,
     /// Templates and fonts.
     pub rendering: &'a Rendering,
     /// Learners finished by earlier runs under the same run fingerprint.
@@ -194,7 +196,7 @@ impl Worker<'_> {
     /// `clr.jwt` and `credentials/<kind>-<key>.jwt` for each credential (names as [`export::credential_files`]).
     fn jwts(&self, signed: &serde_json::Value) -> Vec<(String, Vec<u8>)> {
         let keep_proof = self.securing == super::Securing::Both;
-        let (key, kid) = (&self.signer.key, self.signer.verification_method.as_str());
+        let (key, kid) = (&self.jwt.key, self.jwt.kid.as_str());
         let jwt = |c: &serde_json::Value| xtranscript::sign::jose::vc_jwt(c, keep_proof, key, kid).into_bytes();
         let nested = signed.pointer("/credentialSubject/verifiableCredential").and_then(|v| v.as_array());
         let names = export::credential_files(signed).into_iter().map(|(name, _)| name.replace(".json", ".jwt"));

@@ -63,6 +63,11 @@ pub struct BuildArgs {
     /// same JWTs with the Data Integrity proof inside.
     #[arg(long, value_enum, default_value = "di")]
     securing: Securing,
+    /// Sign the JWTs with this key instead of the Ed25519 key: a P-256 (ES256) or RSA (RS256) PKCS#8 PEM key
+    /// from `keygen --alg p256|rsa`. Needs `--securing jwt|both` and a did:web issuer, whose DID document
+    /// (`did-document --jwt-key`) lists it. Data Integrity proofs stay Ed25519 (eddsa).
+    #[arg(long, value_name = "FILE")]
+    jwt_key: Option<PathBuf>,
     /// A directory of template overrides (transcript.html, style.css, labels.toml, layout.toml).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -293,6 +298,7 @@ struct RunState {
     rendering: Rendering,
     salt_secret: Vec<u8>,
     issued_at: Timestamp,
+    jwt: xtranscript::issuer::JwtSigner,
     fingerprint: String,
     shard: Shard,
     files: RunFiles,
@@ -321,7 +327,8 @@ impl RunState {
             setup::SetupFiles { input: &args.input, config, fonts: &args.fonts, templates: args.templates.as_deref() };
         let rendering = setup::rendering(&files, diags);
         let signer = setup::signer(args, config, diags)?;
-        let (Some(rendering), Some(signer)) = (rendering, signer) else { return Ok(None) };
+        let jwt = signer.as_ref().map(|signer| setup::jwt_signer(args, config, signer, diags)).transpose()?.flatten();
+        let (Some(rendering), Some(signer), Some(jwt)) = (rendering, signer, jwt) else { return Ok(None) };
         for w in &rendering.font_warnings {
             eprintln!("xtranscript: warning: {w}");
         }
@@ -340,7 +347,10 @@ impl RunState {
         };
         let fingerprint = match args.securing {
             Securing::Di => setup::run_fingerprint(&shared),
-            other => export::hex_sha256(format!("{} securing {other:?}", setup::run_fingerprint(&shared)).as_bytes()),
+            other => export::hex_sha256(
+                format!("{} securing {other:?} {} {}", setup::run_fingerprint(&shared), jwt.key.alg().name(), jwt.kid)
+                    .as_bytes(),
+            ),
         };
         std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
         let files = RunFiles::new(&args.out, shard);
@@ -352,6 +362,7 @@ impl RunState {
         let status = status::StatusRun::start(&args.out, config, shard, &salt_secret, args.demo_key)?;
         Ok(Some(RunState {
             signer,
+            jwt,
             rendering,
             salt_secret,
             issued_at,
@@ -374,6 +385,7 @@ impl RunState {
             out: &args.out,
             assembler,
             signer: &self.signer,
+            jwt: &self.jwt,
             rendering: &self.rendering,
             earlier: &self.earlier,
             force: args.force,

@@ -318,6 +318,48 @@ pub fn signer(args: &BuildArgs, config: &Config, diags: &mut Diagnostics) -> any
     Ok(key.map(|key| Signer::new(config, key, args.suite.suites(), args.demo_key)))
 }
 
+/// The JWT signer: the `--jwt-key` file, else the Ed25519 signer's key. A key that cannot be used is a
+/// diagnostic (`Ok(None)`); `--jwt-key` without JWTs to sign is a usage error.
+pub fn jwt_signer(
+    args: &BuildArgs,
+    config: &Config,
+    signer: &Signer,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<issuer::JwtSigner>> {
+    let Some(path) = &args.jwt_key else { return Ok(issuer::JwtSigner::new(signer, None).ok()) };
+    if args.securing == super::Securing::Di {
+        bail!("--jwt-key signs JWTs: pass --securing jwt or --securing both");
+    }
+    let files = SetupFiles { input: &args.input, config, fonts: &args.fonts, templates: args.templates.as_deref() };
+    let origin = files.place(None, path);
+    let text = match files::read_limited(path, files::MAX_SETTINGS_BYTES) {
+        Ok(bytes) => zeroize::Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) => {
+            diags
+                .error(Code::BadKey, origin, format!("JWT key file {}: {e}", path.display()))
+                .help("make one with `xtranscript keygen --alg p256 --out FILE` (or --alg rsa)");
+            return Ok(None);
+        }
+    };
+    warn_if_shared(path, &origin, diags);
+    let key = issuer::read_jwt_key_file(&text).and_then(|key| issuer::JwtSigner::new(signer, Some(key)));
+    match key {
+        Ok(jwt) => Ok(Some(jwt)),
+        Err(e) => {
+            let help = match e {
+                issuer::IssuerError::JwtKeyNeedsDidWeb(_) => {
+                    "set institution.did to your did:web and publish `xtranscript did-document --jwt-key FILE`; or sign the JWTs with the Ed25519 key (no --jwt-key)"
+                }
+                _ => {
+                    "a JWT key is a PKCS#8 PEM P-256 or RSA private key, as `xtranscript keygen --alg p256|rsa` writes it"
+                }
+            };
+            diags.error(Code::BadKey, origin, format!("JWT key file {}: {e}", path.display())).help(help);
+            Ok(None)
+        }
+    }
+}
+
 /// The issue date: `--issued-at`, `SOURCE_DATE_EPOCH`, the config's, or now (the edge's clock).
 pub fn issue_date(args: &BuildArgs, config: &Config) -> anyhow::Result<Timestamp> {
     if let Some(text) = &args.issued_at {
