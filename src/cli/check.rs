@@ -104,6 +104,7 @@ fn check_build(
             setup::configured_key(&files, diags);
         }
     }
+    setup::badge_images(dir, &input.records, diags);
     let dirs = batch::directories(&input.records, &mut Default::default());
     for (_, diagnostic) in dirs.refused {
         diags.push(diagnostic);

@@ -1,5 +1,6 @@
 //! Command-line arguments and the subcommands behind them.
 
+mod bake;
 mod build;
 mod check;
 mod graph;
@@ -52,8 +53,10 @@ enum Command {
     Suspend(revoke::StatusChangeArgs),
     /// Lift a suspension.
     Reinstate(revoke::StatusChangeArgs),
-    /// Verify credentials offline: every proof (nested too), issuer, dates, schema.
+    /// Verify credentials offline: every proof (nested too), issuer, dates, schema; JSON, JWT, PDF or baked badge.
     Verify(verify::VerifyArgs),
+    /// Bake a credential into a badge image (PNG or SVG, Open Badges 3.0 §5.3).
+    Bake(bake::BakeArgs),
     /// Write a new Ed25519 issuer key (mode 0600) and print its did:key.
     Keygen(keys::KeygenArgs),
     /// Print the did:web DID document to publish at /.well-known/did.json.
@@ -102,6 +105,7 @@ pub fn main() -> ExitCode {
         Command::Suspend(args) => revoke::run(&args, xtranscript::status::registry::Change::Suspended),
         Command::Reinstate(args) => revoke::run(&args, xtranscript::status::registry::Change::Reinstated),
         Command::Verify(args) => verify::run(&args),
+        Command::Bake(args) => bake::run(&args),
         Command::Keygen(args) => keys::run_keygen(&args),
         Command::DidDocument(args) => keys::run_did_document(&args),
         Command::Graph(args) => graph::run_graph(&args),

@@ -14,6 +14,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::Value;
 use xtranscript::assemble::validate::{Schema, schema_errors};
+use xtranscript::export::bake;
 use xtranscript::ingest::json::{self, Limits};
 use xtranscript::issuer::keys_of_did_document;
 use xtranscript::model::Timestamp;
@@ -339,7 +340,16 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
             .and_then(|b| xtranscript::render::attachment::credential_bytes(b).map_err(|e| e.to_string()))
             .and_then(|(bytes, pdf)| {
                 label.push_str(if pdf { "#clr.json" } else { "" });
-                read_form(&bytes)
+                // A baked badge (OB 3.0 §5.3): the one credential in the PNG's iTXt chunk or the SVG's element.
+                match bake::kind_of(&bytes) {
+                    Some(kind) => {
+                        let unbaked = bake::unbake(&bytes)
+                            .map_err(|e| format!("baked {}: {e}", kind.extension().to_uppercase()))?;
+                        label.push_str("#openbadgecredential");
+                        read_form(unbaked.credential.as_bytes())
+                    }
+                    None => read_form(&bytes),
+                }
             }) {
             Ok(Input::Json(doc)) => match jws::enveloped(&doc) {
                 None => doc,

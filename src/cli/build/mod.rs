@@ -299,6 +299,7 @@ struct RunState {
     salt_secret: Vec<u8>,
     issued_at: Timestamp,
     jwt: xtranscript::issuer::JwtSigner,
+    badge_images: BTreeMap<String, Vec<u8>>,
     fingerprint: String,
     shard: Shard,
     files: RunFiles,
@@ -328,7 +329,11 @@ impl RunState {
         let rendering = setup::rendering(&files, diags);
         let signer = setup::signer(args, config, diags)?;
         let jwt = signer.as_ref().map(|signer| setup::jwt_signer(args, config, signer, diags)).transpose()?.flatten();
-        let (Some(rendering), Some(signer), Some(jwt)) = (rendering, signer, jwt) else { return Ok(None) };
+        let badge_images = setup::badge_images(&args.input, &input.records, diags);
+        let (Some(rendering), Some(signer), Some(jwt), Some(badge_images)) = (rendering, signer, jwt, badge_images)
+        else {
+            return Ok(None);
+        };
         for w in &rendering.font_warnings {
             eprintln!("xtranscript: warning: {w}");
         }
@@ -345,13 +350,19 @@ impl RunState {
             outputs: &outputs,
             pesc_destination: args.pesc_destination.as_ref(),
         };
-        let fingerprint = match args.securing {
+        let mut fingerprint = match args.securing {
             Securing::Di => setup::run_fingerprint(&shared),
             other => export::hex_sha256(
                 format!("{} securing {other:?} {} {}", setup::run_fingerprint(&shared), jwt.key.alg().name(), jwt.kid)
                     .as_bytes(),
             ),
         };
+        // The badge images: a changed image makes new badges.
+        if !badge_images.is_empty() {
+            let digests: Vec<String> =
+                badge_images.iter().map(|(id, b)| format!("{id}={}", export::hex_sha256(b))).collect();
+            fingerprint = export::hex_sha256(format!("{fingerprint} badges {}", digests.join(",")).as_bytes());
+        }
         std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
         let files = RunFiles::new(&args.out, shard);
         let lock = state::lock(&files)?;
@@ -363,6 +374,7 @@ impl RunState {
         Ok(Some(RunState {
             signer,
             jwt,
+            badge_images,
             rendering,
             salt_secret,
             issued_at,
@@ -386,6 +398,7 @@ impl RunState {
             assembler,
             signer: &self.signer,
             jwt: &self.jwt,
+            badge_images: &self.badge_images,
             rendering: &self.rendering,
             earlier: &self.earlier,
             force: args.force,

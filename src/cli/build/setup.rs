@@ -9,11 +9,11 @@ use anyhow::{Context, bail};
 use xtranscript::batch::RunFingerprint;
 use xtranscript::config::{Config, locate};
 use xtranscript::diag::{Code, Diagnostics, Origin};
-use xtranscript::export::{self, FileEntry};
+use xtranscript::export::{self, FileEntry, bake};
 use xtranscript::ingest::files::{self, ReadError};
 use xtranscript::ingest::{CONFIG_FILE, Input};
 use xtranscript::issuer::{self, Signer};
-use xtranscript::model::Timestamp;
+use xtranscript::model::{Records, Timestamp};
 use xtranscript::render::{Fonts, Logo, Templates, load_fonts, logo_from_file};
 use xtranscript::sign::{SecretKey, Suite, public_key_multibase};
 
@@ -358,6 +358,49 @@ pub fn jwt_signer(
             Ok(None)
         }
     }
+}
+
+/// The badge images of the achievements (achievement id → image bytes), each checked as `build` will bake
+/// it: a regular file of at most [`bake::MAX_IMAGE_BYTES`], a PNG or SVG that parses and holds no credential
+/// yet. Each problem is reported at the achievements.csv row; `None` when there was one.
+pub fn badge_images(input: &Path, records: &Records, diags: &mut Diagnostics) -> Option<BTreeMap<String, Vec<u8>>> {
+    let mut images = BTreeMap::new();
+    let mut usable = true;
+    for achievement in records.achievements.values() {
+        let Some(file) = &achievement.image_file else { continue };
+        let path = input.join(file);
+        let origin = achievement.origin.clone();
+        let id = &achievement.id;
+        let bytes = match files::read_limited(&path, bake::MAX_IMAGE_BYTES as u64) {
+            Ok(bytes) => bytes,
+            Err(e @ (ReadError::NotAFile | ReadError::Io(_))) => {
+                usable = false;
+                diags
+                    .error(Code::BadgeImageMissing, origin, format!("achievement {id}: image_file {file}: {e}"))
+                    .help("image_file names a PNG or SVG file, relative to the input directory");
+                continue;
+            }
+            Err(e @ ReadError::TooLarge { .. }) => {
+                usable = false;
+                diags
+                    .error(Code::BadBadgeImage, origin, format!("achievement {id}: image_file {file}: {e}"))
+                    .help("a badge image is a small PNG or SVG (a few KB)");
+                continue;
+            }
+        };
+        match bake::check_image(&bytes) {
+            Ok(_) => {
+                images.insert(id.to_string(), bytes);
+            }
+            Err(e) => {
+                usable = false;
+                diags
+                    .error(Code::BadBadgeImage, origin, format!("achievement {id}: image_file {file}: {e}"))
+                    .help("give the achievement's image as an unbaked PNG or SVG file");
+            }
+        }
+    }
+    usable.then_some(images)
 }
 
 /// The issue date: `--issued-at`, `SOURCE_DATE_EPOCH`, the config's, or now (the edge's clock).
