@@ -2,6 +2,7 @@
 //! the broken inputs in samples/bad and the standards' own files.
 
 mod accessible;
+mod baked;
 mod batch;
 mod hostile;
 mod jwt_keys;
