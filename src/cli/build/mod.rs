@@ -59,8 +59,9 @@ pub struct BuildArgs {
     #[arg(long, value_enum, default_value = "rdfc")]
     suite: SuiteArg,
     /// How credentials are secured: `di` embedded Data Integrity proofs (clr.json, credentials/*.json);
-    /// `jwt` also clr.jwt and credentials/*.jwt (vc+jwt, EdDSA) without the proof in the payload; `both` the
-    /// same JWTs with the Data Integrity proof inside.
+    /// `jwt` also clr.jwt and credentials/*.jwt (vc+jwt; EdDSA, or the --jwt-key's ES256 / RS256) without the
+    /// proof in the payload; `both` the same JWTs with the Data Integrity proof inside. Award badges (badges/)
+    /// hold the JSON, or with `jwt` the JWT.
     #[arg(long, value_enum, default_value = "di")]
     securing: Securing,
     /// Sign the JWTs with this key instead of the Ed25519 key: a P-256 (ES256) or RSA (RS256) PKCS#8 PEM key

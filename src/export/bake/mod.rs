@@ -124,10 +124,18 @@ pub fn unbake(bytes: &[u8]) -> Result<Unbaked, BakeError> {
 }
 
 /// Checks that `image` can be baked (a PNG or SVG that parses and holds no credential yet), without a
-/// credential: what `check` asks of an achievement's image file.
+/// credential: what `check` asks of an achievement's image file. A PNG is also decoded whole (the `png`
+/// crate, at most [`MAX_DECODED_BYTES`] of pixels), so a badge whose image data is broken is found here.
 pub fn check_image(image: &[u8]) -> Result<ImageKind, BakeError> {
-    bake(image, "{}").map(|(kind, _)| kind)
+    let (kind, _) = bake(image, "{}")?;
+    if kind == ImageKind::Png {
+        png::decode(image)?;
+    }
+    Ok(kind)
 }
+
+/// The most pixel bytes [`check_image`] decodes a PNG to (a badge is a few hundred pixels wide).
+pub const MAX_DECODED_BYTES: usize = 64 << 20;
 
 /// A credential to bake: JSON (an embedded proof) or a compact JWS (VC-JWT).
 enum Credential<'a> {

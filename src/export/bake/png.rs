@@ -141,6 +141,20 @@ pub fn bake(image: &[u8], credential: &str) -> Result<Vec<u8>, BakeError> {
     Ok(out)
 }
 
+/// Decodes the image data whole with the `png` crate (at most [`super::MAX_DECODED_BYTES`]).
+pub fn decode(image: &[u8]) -> Result<(), BakeError> {
+    let limits = ::png::Limits { bytes: super::MAX_DECODED_BYTES };
+    let bad = |e: ::png::DecodingError| BakeError::Png(format!("the image does not decode: {e}"));
+    let mut reader = ::png::Decoder::new_with_limits(std::io::Cursor::new(image), limits).read_info().map_err(bad)?;
+    let size = reader.output_buffer_size().ok_or_else(|| BakeError::Png("the image is too large to decode".into()))?;
+    if size > super::MAX_DECODED_BYTES {
+        return Err(BakeError::Png(format!("{size} bytes of pixels, over the {} decoded", super::MAX_DECODED_BYTES)));
+    }
+    let mut pixels = vec![0; size];
+    reader.next_frame(&mut pixels).map_err(bad)?;
+    Ok(())
+}
+
 /// OB 3.0 §5.3.1 "Extracting": the text of the one `openbadgecredential` iTXt chunk.
 pub fn unbake(bytes: &[u8]) -> Result<String, BakeError> {
     match credentials(&chunks(bytes)?)? {

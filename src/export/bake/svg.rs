@@ -15,7 +15,7 @@ const PREFIX: &str = "openbadges";
 /// Whether `bytes` look like an SVG document: the first element is `svg` (any prefix), after an optional BOM,
 /// declaration, comments and whitespace. A cheap test; [`bake`] and [`unbake`] parse fully.
 pub fn looks_like_svg(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(64 << 10)];
     let mut reader = NsReader::from_reader(head);
     loop {
         match reader.read_event() {

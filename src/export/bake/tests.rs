@@ -72,6 +72,20 @@ fn png_with_two_credentials_or_a_broken_chunk_is_refused() {
     huge_length[8..12].copy_from_slice(&u32::MAX.to_be_bytes());
     assert!(matches!(bake(&huge_length, JSON), Err(BakeError::Png(_))));
     assert_eq!(bake(b"GIF89a", JSON), Err(BakeError::NotAnImage));
+    // Chunks that check but image data that does not decode: bakeable, but not a usable badge image.
+    assert_eq!(check_image(&image), Ok(ImageKind::Png));
+    let mut broken = image.clone();
+    let idat = broken.windows(4).position(|w| w == b"IDAT").unwrap();
+    broken[idat + 4..idat + 8].copy_from_slice(b"\xff\xff\xff\xff");
+    let crc = png_crc(&broken[idat..broken.len() - 16]);
+    let at = broken.len() - 16;
+    broken[at..at + 4].copy_from_slice(&crc.to_be_bytes());
+    assert!(bake(&broken, JSON).is_ok());
+    assert!(
+        matches!(check_image(&broken), Err(BakeError::Png(m)) if m.contains("does not decode")),
+        "{:?}",
+        check_image(&broken)
+    );
     assert!(matches!(bake(&image, "not json"), Err(BakeError::BadCredential(_))));
 }
 
