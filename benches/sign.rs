@@ -5,7 +5,7 @@
 //! the reference verifier's, `shared/tools/refverify/fixtures`), with `{{ISSUER}}` set to the key's did:key;
 //! the synthetic learner comes from `xtranscript::synth` (seed 1, the median of 20 learners by nested count).
 //!
-//! JWT rows: `vc+jwt` EdDSA signing and verifying of the badge, one JWT over the CLR.
+//! JWT rows: `vc+jwt` signing and verifying of the badge, one JWT over the CLR, for EdDSA, ES256 and RS256.
 //!
 //! `cargo bench --bench sign [-- N] [WORD]` (N badge iterations, default 300; CLRs: N/10; only the rows whose
 //! name contains WORD). Each iteration signs fresh
@@ -125,26 +125,37 @@ fn main() {
             breakdown(&signed_clr, n_clr);
         }
     }
-    // JWT-secured (vc+jwt, EdDSA): the JSON serialization and the signature; verification parses, checks the
-    // header and verifies (RS256 / ES256 signing is not implemented yet: no rows for them).
-    let sign_jwt = |doc: Value| {
-        black_box(sign::jose::vc_jwt(&doc, false, &key, &vm));
-    };
-    bench("vc+jwt EdDSA: sign OB 3.0 badge", n, |i| fresh(&badge, i), sign_jwt);
-    let badge_jwt = sign::jose::vc_jwt(&badge, false, &key, &vm);
-    let public = sign::jose::PublicKey::Ed25519(key.public_key());
-    let verify_jwt = |()| {
-        black_box(sign::jose::parse(&badge_jwt).and_then(|jws| jws.verify(&public)).expect("verifies"));
-    };
-    bench("vc+jwt EdDSA: verify OB 3.0 badge", n, |_| (), verify_jwt);
-    let clr_jwt = |doc: Value| {
-        black_box(sign::jose::vc_jwt(&doc, false, &key, &vm));
-    };
-    bench("vc+jwt EdDSA: sign CLR (one JWT over 40 nested)", n_clr, |i| fresh(&clr, i), clr_jwt);
+    // JWT-secured (vc+jwt): the JSON serialization and the signature; verification parses, checks the header
+    // and verifies. One key per algorithm: Ed25519 (EdDSA), P-256 (ES256), RSA 2048 (RS256; a fixed key made
+    // from a seeded generator, so runs compare).
+    for jwt_key in jwt_keys(&key) {
+        let alg = jwt_key.alg().name();
+        let sign_jwt = |doc: Value| {
+            black_box(sign::jose::vc_jwt(&doc, false, &jwt_key, &vm));
+        };
+        bench(&format!("vc+jwt {alg}: sign OB 3.0 badge"), n, |i| fresh(&badge, i), sign_jwt);
+        let badge_jwt = sign::jose::vc_jwt(&badge, false, &jwt_key, &vm);
+        let public = jwt_key.public_key();
+        let verify_jwt = |()| {
+            black_box(sign::jose::parse(&badge_jwt).and_then(|jws| jws.verify(&public)).expect("verifies"));
+        };
+        bench(&format!("vc+jwt {alg}: verify OB 3.0 badge"), n, |_| (), verify_jwt);
+        let clr_jwt = |doc: Value| {
+            black_box(sign::jose::vc_jwt(&doc, false, &jwt_key, &vm));
+        };
+        bench(&format!("vc+jwt {alg}: sign CLR (one JWT over 40 nested)"), n_clr, |i| fresh(&clr, i), clr_jwt);
+    }
     if let Some((outer, nested)) = synthetic.get() {
         let bytes = serde_json::to_vec(&with_nested(outer.clone(), nested.clone())).expect("JSON").len();
         println!("\nSynthetic learner: {} nested credentials, {bytes} bytes of unsigned JSON", nested.len());
     }
+}
+
+/// The JWT keys benchmarked: the Ed25519 key, a P-256 key and an RSA 2048 key (both fixed).
+fn jwt_keys(ed25519: &SecretKey) -> Vec<sign::jose::JwtKey> {
+    let p256 = p256::ecdsa::SigningKey::from_slice(&[7; 32]).expect("a P-256 scalar");
+    let rsa = sign::jose::JwtKey::from_pkcs8_pem(include_str!("fixtures/rsa-2048.pem")).expect("the RSA fixture");
+    vec![ed25519.clone().into(), sign::jose::JwtKey::P256(p256), rsa]
 }
 
 /// Where the rdfc time of the CLR's outer proof goes: JSON-LD → RDF, RDFC-1.0, hashing + Ed25519.

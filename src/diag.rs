@@ -204,6 +204,10 @@ codes! {
     KeyPermissions = "XT0607", "key-permissions";
     /// A template override that cannot be read or used.
     BadTemplate = "XT0608", "bad-template";
+    /// An achievement's image_file that is missing or not a regular file.
+    BadgeImageMissing = "XT0609", "badge-image-missing";
+    /// An achievement's image_file that cannot be baked: too large, not a PNG or SVG, malformed, already baked.
+    BadBadgeImage = "XT0610", "bad-badge-image";
     // --- outputs: XT07xx
     /// A value longer than PESC College Transcript allows: cut in transcript.xml.
     PescTooLong = "XT0701", "pesc-value-too-long";

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use thiserror::Error;
 
 use crate::config::Config;
+use crate::sign::jose::{self, JwtKey, PublicKey};
 use crate::sign::{self, SecretKey, Suite};
 
 /// What a key file holds: comment lines (`#`) and one secret key multibase line.
@@ -28,6 +29,14 @@ pub enum IssuerError {
     /// A did-document needs a did:web issuer.
     #[error("institution.did is {0:?}; a DID document is published only for did:web")]
     NotDidWeb(String),
+    /// A JWT key of its own needs a did:web issuer whose document lists it.
+    #[error(
+        "the issuer is {0:?}: a separate JWT key (--jwt-key) needs a did:web issuer (institution.did), whose DID document lists both keys; verifiers require the JWT key's controller to be the issuer"
+    )]
+    JwtKeyNeedsDidWeb(String),
+    /// A key file holds something else than a PKCS#8 PEM or an Ed25519 Multikey.
+    #[error("{0}")]
+    BadJwtKeyFile(String),
 }
 
 /// The text of a key file for `key`.
@@ -48,6 +57,48 @@ pub fn read_key_file(text: &str) -> Result<SecretKey, IssuerError> {
         return Err(IssuerError::BadKeyFile("more than one key line; a key file holds one secret key".into()));
     }
     SecretKey::from_multibase(line).map_err(|e| IssuerError::BadKeyFile(e.to_string()))
+}
+
+/// Reads a JWT key file: a PKCS#8 PEM private key (P-256 or RSA, as `keygen --alg p256|rsa` writes it) or an
+/// Ed25519 key file. Errors never show the secret.
+pub fn read_jwt_key_file(text: &str) -> Result<JwtKey, IssuerError> {
+    if text.contains("-----BEGIN") {
+        return JwtKey::from_pkcs8_pem(text).map_err(|e| IssuerError::BadJwtKeyFile(e.to_string()));
+    }
+    read_key_file(text).map(JwtKey::Ed25519).map_err(|e| {
+        IssuerError::BadJwtKeyFile(format!("neither a PKCS#8 PEM private key nor an Ed25519 key file ({e})"))
+    })
+}
+
+/// The key that signs JWTs and the `kid` its JWS headers name.
+#[derive(Debug, Clone)]
+pub struct JwtSigner {
+    /// The key (its algorithm is the JWS `alg`).
+    pub key: JwtKey,
+    /// The verification method of the key: the Data Integrity one for the issuer's own key, else
+    /// `<did:web>#<RFC 7638 thumbprint>`.
+    pub kid: String,
+}
+
+impl JwtSigner {
+    /// JWTs signed with `key` (`None`: the signer's Ed25519 key, EdDSA, its verification method as `kid`). A key
+    /// of its own is named in the issuer's did:web document by its JWK thumbprint; a did:key issuer cannot have
+    /// one (its DID is its one key).
+    pub fn new(signer: &Signer, key: Option<JwtKey>) -> Result<JwtSigner, IssuerError> {
+        let Some(key) = key else {
+            return Ok(JwtSigner { key: signer.key.clone().into(), kid: signer.verification_method.clone() });
+        };
+        if !signer.issuer_id.starts_with("did:web:") {
+            return Err(IssuerError::JwtKeyNeedsDidWeb(signer.issuer_id.clone()));
+        }
+        let kid = jwt_key_id(&signer.issuer_id, &key.public_key());
+        Ok(JwtSigner { key, kid })
+    }
+}
+
+/// The verification method id of a JWT key in the document of `did`: its RFC 7638 thumbprint as fragment.
+pub fn jwt_key_id(did: &str, key: &PublicKey) -> String {
+    format!("{did}#{}", jose::thumbprint(key))
 }
 
 /// Who signs, and how.
@@ -116,6 +167,45 @@ pub fn key_id(config: &Config) -> &str {
 /// The DID document to publish at `https://<host>/.well-known/did.json` for a did:web
 /// issuer: the current key and every retired key, each an assertion method.
 pub fn did_document(config: &Config, current: &SecretKey) -> Result<Value, IssuerError> {
+    did_document_with_jwt_keys(config, current, &[])
+}
+
+/// [`did_document`] that also lists JWT keys of their own (`build --jwt-key`), each an assertion method named
+/// by its thumbprint ([`jwt_key_id`]): P-256 and RSA as `JsonWebKey` with `publicKeyJwk` (Controlled
+/// Identifiers 1.0 §2.2.3; verifiers that read only Ed25519 Multikeys still read a JWK), Ed25519 as Multikey.
+pub fn did_document_with_jwt_keys(
+    config: &Config,
+    current: &SecretKey,
+    jwt_keys: &[PublicKey],
+) -> Result<Value, IssuerError> {
+    let mut doc = ed25519_did_document(config, current)?;
+    if jwt_keys.is_empty() {
+        return Ok(doc);
+    }
+    let did = doc["id"].as_str().unwrap_or_default().to_string();
+    for key in jwt_keys {
+        let id = jwt_key_id(&did, key);
+        let method = match key {
+            PublicKey::Ed25519(k) => json!({ "id": id, "type": "Multikey", "controller": did,
+                "publicKeyMultibase": sign::public_key_multibase(k) }),
+            other => {
+                json!({ "id": id, "type": "JsonWebKey", "controller": did, "publicKeyJwk": jose::public_jwk(other) })
+            }
+        };
+        if let Some(Value::Array(methods)) = doc.get_mut("verificationMethod") {
+            methods.push(method);
+        }
+        if let Some(Value::Array(ids)) = doc.get_mut("assertionMethod") {
+            ids.push(Value::String(id));
+        }
+    }
+    if let Some(Value::Array(contexts)) = doc.get_mut("@context") {
+        contexts.push("https://w3id.org/security/jwk/v1".into());
+    }
+    Ok(doc)
+}
+
+fn ed25519_did_document(config: &Config, current: &SecretKey) -> Result<Value, IssuerError> {
     let did = config.institution.did.clone().unwrap_or_default();
     if !did.starts_with("did:web:") {
         return Err(IssuerError::NotDidWeb(did));

@@ -105,6 +105,7 @@ fn check_build(
         }
     }
     check_site(dir, config, diags);
+    setup::badge_images(dir, &input.records, diags);
     let dirs = batch::directories(&input.records, &mut Default::default());
     for (_, diagnostic) in dirs.refused {
         diags.push(diagnostic);

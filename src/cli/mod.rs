@@ -1,5 +1,6 @@
 //! Command-line arguments and the subcommands behind them.
 
+mod bake;
 mod build;
 mod check;
 mod graph;
@@ -53,10 +54,12 @@ enum Command {
     Suspend(revoke::StatusChangeArgs),
     /// Lift a suspension.
     Reinstate(revoke::StatusChangeArgs),
-    /// Verify credentials offline: every proof (nested too), issuer, dates, schema.
+    /// Verify credentials offline: every proof (nested too), issuer, dates, schema; JSON, JWT, PDF or baked badge.
     Verify(verify::VerifyArgs),
     /// Write the static site to upload: a verification page per transcript, the status lists, did.json.
     Publish(publish::PublishArgs),
+    /// Bake a credential into a badge image (PNG or SVG, Open Badges 3.0 §5.3).
+    Bake(bake::BakeArgs),
     /// Write a new Ed25519 issuer key (mode 0600) and print its did:key.
     Keygen(keys::KeygenArgs),
     /// Print the did:web DID document to publish at /.well-known/did.json.
@@ -106,6 +109,7 @@ pub fn main() -> ExitCode {
         Command::Reinstate(args) => revoke::run(&args, xtranscript::status::registry::Change::Reinstated),
         Command::Verify(args) => verify::run(&args),
         Command::Publish(args) => publish::run(&args),
+        Command::Bake(args) => bake::run(&args),
         Command::Keygen(args) => keys::run_keygen(&args),
         Command::DidDocument(args) => keys::run_did_document(&args),
         Command::Graph(args) => graph::run_graph(&args),

@@ -14,9 +14,11 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::Value;
 use xtranscript::assemble::validate::{Schema, schema_errors};
+use xtranscript::export::bake;
 use xtranscript::ingest::json::{self, Limits};
 use xtranscript::issuer::keys_of_did_document;
 use xtranscript::model::Timestamp;
+use xtranscript::sign::jose;
 use xtranscript::sign::{self, VerifyingKey};
 
 use super::{EXIT_OK, EXIT_PROBLEMS};
@@ -229,7 +231,10 @@ fn jwks_of(doc: &Value) -> Vec<(String, (String, Value))> {
     };
     let mut found = Vec::new();
     for m in methods {
-        let Some(jwk) = m.get("publicKeyJwk") else { continue };
+        // A P-256 Multikey (`zDn…`) is kept as its JWK: JWS (ES256) is all it verifies here.
+        let p256 = m.get("publicKeyMultibase").and_then(Value::as_str).and_then(jose::p256_from_multibase);
+        let p256 = p256.map(|k| jose::public_jwk(&jose::PublicKey::P256(k)));
+        let Some(jwk) = m.get("publicKeyJwk").or(p256.as_ref()) else { continue };
         let controller = m.get("controller").and_then(Value::as_str).unwrap_or(owner).to_owned();
         if let Some(id) = m.get("id").and_then(Value::as_str) {
             let id = if id.starts_with('#') { format!("{owner}{id}") } else { id.to_owned() };
@@ -335,7 +340,16 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
             .and_then(|b| xtranscript::render::attachment::credential_bytes(b).map_err(|e| e.to_string()))
             .and_then(|(bytes, pdf)| {
                 label.push_str(if pdf { "#clr.json" } else { "" });
-                read_form(&bytes)
+                // A baked badge (OB 3.0 §5.3): the one credential in the PNG's iTXt chunk or the SVG's element.
+                match bake::kind_of(&bytes) {
+                    Some(kind) => {
+                        let unbaked = bake::unbake(&bytes)
+                            .map_err(|e| format!("baked {}: {e}", kind.extension().to_uppercase()))?;
+                        label.push_str("#openbadgecredential");
+                        read_form(unbaked.credential.as_bytes())
+                    }
+                    None => read_form(&bytes),
+                }
             }) {
             Ok(Input::Json(doc)) => match jws::enveloped(&doc) {
                 None => doc,

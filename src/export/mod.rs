@@ -3,6 +3,7 @@
 //! Exporters return bytes (the manifest; [`credential_files`], one file per nested credential); [`write_atomic`] puts bytes on disk so that a file is
 //! either absent, or complete (temp file in the same directory, fsync, rename).
 
+pub mod bake;
 mod credentials;
 mod manifest;
 mod outputs;

@@ -232,6 +232,8 @@ pub struct Achievement {
     pub criteria_url: Option<String>,
     /// Image URL or path.
     pub image: Option<String>,
+    /// The image as a PNG or SVG file to bake awards into, relative to the input directory.
+    pub image_file: Option<String>,
     /// For a degree: its level (e.g. "Bachelor's degree").
     pub level: Option<String>,
     /// Field of study.

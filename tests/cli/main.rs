@@ -2,8 +2,10 @@
 //! the broken inputs in samples/bad and the standards' own files.
 
 mod accessible;
+mod baked;
 mod batch;
 mod hostile;
+mod jwt_keys;
 mod pdf;
 mod pesc;
 mod portable;

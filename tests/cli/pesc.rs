@@ -99,8 +99,8 @@ fn outputs_choose_the_files_and_are_recorded() {
         names
     };
     assert_eq!(listing(&pesc_only), ["transcript.xml"]);
-    // The credential files go with clr.json.
-    assert_eq!(listing(&clr_pdf), ["clr.json", "credentials", "transcript.pdf"]);
+    // The credential files and the baked badges go with clr.json.
+    assert_eq!(listing(&clr_pdf), ["badges", "clr.json", "credentials", "transcript.pdf"]);
     // The PESC transcript is the same whatever else is written: it points at the same signed CLR.
     let xml = |out: &Path| std::fs::read(out.join("learners/N2025001/transcript.xml")).unwrap();
     assert_eq!(xml(&pesc_only), xml(&all));

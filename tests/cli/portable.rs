@@ -15,9 +15,10 @@ fn portable_build(name: &str, extra: &[&str]) -> (PathBuf, PathBuf) {
     (out, did)
 }
 
-/// Runs the reference verifier on `files`; `None` when it is not installed (and not required).
-fn refverify(args: &[&str], files: &[String]) -> Option<Output> {
-    let dir = root().join("../shared/tools/refverify");
+/// Runs the reference verifier on `files`; `None` when it is not installed (and not required). It is looked
+/// for in `../shared/tools/refverify`, or where `REFVERIFY_DIR` says.
+pub fn refverify(args: &[&str], files: &[String]) -> Option<Output> {
+    let dir = std::env::var_os("REFVERIFY_DIR").map_or_else(|| root().join("../shared/tools/refverify"), PathBuf::from);
     if !dir.join("node_modules").exists() {
         assert!(!tools_required(), "CI must install refverify (npm ci)");
         eprintln!("note: refverify not installed (npm ci in {}); skipped", dir.display());

@@ -10,7 +10,7 @@ use xtranscript::assemble::{Assembled, Assembler};
 use xtranscript::batch::{self, Reuse};
 use xtranscript::diag::Diagnostic;
 use xtranscript::export::pesc::{self, Destination};
-use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Output, file_entry_hashed};
+use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Output, bake, file_entry_hashed};
 use xtranscript::issuer::Signer;
 use xtranscript::model::Records;
 use xtranscript::render::{self, TranscriptView, Verification, transcript_view};
@@ -36,6 +36,10 @@ pub struct Worker<'a> {
     pub assembler: &'a Assembler<'a>,
     /// The signer.
     pub signer: &'a Signer,
+    /// The key and `kid` of the JWTs.
+    pub jwt: &'a xtranscript::issuer::JwtSigner,
+    /// The images to bake award credentials into, by achievement id.
+    pub badge_images: &'a BTreeMap<String, Vec<u8>>,
     /// Templates and fonts.
     pub rendering: &'a Rendering,
     /// Learners finished by earlier runs under the same run fingerprint.
@@ -155,6 +159,8 @@ impl Worker<'_> {
         if self.securing != super::Securing::Di {
             credentials.extend(self.jwts(&signed.json));
         }
+        let badges = self.badges(&signed.json, &credentials)?;
+        credentials.extend(badges);
         drop(signed.json);
         let clr_sha256 = export::hex_sha256(&clr_json);
         let mut view = signed.view;
@@ -200,13 +206,42 @@ impl Worker<'_> {
     /// `clr.jwt` and `credentials/<kind>-<key>.jwt` for each credential (names as [`export::credential_files`]).
     fn jwts(&self, signed: &serde_json::Value) -> Vec<(String, Vec<u8>)> {
         let keep_proof = self.securing == super::Securing::Both;
-        let (key, kid) = (&self.signer.key, self.signer.verification_method.as_str());
+        let (key, kid) = (&self.jwt.key, self.jwt.kid.as_str());
         let jwt = |c: &serde_json::Value| xtranscript::sign::jose::vc_jwt(c, keep_proof, key, kid).into_bytes();
         let nested = signed.pointer("/credentialSubject/verifiableCredential").and_then(|v| v.as_array());
         let names = export::credential_files(signed).into_iter().map(|(name, _)| name.replace(".json", ".jwt"));
         let mut files = vec![("clr.jwt".to_string(), jwt(signed))];
         files.extend(names.zip(nested.into_iter().flatten()).map(|(name, c)| (name, jwt(c))));
         files
+    }
+
+    /// `badges/award-<key>.png|svg`: each award credential whose achievement has an image file, baked into it
+    /// (OB 3.0 §5.3): the credential's JSON file (`--securing di|both`: its Data Integrity proof) or its JWT
+    /// (`--securing jwt`), byte for byte. `files` are the credential files, JSON in CLR order, then the JWTs.
+    fn badges(
+        &self,
+        signed: &serde_json::Value,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let nested = signed.pointer("/credentialSubject/verifiableCredential").and_then(|v| v.as_array());
+        let Some(nested) = nested.filter(|_| !self.badge_images.is_empty()) else { return Ok(Vec::new()) };
+        let mut badges = Vec::new();
+        for (i, credential) in nested.iter().enumerate() {
+            let achievement = credential.pointer("/credentialSubject/achievement/humanCode").and_then(|v| v.as_str());
+            let image = achievement.and_then(|a| self.badge_images.get(a));
+            let (Some(image), "award") = (image, export::credential_kind(credential)) else { continue };
+            let (name, json) = &files[i];
+            let text = match (self.securing, files.get(nested.len() + 1 + i)) {
+                (super::Securing::Jwt, Some((jwt_name, jwt))) if *jwt_name == name.replace(".json", ".jwt") => jwt,
+                (super::Securing::Jwt, _) => return Err(format!("{name}: no JWT of it to bake")),
+                _ => json,
+            };
+            let text = std::str::from_utf8(text).map_err(|e| format!("{name}: {e}"))?;
+            let (kind, baked) = bake::bake(image, text).map_err(|e| format!("baking {name}: {e}"))?;
+            let stem = name.trim_start_matches("credentials/").trim_end_matches(".json");
+            badges.push((format!("badges/{stem}.{}", kind.extension()), baked));
+        }
+        Ok(badges)
     }
 
     /// The learner's PDF, carrying `attachments` (`Err`: why rendering failed, as `check` reports it).

@@ -59,10 +59,16 @@ pub struct BuildArgs {
     #[arg(long, value_enum, default_value = "rdfc")]
     suite: SuiteArg,
     /// How credentials are secured: `di` embedded Data Integrity proofs (clr.json, credentials/*.json);
-    /// `jwt` also clr.jwt and credentials/*.jwt (vc+jwt, EdDSA) without the proof in the payload; `both` the
-    /// same JWTs with the Data Integrity proof inside.
+    /// `jwt` also clr.jwt and credentials/*.jwt (vc+jwt; EdDSA, or the --jwt-key's ES256 / RS256) without the
+    /// proof in the payload; `both` the same JWTs with the Data Integrity proof inside. Award badges (badges/)
+    /// hold the JSON, or with `jwt` the JWT.
     #[arg(long, value_enum, default_value = "di")]
     securing: Securing,
+    /// Sign the JWTs with this key instead of the Ed25519 key: a P-256 (ES256) or RSA (RS256) PKCS#8 PEM key
+    /// from `keygen --alg p256|rsa`. Needs `--securing jwt|both` and a did:web issuer, whose DID document
+    /// (`did-document --jwt-key`) lists it. Data Integrity proofs stay Ed25519 (eddsa).
+    #[arg(long, value_name = "FILE")]
+    jwt_key: Option<PathBuf>,
     /// A directory of template overrides (transcript.html, style.css, labels.toml, layout.toml).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -293,6 +299,8 @@ struct RunState {
     rendering: Rendering,
     salt_secret: Vec<u8>,
     issued_at: Timestamp,
+    jwt: xtranscript::issuer::JwtSigner,
+    badge_images: BTreeMap<String, Vec<u8>>,
     fingerprint: String,
     shard: Shard,
     files: RunFiles,
@@ -323,7 +331,12 @@ impl RunState {
             setup::SetupFiles { input: &args.input, config, fonts: &args.fonts, templates: args.templates.as_deref() };
         let rendering = setup::rendering(&files, diags);
         let signer = setup::signer(args, config, diags)?;
-        let (Some(rendering), Some(signer)) = (rendering, signer) else { return Ok(None) };
+        let jwt = signer.as_ref().map(|signer| setup::jwt_signer(args, config, signer, diags)).transpose()?.flatten();
+        let badge_images = setup::badge_images(&args.input, &input.records, diags);
+        let (Some(rendering), Some(signer), Some(jwt), Some(badge_images)) = (rendering, signer, jwt, badge_images)
+        else {
+            return Ok(None);
+        };
         let demo = args.demo_key.then_some(signer.verification_method.as_str());
         let site_secret = match config.site {
             Some(_) => match super::publish::site_secret(&args.input, config, demo, diags) {
@@ -350,11 +363,20 @@ impl RunState {
         };
         let mut fingerprint = match args.securing {
             Securing::Di => setup::run_fingerprint(&shared),
-            other => export::hex_sha256(format!("{} securing {other:?}", setup::run_fingerprint(&shared)).as_bytes()),
+            other => export::hex_sha256(
+                format!("{} securing {other:?} {} {}", setup::run_fingerprint(&shared), jwt.key.alg().name(), jwt.kid)
+                    .as_bytes(),
+            ),
         };
         // The printed verification URLs depend on the site secret (a value that reveals nothing of it).
         if let Some(secret) = &site_secret {
             fingerprint = export::hex_sha256(format!("{fingerprint} site {}", secret.fingerprint()).as_bytes());
+        }
+        // The badge images: a changed image makes new badges.
+        if !badge_images.is_empty() {
+            let digests: Vec<String> =
+                badge_images.iter().map(|(id, b)| format!("{id}={}", export::hex_sha256(b))).collect();
+            fingerprint = export::hex_sha256(format!("{fingerprint} badges {}", digests.join(",")).as_bytes());
         }
         std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
         let files = RunFiles::new(&args.out, shard);
@@ -366,6 +388,8 @@ impl RunState {
         let status = status::StatusRun::start(&args.out, config, shard, &salt_secret, args.demo_key)?;
         Ok(Some(RunState {
             signer,
+            jwt,
+            badge_images,
             rendering,
             salt_secret,
             issued_at,
@@ -389,6 +413,8 @@ impl RunState {
             out: &args.out,
             assembler,
             signer: &self.signer,
+            jwt: &self.jwt,
+            badge_images: &self.badge_images,
             rendering: &self.rendering,
             earlier: &self.earlier,
             force: args.force,

@@ -9,11 +9,11 @@ use anyhow::{Context, bail};
 use xtranscript::batch::RunFingerprint;
 use xtranscript::config::{Config, locate};
 use xtranscript::diag::{Code, Diagnostics, Origin};
-use xtranscript::export::{self, FileEntry};
+use xtranscript::export::{self, FileEntry, bake};
 use xtranscript::ingest::files::{self, ReadError};
 use xtranscript::ingest::{CONFIG_FILE, Input};
 use xtranscript::issuer::{self, Signer};
-use xtranscript::model::Timestamp;
+use xtranscript::model::{Records, Timestamp};
 use xtranscript::render::{Fonts, Logo, Templates, load_fonts, logo_from_file};
 use xtranscript::sign::{SecretKey, Suite, public_key_multibase};
 
@@ -316,6 +316,91 @@ pub fn signer(args: &BuildArgs, config: &Config, diags: &mut Diagnostics) -> any
         ),
     };
     Ok(key.map(|key| Signer::new(config, key, args.suite.suites(), args.demo_key)))
+}
+
+/// The JWT signer: the `--jwt-key` file, else the Ed25519 signer's key. A key that cannot be used is a
+/// diagnostic (`Ok(None)`); `--jwt-key` without JWTs to sign is a usage error.
+pub fn jwt_signer(
+    args: &BuildArgs,
+    config: &Config,
+    signer: &Signer,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Option<issuer::JwtSigner>> {
+    let Some(path) = &args.jwt_key else { return Ok(issuer::JwtSigner::new(signer, None).ok()) };
+    if args.securing == super::Securing::Di {
+        bail!("--jwt-key signs JWTs: pass --securing jwt or --securing both");
+    }
+    let files = SetupFiles { input: &args.input, config, fonts: &args.fonts, templates: args.templates.as_deref() };
+    let origin = files.place(None, path);
+    let text = match files::read_limited(path, files::MAX_SETTINGS_BYTES) {
+        Ok(bytes) => zeroize::Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) => {
+            diags
+                .error(Code::BadKey, origin, format!("JWT key file {}: {e}", path.display()))
+                .help("make one with `xtranscript keygen --alg p256 --out FILE` (or --alg rsa)");
+            return Ok(None);
+        }
+    };
+    warn_if_shared(path, &origin, diags);
+    let key = issuer::read_jwt_key_file(&text).and_then(|key| issuer::JwtSigner::new(signer, Some(key)));
+    match key {
+        Ok(jwt) => Ok(Some(jwt)),
+        Err(e) => {
+            let help = match e {
+                issuer::IssuerError::JwtKeyNeedsDidWeb(_) => {
+                    "set institution.did to your did:web and publish `xtranscript did-document --jwt-key FILE`; or sign the JWTs with the Ed25519 key (no --jwt-key)"
+                }
+                _ => {
+                    "a JWT key is a PKCS#8 PEM P-256 or RSA private key, as `xtranscript keygen --alg p256|rsa` writes it"
+                }
+            };
+            diags.error(Code::BadKey, origin, format!("JWT key file {}: {e}", path.display())).help(help);
+            Ok(None)
+        }
+    }
+}
+
+/// The badge images of the achievements (achievement id → image bytes), each checked as `build` will bake
+/// it: a regular file of at most [`bake::MAX_IMAGE_BYTES`], a PNG or SVG that parses and holds no credential
+/// yet. Each problem is reported at the achievements.csv row; `None` when there was one.
+pub fn badge_images(input: &Path, records: &Records, diags: &mut Diagnostics) -> Option<BTreeMap<String, Vec<u8>>> {
+    let mut images = BTreeMap::new();
+    let mut usable = true;
+    for achievement in records.achievements.values() {
+        let Some(file) = &achievement.image_file else { continue };
+        let path = input.join(file);
+        let origin = achievement.origin.clone();
+        let id = &achievement.id;
+        let bytes = match files::read_limited(&path, bake::MAX_IMAGE_BYTES as u64) {
+            Ok(bytes) => bytes,
+            Err(e @ (ReadError::NotAFile | ReadError::Io(_))) => {
+                usable = false;
+                diags
+                    .error(Code::BadgeImageMissing, origin, format!("achievement {id}: image_file {file}: {e}"))
+                    .help("image_file names a PNG or SVG file, relative to the input directory");
+                continue;
+            }
+            Err(e @ ReadError::TooLarge { .. }) => {
+                usable = false;
+                diags
+                    .error(Code::BadBadgeImage, origin, format!("achievement {id}: image_file {file}: {e}"))
+                    .help("a badge image is a small PNG or SVG (a few KB)");
+                continue;
+            }
+        };
+        match bake::check_image(&bytes) {
+            Ok(_) => {
+                images.insert(id.to_string(), bytes);
+            }
+            Err(e) => {
+                usable = false;
+                diags
+                    .error(Code::BadBadgeImage, origin, format!("achievement {id}: image_file {file}: {e}"))
+                    .help("give the achievement's image as an unbaked PNG or SVG file");
+            }
+        }
+    }
+    usable.then_some(images)
 }
 
 /// The issue date: `--issued-at`, `SOURCE_DATE_EPOCH`, the config's, or now (the edge's clock).

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use xtranscript::sign::jose::{self, Jws, PublicKey};
-use xtranscript::sign::{self, MAX_CREDENTIAL_LEVELS, Refusal};
+use xtranscript::sign::{MAX_CREDENTIAL_LEVELS, Refusal};
 
 use super::Verifier;
 
@@ -144,7 +144,10 @@ impl Verifier {
             _ => kid.to_owned(),
         };
         let controller = |vm: &str| vm.split('#').next().unwrap_or_default().to_owned();
-        if let Some(key) = sign::resolve_did_key(&kid).or_else(|| self.keys.get(&kid).copied()) {
+        if let Some(key) = jose::key_from_did_key(&kid) {
+            return Ok((key, Some(controller(&kid))));
+        }
+        if let Some(key) = self.keys.get(&kid).copied() {
             return Ok((PublicKey::Ed25519(key), Some(controller(&kid))));
         }
         if let Some((owner, jwk)) = self.jwks.get(&kid) {

@@ -253,6 +253,7 @@ mod tests {
             criteria: String::new(),
             criteria_url: None,
             image: None,
+            image_file: None,
             level: level.map(String::from),
             field_of_study: None,
             credits_required: None,

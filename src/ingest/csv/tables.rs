@@ -188,6 +188,7 @@ pub fn achievement(row: &Row<'_>, records: &mut Records, diags: &mut Diagnostics
         criteria,
         criteria_url: row.text("criteria_url"),
         image: row.text("image"),
+        image_file: row.text("image_file"),
         level: row.text("level"),
         field_of_study: row.text("field_of_study"),
         credits_required,

@@ -290,6 +290,7 @@ impl Parts<'_, '_> {
             criteria: "Completion of the program's requirements, as recorded on a PESC College Transcript.".into(),
             criteria_url: None,
             image: None,
+            image_file: None,
             level: level_name.map(String::from).or_else(|| award.level.clone()),
             field_of_study: award.program.clone(),
             credits_required: None,

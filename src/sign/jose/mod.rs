@@ -8,6 +8,7 @@
 //! here), and a `jwk` header holding a private part are refused, each with its reason.
 
 mod claims;
+mod keys;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,6 +18,9 @@ use thiserror::Error;
 use crate::ingest::json::{self, Limits};
 
 pub use claims::{Secured, credential_of};
+pub use keys::{
+    JwtKey, RSA_KEYGEN_BITS, key_from_did_key, p256_from_multibase, p256_multibase, public_jwk, thumbprint,
+};
 
 /// Largest compact JWS read (a CLR with a few hundred credentials is a few MB).
 pub const MAX_JWS_BYTES: usize = 16 << 20;
@@ -252,24 +256,30 @@ pub fn ed25519_jwk(key: &ed25519_dalek::VerifyingKey) -> Value {
     json!({"kty": "OKP", "crv": "Ed25519", "x": URL_SAFE_NO_PAD.encode(key.as_bytes())})
 }
 
-/// Signs `payload` as a compact JWS with `header` (to which `alg: EdDSA` is added) and the Ed25519 `key`
-/// (RFC 7515 §5.1; RFC 8037 §3.1). Deterministic: Ed25519 signatures are.
-pub fn sign_eddsa(header: &Map<String, Value>, payload: &[u8], key: &super::SecretKey) -> String {
+/// Signs `payload` as a compact JWS with `header` (to which the key's `alg` is added) and `key` (RFC 7515
+/// §5.1 steps 1–8, compact serialization §7.1). Deterministic for every algorithm: Ed25519 and RSASSA-PKCS1-v1_5
+/// signatures are, and ES256 takes its nonces from RFC 6979.
+pub fn sign_compact(header: &Map<String, Value>, payload: &[u8], key: &JwtKey) -> String {
     let mut header = header.clone();
-    header.insert("alg".into(), "EdDSA".into());
+    header.insert("alg".into(), key.alg().name().into());
     let header = serde_json::to_vec(&Value::Object(header)).unwrap_or_default();
     let input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(payload));
-    let signature = key.sign_bytes(input.as_bytes());
+    let signature = key.sign(input.as_bytes());
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
+}
+
+/// [`sign_compact`] with an Ed25519 key (EdDSA, RFC 8037 §3.1).
+pub fn sign_eddsa(header: &Map<String, Value>, payload: &[u8], key: &super::SecretKey) -> String {
+    sign_compact(header, payload, &JwtKey::Ed25519(key.clone()))
 }
 
 /// A credential secured as a W3C VC-JOSE-COSE `vc+jwt` (§3.1.1) that also carries the JWT claims OB 3.0 §8.2
 /// asks for: `iss` (the issuer id), `jti` (the credential id), `nbf` (`validFrom`), and `sub` when the subject
 /// has an id (xtranscript's learners have none: they are identified by a salted hash in `identifier`, so no
 /// student number reaches the token). With `keep_proof` the credential's Data Integrity proof stays in the
-/// payload (OB 3.0 §8.2: the embedded proof first, then the JWT); else it is taken out. Signed EdDSA with `kid`
-/// the verification method.
-pub fn vc_jwt(credential: &Value, keep_proof: bool, key: &super::SecretKey, kid: &str) -> String {
+/// payload (OB 3.0 §8.2: the embedded proof first, then the JWT); else it is taken out. Signed with `key`'s
+/// algorithm (EdDSA, ES256 or RS256), `kid` the verification method.
+pub fn vc_jwt(credential: &Value, keep_proof: bool, key: &JwtKey, kid: &str) -> String {
     let mut payload = credential.as_object().cloned().unwrap_or_default();
     if !keep_proof {
         payload.remove("proof");
@@ -298,7 +308,7 @@ pub fn vc_jwt(credential: &Value, keep_proof: bool, key: &super::SecretKey, kid:
     header.insert("kid".into(), kid.into());
     header.insert("typ".into(), "vc+jwt".into());
     header.insert("cty".into(), "vc".into());
-    sign_eddsa(&header, &serde_json::to_vec(&Value::Object(payload)).unwrap_or_default(), key)
+    sign_compact(&header, &serde_json::to_vec(&Value::Object(payload)).unwrap_or_default(), key)
 }
 
 #[cfg(test)]
