@@ -9,6 +9,7 @@ pub mod attachment;
 mod blocks;
 mod deflate;
 mod images;
+mod lang;
 mod record;
 mod sections;
 mod table;
