@@ -31,7 +31,7 @@ use super::fonts::Fonts;
 use super::labels::Layout;
 use super::qr::qr_pixels;
 use super::view::TranscriptView;
-use deflate::{Deflater, compress};
+use deflate::{Deflater, compress, compress_xref_stream};
 use images::{gray_image, logo_xobject};
 use table::font_tag;
 use writer::{StreamState, Writer};
@@ -174,9 +174,10 @@ pub fn pdf_with(
     // PDF/A-3 is based on PDF 1.7 (ISO 19005-3 6.1.2), and the tree uses 1.5 features (/Tabs).
     lo.version = "1.7".to_string();
     compress(&mut lo, &mut deflater);
-    deflater.keep();
     let mut bytes = Vec::new();
     lo.save_with_options(&mut bytes, save_options()).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    compress_xref_stream(&mut bytes, &mut deflater);
+    deflater.keep();
     Ok(bytes)
 }
 
