@@ -6,7 +6,8 @@
 //! Run: `cargo bench --bench render` (prints its figures).
 //!
 //! `XT_BENCH_ONLY=N` renders only view N (0 one page, 1 typical, 2 twelve terms,
-//! 3 the synthetic learners) `XT_BENCH_RUNS` times (default 200), for profilers.
+//! 3 the synthetic learners) `XT_BENCH_RUNS` times (default 200), for profilers; with
+//! `XT_BENCH_NO_ATTACHMENT` set, without the CLR attached.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -100,9 +101,11 @@ fn main() {
             _ => synthetic,
         };
         let runs = std::env::var("XT_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+        let attach = std::env::var_os("XT_BENCH_NO_ATTACHMENT").is_none();
         for i in 0..runs {
             let clr = [Attachment::signed_clr(clrs.get(i % views.len()).unwrap_or(&fixture))];
-            black_box(render::pdf_with(&views[i % views.len()], &fonts, layout, &clr).expect("renders"));
+            let clr = if attach { &clr[..] } else { &[] };
+            black_box(render::pdf_with(&views[i % views.len()], &fonts, layout, clr).expect("renders"));
         }
         return;
     }
