@@ -6,7 +6,8 @@
 //! Run: `cargo bench --bench render` (prints its figures).
 //!
 //! `XT_BENCH_ONLY=N` renders only view N (0 one page, 1 typical, 2 twelve terms,
-//! 3 the synthetic learners) `XT_BENCH_RUNS` times (default 200), for profilers.
+//! 3 the synthetic learners) `XT_BENCH_RUNS` times (default 200), for profilers; with
+//! `XT_BENCH_NO_ATTACHMENT` set, without the CLR attached.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -73,8 +74,9 @@ fn synthetic_views(templates: &Templates) -> (Vec<TranscriptView>, Vec<Vec<u8>>)
         .unzip()
 }
 
+/// Pages of a PDF (its page objects may be inside compressed object streams).
 fn pages(pdf: &[u8]) -> usize {
-    pdf.windows(b"/Type/Page/".len()).filter(|w| w == b"/Type/Page/").count()
+    lopdf::Document::load_mem(pdf).map_or(0, |doc| doc.get_pages().len())
 }
 
 fn main() {
@@ -99,9 +101,11 @@ fn main() {
             _ => synthetic,
         };
         let runs = std::env::var("XT_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+        let attach = std::env::var_os("XT_BENCH_NO_ATTACHMENT").is_none();
         for i in 0..runs {
             let clr = [Attachment::signed_clr(clrs.get(i % views.len()).unwrap_or(&fixture))];
-            black_box(render::pdf_with(&views[i % views.len()], &fonts, layout, &clr).expect("renders"));
+            let clr = if attach { &clr[..] } else { &[] };
+            black_box(render::pdf_with(&views[i % views.len()], &fonts, layout, clr).expect("renders"));
         }
         return;
     }
@@ -126,6 +130,9 @@ fn main() {
         };
         let pdfs: Vec<Vec<u8>> = (0..views.len()).map(render).collect();
         let bytes = pdfs.iter().map(Vec::len).sum::<usize>() / pdfs.len();
+        // What the attachment adds: the same views rendered without it.
+        let bare = views.iter().map(|v| render::pdf(v, &fonts, layout).expect("renders").len()).sum::<usize>();
+        let attached = bytes - bare / views.len();
         let page_counts: Vec<usize> = pdfs.iter().map(|p| pages(p)).collect();
         let mut next = 0;
         let t = time(200, || {
@@ -133,7 +140,7 @@ fn main() {
             render(next)
         });
         println!(
-            "render: PDF {name:<9} median {:>6.2} ms per transcript, {:>6} bytes, page(s) {page_counts:?}",
+            "render: PDF {name:<9} median {:>6.2} ms per transcript, {:>6} bytes ({attached:>6} of them the attachment), page(s) {page_counts:?}",
             ms(t),
             bytes
         );

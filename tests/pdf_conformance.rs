@@ -12,6 +12,7 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object};
 use sha2::{Digest, Sha256};
 use xtranscript::render::attachment::{AttachmentError, credential_bytes, embedded_credential};
+use xtranscript::render::view::{CompetencyRow, FrameworkView};
 use xtranscript::render::{self, Attachment, Fonts, Logo, Templates, TranscriptView, load_fonts};
 
 fn fonts() -> &'static Fonts {
@@ -245,8 +246,10 @@ fn figures_have_alternative_text_and_headings_do_not_skip_levels() {
         }
     }
     assert!(level >= 2);
-    let standard =
-        ["Document", "H1", "H2", "H3", "P", "Table", "THead", "TBody", "TR", "TH", "TD", "Figure", "L", "LI", "Link"];
+    let standard = [
+        "Document", "H1", "H2", "H3", "P", "Table", "THead", "TBody", "TR", "TH", "TD", "Figure", "L", "LI", "Lbl",
+        "LBody", "Span", "Link",
+    ];
     assert!(elems.iter().all(|(k, _, _)| standard.contains(&k.as_str())), "7.1-5");
     assert!(!dict(doc, catalog(doc).get(b"StructTreeRoot").unwrap()).has(b"RoleMap"));
 }
@@ -429,4 +432,105 @@ fn the_verification_address_is_a_tagged_link_with_a_description() {
         _ => false,
     };
     assert!(objr, "the Link element refers to its annotation");
+}
+
+/// The depth of every list item under `list`, in reading order, and whether it has a label.
+fn list_items(doc: &Document, list: &Dictionary, depth: u8, out: &mut Vec<(u8, bool)>) {
+    for item in kids_of(doc, list) {
+        // veraPDF PDF/UA-1 7.2-19: an L holds only L, LI and Caption.
+        match kind(item).as_str() {
+            "L" => list_items(doc, item, depth + 1, out),
+            "LI" => {
+                let parts = kids_of(doc, item);
+                let kinds: Vec<String> = parts.iter().map(|p| kind(p)).collect();
+                // 7.2-20: an LI holds only Lbl and LBody (here: an optional label, then one body).
+                assert!(kinds == ["Lbl", "LBody"] || kinds == ["LBody"], "7.2-20: {kinds:?}");
+                out.push((depth, kinds.len() == 2));
+                // A nested list is in its item's body (7.2-18: LBody in LI; 7.2-17: LI in L).
+                for nested in kids_of(doc, parts[parts.len() - 1]) {
+                    match kind(nested).as_str() {
+                        "L" => list_items(doc, nested, depth + 1, out),
+                        "Span" => assert!(nested.has(b"Alt"), "the level, named by its column"),
+                        other => panic!("{other} in an LBody"),
+                    }
+                }
+            }
+            other => panic!("7.2-19: {other} in an L"),
+        }
+    }
+}
+
+#[test]
+fn competency_trees_are_nested_lists_with_labels_and_bodies() {
+    // ISO 14289-1 7.2 (lists as L / LI / Lbl / LBody; veraPDF PDF/UA-1 7.2-17..7.2-20); the depth jump
+    // from 0 to 2 is read as a child, the item without a code has no label.
+    let row = |depth: u8, code: Option<&str>| CompetencyRow {
+        depth,
+        code: code.map(str::to_string),
+        statement: format!("Statement at depth {depth}"),
+        level: Some("Proficient".to_string()),
+        derived: false,
+    };
+    let mut view = view();
+    view.competencies = vec![FrameworkView {
+        title: "Outcomes".to_string(),
+        publisher: None,
+        version: None,
+        language: None,
+        items: vec![
+            row(0, Some("A")),
+            row(1, Some("A.1")),
+            row(2, Some("A.1.1")),
+            row(2, None),
+            row(1, Some("A.2")),
+            row(0, Some("B")),
+            row(2, Some("B.1")),
+            row(0, Some("C")),
+        ],
+    }];
+    let doc = Document::load_mem(&render(&view, CLR)).unwrap();
+    let elems = elements(&doc);
+    let lists: Vec<&Dictionary> =
+        elems.iter().filter(|(k, _, parent)| k == "L" && parent == "Document").map(|(_, e, _)| *e).collect();
+    assert_eq!(lists.len(), 1, "one list per framework");
+    let mut items = Vec::new();
+    list_items(&doc, lists[0], 0, &mut items);
+    let expected = [(0, true), (1, true), (2, true), (2, false), (1, true), (0, true), (1, true), (0, true)];
+    assert_eq!(items, expected);
+}
+
+fn lang_of(elem: &Dictionary) -> Option<String> {
+    elem.get(b"Lang").ok().map(|l| String::from_utf8_lossy(l.as_str().unwrap()).into_owned())
+}
+
+#[test]
+fn text_in_another_language_carries_its_lang() {
+    // ISO 14289-1 7.2 (veraPDF PDF/UA-1 7.2-34: a well-formed /Lang; ISO 32000-1 14.9.2): a name in a
+    // script of one language (Greek: el), a framework that declares its language (fr) with the level's
+    // text alternative back in the document's; no tag for a name whose script many languages share, nor
+    // from a malformed declaration.
+    let mut view = view();
+    view.learner.name = "Νίκος Παπαδόπουλος".to_string();
+    view.competencies.truncate(1);
+    view.competencies[0].language = Some("fr".to_string());
+    let doc = Document::load_mem(&render(&view, CLR)).unwrap();
+    let elems = elements(&doc);
+    let tagged: Vec<(String, String)> = elems.iter().filter_map(|(k, e, _)| Some((k.clone(), lang_of(e)?))).collect();
+    assert_eq!(tagged[0], ("Document".to_string(), "en".to_string()));
+    assert!(tagged.contains(&("TD".to_string(), "el".to_string())), "{tagged:?}");
+    assert!(tagged.contains(&("L".to_string(), "fr".to_string())), "{tagged:?}");
+    let spans: Vec<_> = elems.iter().filter(|(k, _, _)| k == "Span").collect();
+    assert!(!spans.is_empty());
+    for (_, span, parent) in spans {
+        assert_eq!(parent, "LBody");
+        assert_eq!(lang_of(span).as_deref(), Some("en"), "the level's alternative is in the document's language");
+        let alt = String::from_utf8_lossy(span.get(b"Alt").unwrap().as_str().unwrap()).into_owned();
+        assert!(alt.starts_with("Level "), "{alt}");
+    }
+
+    view.learner.name = "ليلى حداد".to_string();
+    view.competencies[0].language = Some("fr_CA".to_string());
+    let doc = Document::load_mem(&render(&view, CLR)).unwrap();
+    let langs: Vec<String> = elements(&doc).iter().filter_map(|(_, e, _)| lang_of(e)).collect();
+    assert_eq!(langs, ["en"], "only the document's own");
 }

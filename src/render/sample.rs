@@ -203,6 +203,7 @@ fn nit_framework(items: &[(u8, &str, &str, Option<&str>)]) -> FrameworkView {
         title: "Undergraduate Learning Outcomes (Computing and Data Science)".to_string(),
         publisher: Some("Northbridge Institute of Technology".to_string()),
         version: None,
+        language: None,
         items: items
             .iter()
             .map(|(depth, code, statement, level)| CompetencyRow {
@@ -221,6 +222,7 @@ fn dds_framework(items: &[(u8, &str, &str, Option<&str>)]) -> FrameworkView {
         title: "Digital & Data Skills Reference Framework".to_string(),
         publisher: Some("National Digital Skills Council".to_string()),
         version: Some("2.1".to_string()),
+        language: None,
         items: items
             .iter()
             .map(|(depth, code, statement, level)| CompetencyRow {

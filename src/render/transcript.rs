@@ -178,6 +178,7 @@ pub fn transcript_view(
             title: f.document.title.clone(),
             publisher: f.document.publisher.clone().or_else(|| f.document.creator.clone()),
             version: f.document.version.clone(),
+            language: f.document.language.clone(),
             items: framework_rows(assembler.graph, &assembled.competencies, i),
         })
         .filter(|f| !f.items.is_empty())

@@ -264,6 +264,8 @@ pub struct FrameworkView {
     pub publisher: Option<String>,
     /// Version.
     pub version: Option<String>,
+    /// The language its statements are written in, as the framework declares it (BCP 47), if it does.
+    pub language: Option<String>,
     /// Items in pre-order; `depth` gives the tree.
     pub items: Vec<CompetencyRow>,
 }

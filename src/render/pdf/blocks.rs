@@ -46,17 +46,26 @@ impl Writer<'_> {
     }
 
     /// Opens a table in the structure tree, prints its header (THead: a row of column headers, 14289-1
-    /// 7.5) and opens its body; [`Writer::end_table`] closes it.
+    /// 7.5) and opens its body; [`Writer::end_table`] closes it. A list (see [`Table::list`]) opens an L
+    /// instead, under column titles drawn as an artifact.
     pub(super) fn begin_table(&mut self, table: &Table) -> Result<(), RenderError> {
-        self.tags.open(Kind::Table, Attrs::default());
+        let attrs = Attrs { lang: table.lang.clone(), ..Attrs::default() };
+        if table.list {
+            self.artifact(|w| w.table_header(table))?;
+            self.tags.open(Kind::L, attrs);
+            return Ok(());
+        }
+        self.tags.open(Kind::Table, attrs);
         self.table_header(table)?;
         self.tags.open(Kind::TBody, Attrs::default());
         Ok(())
     }
 
-    pub(super) fn end_table(&mut self) {
+    pub(super) fn end_table(&mut self, table: &Table) {
         self.tags.close();
-        self.tags.close();
+        if !table.list {
+            self.tags.close();
+        }
     }
 
     pub(super) fn table_header(&mut self, table: &Table) -> Result<(), RenderError> {
@@ -115,6 +124,8 @@ impl Writer<'_> {
     }
 
     /// A table row; `keep` more points must fit on the same page (e.g. the totals under a term's last course).
+    /// In a list, the row is an item (LI: Lbl for the first cell, LBody for the others) left open for its
+    /// children: [`Writer::end_item`] closes it.
     pub(super) fn row(&mut self, table: &Table, cells: &[Cell], keep: f32) -> Result<(), RenderError> {
         let laid = self.layout_cells(table, cells)?;
         let h = Self::row_height(cells, &laid);
@@ -122,13 +133,31 @@ impl Writer<'_> {
         let first =
             cells.iter().zip(&laid).filter(|(_, (l, _))| !l.is_empty()).map(|(c, _)| c.size).fold(0.0, f32::max);
         let mut x = self.left() + table.x;
-        self.tags.open(Kind::TR, Attrs::default());
+        self.tags.open(if table.list { Kind::LI } else { Kind::TR }, Attrs::default());
         let last = cells.len().min(table.cols.len()).saturating_sub(1);
+        let mut body_open = false;
         for (i, ((cell, col), (lines, notes))) in cells.iter().zip(&table.cols).zip(&laid).enumerate() {
-            // A row with fewer cells than columns: its last cell spans the rest (every row as wide: 7.2-42).
-            let span = if i == last { table.cols.len() - i } else { 1 };
-            let (kind, scope) = if cell.row_header { (Kind::TH, Some(Scope::Row)) } else { (Kind::TD, None) };
-            self.tags.open(kind, Attrs { col_span: Some(span), scope, ..Attrs::default() });
+            if table.list {
+                // A list item: its label (when it has one), then one body for the other cells, left open.
+                if i == 0 && !lines.is_empty() {
+                    self.tags.open(Kind::Lbl, Attrs::default());
+                } else if !body_open {
+                    self.tags.open(Kind::LBody, Attrs::default());
+                    body_open = true;
+                }
+                // A cell after the first two (the level) is a span whose text alternative names its column,
+                // the column title being an artifact ("Level 2", in the document's language).
+                if let Some(title) = span_title(table, i, lines) {
+                    let lang = table.lang.as_ref().map(|_| self.view.language.clone());
+                    let alt = Some(format!("{title} {}", cell.text));
+                    self.tags.open(Kind::Span, Attrs { alt, lang, ..Attrs::default() });
+                }
+            } else {
+                // A row with fewer cells than columns: its last cell spans the rest (every row as wide: 7.2-42).
+                let span = if i == last { table.cols.len() - i } else { 1 };
+                let (kind, scope) = if cell.row_header { (Kind::TH, Some(Scope::Row)) } else { (Kind::TD, None) };
+                self.tags.open(kind, Attrs { col_span: Some(span), scope, ..Attrs::default() });
+            }
             let mut y = self.y - 2.0 - first;
             let cx = x + 3.0 + cell.indent;
             let cw = col.width - 6.0 - cell.indent;
@@ -141,12 +170,25 @@ impl Writer<'_> {
                 self.draw_aligned((cx, cw, col.align), y, SMALL - 0.5, &muted(), line);
                 y -= (SMALL - 0.5) * LEADING;
             }
-            self.tags.close();
+            // A table cell ends here, and a list item's label or span; a list item's body stays open.
+            if !table.list || (i == 0 && !lines.is_empty()) || span_title(table, i, lines).is_some() {
+                self.tags.close();
+            }
             x += col.width;
         }
-        self.tags.close();
+        if !table.list {
+            self.tags.close();
+        } else if !body_open {
+            self.tags.open(Kind::LBody, Attrs::default());
+        }
         self.y -= h;
         Ok(())
+    }
+
+    /// Closes a list item opened by [`Writer::row`] (its body, then the item), once its children are in it.
+    pub(super) fn end_item(&mut self) {
+        self.tags.close();
+        self.tags.close();
     }
 
     /// A paragraph of wrapped text across the content width.
@@ -168,4 +210,9 @@ impl Writer<'_> {
         self.tags.close();
         Ok(())
     }
+}
+
+/// The column title a list item's cell is announced with (its third and later cells, when drawn).
+fn span_title<'t, T>(table: &'t Table, i: usize, lines: &[T]) -> Option<&'t String> {
+    table.header.get(i).filter(|t| table.list && i >= 2 && !t.is_empty() && !lines.is_empty())
 }

@@ -9,6 +9,7 @@ pub mod attachment;
 mod blocks;
 mod deflate;
 mod images;
+mod lang;
 mod record;
 mod sections;
 mod table;
@@ -30,7 +31,7 @@ use super::fonts::Fonts;
 use super::labels::Layout;
 use super::qr::qr_pixels;
 use super::view::TranscriptView;
-use deflate::{Deflater, compress};
+use deflate::{Deflater, compress, compress_xref_stream};
 use images::{gray_image, logo_xobject};
 use table::font_tag;
 use writer::{StreamState, Writer};
@@ -47,6 +48,9 @@ const LOGO_ID: &str = "LOGO";
 /// (its footer included).
 const FIRST_PAGE_OPS: usize = 1024;
 const PAGE_OPS_SLACK: usize = 64;
+/// Objects per object stream, and its deflate level (lopdf's scale: 1-3 fast, 4-6 default, 7-9 best).
+const OBJECTS_PER_STREAM: usize = 1000;
+const OBJECT_STREAM_COMPRESSION: u32 = 1;
 
 /// Seconds since 1970 of an ISO date at the start of `text` (the PDF's creation date).
 fn issue_timestamp(text: &str) -> i64 {
@@ -170,10 +174,26 @@ pub fn pdf_with(
     // PDF/A-3 is based on PDF 1.7 (ISO 19005-3 6.1.2), and the tree uses 1.5 features (/Tabs).
     lo.version = "1.7".to_string();
     compress(&mut lo, &mut deflater);
-    deflater.keep();
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    lo.save_with_options(&mut bytes, save_options()).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    compress_xref_stream(&mut bytes, &mut deflater);
+    deflater.keep();
     Ok(bytes)
+}
+
+/// How the file is written: the dictionaries (structure elements, pages, fonts, annotations: most of a
+/// tagged file's objects) packed into compressed object streams, and a cross-reference stream to find
+/// them (ISO 32000-1 7.5.7 and 7.5.8, PDF 1.5; allowed by PDF/A-3, ISO 19005-3 6.1.3 and 6.1.7).
+fn save_options() -> lopdf::SaveOptions {
+    lopdf::SaveOptions {
+        use_object_streams: true,
+        use_xref_streams: true,
+        linearize: false,
+        object_stream_config: lopdf::ObjectStreamConfig {
+            max_objects_per_stream: OBJECTS_PER_STREAM,
+            compression_level: OBJECT_STREAM_COMPRESSION,
+        },
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ impl Writer<'_> {
                 Col { width: 36.0, align: Align::Left },
             ],
             x: 0.0,
+            list: false,
+            lang: None,
         };
         self.section(&table.title, 60.0)?;
         self.begin_table(&table)?;
@@ -70,7 +72,7 @@ impl Writer<'_> {
         self.ensure(16.0 + lines.len() as f32 * (BODY * LEADING + 3.0) + 4.0, Some(&table))?;
         self.term_band(&l.record_totals, None)?;
         self.totals_rows(&table, &lines)?;
-        self.end_table();
+        self.end_table(&table);
         self.y -= 2.0;
         for text in [l.marks_legend.clone(), l.totals_rule.clone()] {
             self.paragraph(&text, SMALL - 0.5, Style::Regular, &muted(), 0.0)?;

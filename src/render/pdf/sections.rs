@@ -6,6 +6,7 @@ use super::super::RenderError;
 use super::super::fonts::Style;
 use super::super::labels::Section;
 use super::super::text::{shape, wrap};
+use super::lang;
 use super::table::{Align, Cell, Col, Table, band, ink, muted, rule};
 use super::tags::{Attrs, Kind, Scope};
 use super::writer::Writer;
@@ -43,12 +44,14 @@ impl Writer<'_> {
         let mut y = top - pad;
         // In the structure tree, a table of rows: the field's name (a row header) and its value.
         self.tags.open(Kind::Table, Attrs::default());
+        // The name's language, where its script says it (the first row).
+        let mut name_lang = lang::of_name(&learner.name, &self.view.language);
         for (label, lines, size) in &rows {
             self.tags.open(Kind::TR, Attrs::default());
             let attrs = Attrs { scope: Some(Scope::Row), ..Attrs::default() };
             let x = self.left() + pad;
             self.tagged(Kind::TH, attrs, |w| w.text_at(x, y - size + 0.5, SMALL, Style::Regular, &muted(), label))?;
-            self.tags.open(Kind::TD, Attrs::default());
+            self.tags.open(Kind::TD, Attrs { lang: name_lang.take(), ..Attrs::default() });
             for line in lines {
                 self.text_at(self.left() + pad + label_w, y - size, *size, Style::Bold, &ink(), line)?;
                 y -= size * LEADING;
@@ -95,6 +98,8 @@ impl Writer<'_> {
             header: Vec::new(),
             cols: vec![Col { width: w - 170.0, align: Align::Left }, Col { width: 170.0, align: Align::Right }],
             x: 0.0,
+            list: false,
+            lang: None,
         };
         self.section(&table.title, 30.0)?;
         self.begin_table(&table)?;
@@ -113,7 +118,7 @@ impl Writer<'_> {
                 [Cell::new(d.name.clone()).bold().size(9.5).note(detail).row_header(), Cell::new(right).note(honors)];
             self.row(&table, &cells, 0.0)?;
         }
-        self.end_table();
+        self.end_table(&table);
         Ok(())
     }
 
@@ -143,11 +148,33 @@ impl Writer<'_> {
                     Col { width: 80.0, align: Align::Left },
                 ],
                 x: 0.0,
+                list: true,
+                lang: fw.language.as_deref().and_then(|tag| lang::declared(tag, &self.view.language)),
             };
             self.ensure(14.0 + 14.0 + 2.0 * BODY * LEADING, None)?;
             self.subtitle(&title)?;
             self.begin_table(&table)?;
+            // The tree as nested lists (14289-1 7.2, ISO 32000-1 14.8.4.3.3): an item's children are a list
+            // in its body. `open` holds, per level, whether that level's list has an open item.
+            let mut open: Vec<bool> = vec![false];
             for (i, item) in fw.items.iter().enumerate() {
+                let depth = usize::from(item.depth).min(open.len() - usize::from(!open[open.len() - 1]));
+                while open.len() > depth + 1 {
+                    if open.pop() == Some(true) {
+                        self.end_item();
+                    }
+                    self.tags.close();
+                }
+                match open.len() == depth {
+                    // The first child of the open item: a list in its body.
+                    true => {
+                        self.tags.open(Kind::L, Attrs::default());
+                        open.push(false);
+                    }
+                    false if open[depth] => self.end_item(),
+                    false => {}
+                }
+                open[depth] = true;
                 any_derived |= item.derived;
                 // A competency listed with attained ones below it heads a group: bold.
                 let heads = fw.items.get(i + 1).is_some_and(|next| next.depth > item.depth);
@@ -165,7 +192,15 @@ impl Writer<'_> {
                 let cells = [code, text, Cell::new(item.level.clone().unwrap_or_default())];
                 self.row(&table, &cells, 0.0)?;
             }
-            self.end_table();
+            while let Some(item_open) = open.pop() {
+                if item_open {
+                    self.end_item();
+                }
+                if !open.is_empty() {
+                    self.tags.close();
+                }
+            }
+            self.end_table(&table);
             self.y -= 4.0;
         }
         if any_derived {
@@ -192,6 +227,8 @@ impl Writer<'_> {
                 Col { width: 90.0, align: Align::Left },
             ],
             x: 0.0,
+            list: false,
+            lang: None,
         };
         self.section(&table.title, 40.0)?;
         self.begin_table(&table)?;
@@ -204,7 +241,7 @@ impl Writer<'_> {
             ];
             self.row(&table, &cells, 0.0)?;
         }
-        self.end_table();
+        self.end_table(&table);
         Ok(())
     }
 
@@ -225,7 +262,7 @@ impl Writer<'_> {
         let mut header: Vec<String> = head.to_vec();
         header.push(String::new());
         header.extend(head);
-        let table = Table { title: l.grading.clone(), subtitle: None, header, cols, x: 0.0 };
+        let table = Table { title: l.grading.clone(), subtitle: None, header, cols, x: 0.0, list: false, lang: None };
         self.section(&table.title, 50.0)?;
         let scale = self.view.grading.scale_name.clone();
         self.paragraph(&scale, BODY, Style::Regular, &ink(), 0.0)?;
@@ -249,7 +286,7 @@ impl Writer<'_> {
             cells.extend(cell(i + rows));
             self.row(&table, &cells, 0.0)?;
         }
-        self.end_table();
+        self.end_table(&table);
         Ok(())
     }
 

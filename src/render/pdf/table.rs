@@ -33,6 +33,12 @@ pub(super) struct Table {
     pub(super) cols: Vec<Col>,
     /// Indent of the table from the left margin.
     pub(super) x: f32,
+    /// Whether its rows are the items of a list (a competency tree), tagged L / LI / Lbl / LBody rather
+    /// than as a table: the first cell is the item's label, the others its body, and the column titles
+    /// are for the eye only (an artifact).
+    pub(super) list: bool,
+    /// The language of its text when it is not the document's (BCP 47: /Lang on the table or list).
+    pub(super) lang: Option<String>,
 }
 
 /// The wrapped lines of a cell: its text, then its note.

@@ -22,6 +22,11 @@ pub(super) enum Kind {
     TR,
     TH,
     TD,
+    L,
+    LI,
+    Lbl,
+    LBody,
+    Span,
     Figure,
     Link,
 }
@@ -40,6 +45,11 @@ impl Kind {
             Kind::TR => "TR",
             Kind::TH => "TH",
             Kind::TD => "TD",
+            Kind::L => "L",
+            Kind::LI => "LI",
+            Kind::Lbl => "Lbl",
+            Kind::LBody => "LBody",
+            Kind::Span => "Span",
             Kind::Figure => "Figure",
             Kind::Link => "Link",
         }
@@ -61,6 +71,9 @@ pub(super) struct Attrs {
     pub scope: Option<Scope>,
     /// Columns a cell spans, when more than one (so that every row has as many: 14289-1 7.2, veraPDF 7.2-42).
     pub col_span: Option<usize>,
+    /// The natural language of the element's text when it is not the document's (BCP 47; ISO 32000-1
+    /// 14.9.2.2, inherited by the elements inside).
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -234,7 +247,7 @@ impl Tags {
                 Ok([kid]) => dict.set("K", kid),
                 Err(kids) => dict.set("K", Object::Array(kids)),
             }
-            if i == 0 {
+            if let Some(lang) = if i == 0 { Some(lang) } else { elem.attrs.lang.as_deref() } {
                 dict.set("Lang", text_string(lang));
             }
             if let Some(alt) = &elem.attrs.alt {
