@@ -61,9 +61,10 @@ fn verify_reads_a_status_dir_and_checks_each_credential() {
 
 /// Builds `input` into `out` with the test key; returns the DID document of the issuer, written beside.
 fn built(input: &Path, out: &Path) -> PathBuf {
-    let run = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q"]);
+    let run =
+        xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key(), "-q"]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let doc = xtranscript(&["did-document", "samples", "--key", test_key()]);
     let did = out.with_extension("did.json");
     std::fs::write(&did, &doc.stdout).unwrap();
     did
@@ -124,7 +125,18 @@ fn revoke_takes_back_one_learners_credentials_and_no_one_elses() {
     }
     let o = out.to_str().unwrap();
     let revoke = |learner: &str| {
-        xtranscript(&["revoke", o, "--learner", learner, "--reason", "issued in error", "--key", TEST_KEY, "--at", NOW])
+        xtranscript(&[
+            "revoke",
+            o,
+            "--learner",
+            learner,
+            "--reason",
+            "issued in error",
+            "--key",
+            test_key(),
+            "--at",
+            NOW,
+        ])
     };
     let run = revoke("N2025003");
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
@@ -212,7 +224,7 @@ fn a_real_key_needs_a_status_base_url() {
     let config = std::fs::read_to_string(input.join("institution.toml")).unwrap();
     let without = config.replace("base_url = \"https://registrar.northbridge.example.edu/status/\"", "");
     std::fs::write(input.join("institution.toml"), without).unwrap();
-    let run = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY]);
+    let run = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key()]);
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("no [status] base_url"), "{}", text(&run.stderr));
     let bad = config.replace("example.edu/status/\"", "example.edu/status\"");
@@ -271,7 +283,7 @@ fn builds_and_revocations_killed_at_any_moment_finish_when_run_again() {
     let (input, out) = (temp_dir("status-kill-in"), temp_dir("status-kill-out"));
     copy_dir(&root().join("samples"), &input);
     let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
-    let build = ["build", i, "--out", o, "--key", TEST_KEY, "-q", "-j", "2"];
+    let build = ["build", i, "--out", o, "--key", test_key(), "-q", "-j", "2"];
     let records = input.join("course_records.csv");
     // Kill the first build, then builds that re-issue (each a grade changed), at spread moments.
     for (round, ms) in [700u64, 2500, 150, 5000].into_iter().enumerate() {
@@ -288,13 +300,13 @@ fn builds_and_revocations_killed_at_any_moment_finish_when_run_again() {
         assert_registry_and_lists_agree(&out);
     }
     for (learner, ms) in [("N2025003", 30u64), ("N2025004", 120), ("N2025010", 5)] {
-        let revoke = ["revoke", o, "--learner", learner, "--reason", "error", "--key", TEST_KEY, "--at", NOW];
+        let revoke = ["revoke", o, "--learner", learner, "--reason", "error", "--key", test_key(), "--at", NOW];
         killed(&revoke, std::time::Duration::from_millis(ms));
         assert_eq!(xtranscript(&revoke).status.code(), Some(0));
         assert_registry_and_lists_agree(&out);
     }
     // Every current credential but the revoked learners' verifies with its status.
-    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let doc = xtranscript(&["did-document", "samples", "--key", test_key()]);
     let did = out.with_extension("did.json");
     std::fs::write(&did, &doc.stdout).unwrap();
     for (name, result) in verify_status(&did, &out, &clr_files(&out)) {
