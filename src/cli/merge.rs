@@ -24,7 +24,7 @@ pub struct MergeArgs {
 pub fn run(args: &MergeArgs) -> anyhow::Result<u8> {
     let mut manifests = Vec::new();
     for path in &args.manifests {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = super::out_files::read(path, super::out_files::MAX_MANIFEST_BYTES)?;
         let manifest = Manifest::from_bytes(&bytes)
             .with_context(|| format!("{} is not an xtranscript manifest", path.display()))?;
         manifests.push(manifest);

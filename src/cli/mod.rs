@@ -5,6 +5,7 @@ mod check;
 mod graph;
 mod keys;
 mod merge;
+mod out_files;
 mod report;
 mod revoke;
 mod status_store;

@@ -6,7 +6,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use xtranscript::export;
 use xtranscript::issuer::Signer;
 use xtranscript::status::Bitstring;
@@ -61,15 +61,7 @@ impl StatusDir {
         paths.sort();
         let mut files = Vec::new();
         for path in &paths {
-            let mut bytes = Vec::new();
-            let file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
-            file.take(MAX_REGISTRY_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .with_context(|| format!("reading {}", path.display()))?;
-            if bytes.len() as u64 > MAX_REGISTRY_BYTES {
-                bail!("{} is larger than {MAX_REGISTRY_BYTES} bytes", path.display());
-            }
-            files.push(bytes);
+            files.push(super::out_files::read(path, MAX_REGISTRY_BYTES)?);
         }
         Ok(Registry::replay(files.iter().map(Vec::as_slice)))
     }

@@ -207,6 +207,33 @@ fn a_fifo_or_device_font_is_refused_without_blocking_as_check_refuses_it() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// What earlier runs left in OUT/ is read back through the inputs' guarded reader: a FIFO there does not block
+/// the build, an oversized (sparse) manifest is not read, and each is named.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_oversized_manifest_in_out_is_refused_without_blocking() {
+    let dir = temp_dir("fifo-manifest");
+    for (name, fifo) in [("manifest.json", true), ("manifest.json", false), ("journal", true)] {
+        let out = dir.join(format!("out-{name}-{fifo}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let journal = xtranscript::batch::Journal::file_name(None);
+        let file = out.join(if name == "journal" { journal.as_str() } else { name });
+        if fifo {
+            assert!(Command::new("mkfifo").arg(&file).status().unwrap().success());
+        } else {
+            std::fs::File::create(&file).unwrap().set_len((1 << 30) + 1).unwrap();
+        }
+        let args = ["build", "samples", "--out", out.to_str().unwrap(), "--key", test_key(), "-q"];
+        let build = run_within(&args, Duration::from_secs(60)).unwrap_or_else(|| panic!("{name}: blocked"));
+        assert_eq!(build.status.code(), Some(2), "{}", text(&build.stderr));
+        let why = if fifo { "not a file".to_string() } else { format!("{} bytes, over the limit", (1u64 << 30) + 1) };
+        let stderr = text(&build.stderr);
+        assert!(stderr.contains(&format!("reading {}: {why}", file.display())), "{stderr}");
+        assert!(!out.join("learners").exists(), "{name}: built anyway");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[cfg(unix)]
 #[test]
 fn the_first_sigterm_ends_a_build() {
