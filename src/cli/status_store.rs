@@ -53,6 +53,13 @@ impl StatusDir {
 
     /// Every registry (`registry*.jsonl`, in name order) replayed.
     pub fn read_registry(&self) -> anyhow::Result<Registry> {
+        let files = self.registry_files()?;
+        Ok(Registry::replay(files.iter().map(|(_, bytes)| bytes.as_slice())))
+    }
+
+    /// Every registry file (`registry*.jsonl`, in name order) with its bytes; none when there is no
+    /// `OUT/status/`.
+    pub fn registry_files(&self) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
         let mut paths: Vec<PathBuf> = match fs::read_dir(&self.dir) {
             Ok(entries) => entries.flatten().map(|e| e.path()).filter(|p| is_registry(p)).collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -60,10 +67,11 @@ impl StatusDir {
         };
         paths.sort();
         let mut files = Vec::new();
-        for path in &paths {
-            files.push(super::out_files::read(path, MAX_REGISTRY_BYTES)?);
+        for path in paths {
+            let bytes = super::out_files::read(&path, MAX_REGISTRY_BYTES)?;
+            files.push((path, bytes));
         }
-        Ok(Registry::replay(files.iter().map(Vec::as_slice)))
+        Ok(files)
     }
 
     /// Appends `events` to the registry `name` in one write, then flushes it to disk. A torn last line (a

@@ -317,3 +317,56 @@ fn builds_and_revocations_killed_at_any_moment_finish_when_run_again() {
     let _ = std::fs::remove_dir_all(input);
     let _ = std::fs::remove_dir_all(out);
 }
+
+/// Shards built into separate output directories allocate in their own lists: merged, every allocation is
+/// checked; one index of one list given to two credentials (a crafted registry line) is refused.
+#[test]
+fn merge_manifests_checks_the_shards_status_allocations() {
+    let dir = temp_dir("merge-status");
+    let mut manifests = Vec::new();
+    for k in 1..=2 {
+        let out = dir.join(format!("out-{k}"));
+        let o = out.to_str().unwrap();
+        let run =
+            xtranscript(&["build", "samples", "--out", o, "--key", test_key(), "-q", "--shard", &format!("{k}/2")]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        manifests.push(out.join(format!("manifest-shard-{k}-of-2.json")).to_str().unwrap().to_string());
+    }
+    let merged = dir.join("manifest.json");
+    let merge = |manifests: &[String]| {
+        let mut args = vec!["merge-manifests", "--out", merged.to_str().unwrap()];
+        args.extend(manifests.iter().map(String::as_str));
+        xtranscript(&args)
+    };
+    let run = merge(&manifests);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("status allocations checked: 2 registry file(s) in 2 output"),
+        "{}",
+        text(&run.stderr)
+    );
+    std::fs::remove_file(&merged).unwrap();
+
+    // Shard 2's registry gives an index of shard 1's list to a credential of its own.
+    let first = std::fs::read_to_string(dir.join("out-1/status/registry-1of2.jsonl")).unwrap();
+    let taken: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    let registry = dir.join("out-2/status/registry-2of2.jsonl");
+    let mut second = std::fs::read_to_string(&registry).unwrap();
+    let mut line: serde_json::Value = serde_json::from_str(second.lines().next().unwrap()).unwrap();
+    line["list"] = taken["list"].clone();
+    line["index"] = taken["index"].clone();
+    line["credential"] = serde_json::json!("urn:uuid:00000000-0000-5000-8000-000000000001");
+    second.push_str(&format!("{line}\n"));
+    std::fs::write(&registry, second).unwrap();
+    let run = merge(&manifests);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let expected = format!(
+        "index {} of the status list {} is given to {}",
+        taken["index"],
+        taken["list"].as_str().unwrap(),
+        taken["credential"].as_str().unwrap()
+    );
+    assert!(text(&run.stderr).contains(&expected), "{}", text(&run.stderr));
+    assert!(!merged.exists(), "merged despite the collision");
+    let _ = std::fs::remove_dir_all(dir);
+}
