@@ -11,6 +11,7 @@ mod revoke;
 mod status_store;
 mod synthetic;
 mod verify;
+mod verify_online;
 mod verify_status;
 
 use std::process::ExitCode;

@@ -20,7 +20,7 @@ pub mod registry;
 pub mod shards;
 
 pub use bitstring::{Bitstring, BitstringError, MIN_ENTRIES};
-pub use check::{StatusLists, StatusOptions, StatusReport};
+pub use check::{ListSource, StatusLists, StatusOptions, StatusReport};
 
 /// The purpose of a status list and of the entries pointing into it (REC §2.1 `statusPurpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -4,6 +4,7 @@
 mod accessible;
 mod batch;
 mod hostile;
+mod online;
 mod pdf;
 mod pesc;
 mod portable;
