@@ -15,8 +15,7 @@ use xtranscript::status::{StatusLists, StatusOptions};
 
 /// The same bound on values as `verify`'s: one per 8 bytes.
 fn strict_json(bytes: &[u8]) -> Option<Value> {
-    json::parse_slice_with(bytes, Limits { max_depth: Limits::MAX_DEPTH, max_values: (bytes.len() / 8).max(4096) })
-        .ok()
+    json::parse_slice_with(bytes, Limits { max_depth: Limits::MAX_DEPTH, max_values: (bytes.len() / 8).max(4096) }).ok()
 }
 
 /// A Data Integrity secured document: input rules, every proof, status with no list at hand.
