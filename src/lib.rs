@@ -23,6 +23,7 @@
 //! - [`export`]: output bytes (CLR JSON, manifest) and the one atomic writer.
 //! - [`batch`]: term-end runs: shards, input fingerprints, the journal an interrupted run resumes from.
 //! - [`synth`]: synthetic input directories for benchmarks and scale tests.
+//! - [`net`]: the network edge of `verify --online` (HTTPS GETs within limits); no stage uses it.
 //!
 //! Every stage is a pure function of its inputs: the file system, the clock and
 //! randomness are reached only from the binary's edge.
@@ -36,6 +37,7 @@ pub mod graph;
 pub mod ingest;
 pub mod issuer;
 pub mod model;
+pub mod net;
 pub mod render;
 pub mod sign;
 pub mod status;

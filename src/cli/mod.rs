@@ -6,12 +6,14 @@ mod check;
 mod graph;
 mod keys;
 mod merge;
+mod out_files;
 mod publish;
 mod report;
 mod revoke;
 mod status_store;
 mod synthetic;
 mod verify;
+mod verify_online;
 mod verify_status;
 
 use std::process::ExitCode;

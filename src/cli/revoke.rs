@@ -14,7 +14,7 @@ use xtranscript::issuer::Signer;
 use xtranscript::model::Timestamp;
 use xtranscript::sign::{self, Suite};
 use xtranscript::status::change::plan_change;
-use xtranscript::status::list::read_list_json;
+use xtranscript::status::list::{MAX_LIST_FILE_BYTES, read_list_json};
 use xtranscript::status::registry::Change;
 
 use super::EXIT_OK;
@@ -111,7 +111,7 @@ fn signer(args: &StatusChangeArgs) -> anyhow::Result<Signer> {
     let Some(path) = manifests.first() else {
         bail!("{} has no manifest: not the output directory of a build", args.out.display());
     };
-    let manifest = Manifest::from_bytes(&std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
+    let manifest = Manifest::from_bytes(&super::out_files::read(path, super::out_files::MAX_MANIFEST_BYTES)?)
         .with_context(|| format!("{} is not a manifest", path.display()))?;
     let key = load_key(&args.key)?;
     if manifest.verification_method.starts_with("did:key:")
@@ -132,8 +132,8 @@ fn signer(args: &StatusChangeArgs) -> anyhow::Result<Signer> {
 fn list_base_url(dir: &StatusDir, name: &str, signer: &Signer) -> anyhow::Result<String> {
     let revocation = name.replacen("suspension-", "revocation-", 1);
     let path = dir.path(&format!("{revocation}.json"));
-    let bytes = std::fs::read(&path)
-        .with_context(|| format!("reading {} (run the build again to finish writing its lists)", path.display()))?;
+    let bytes = super::out_files::read(&path, MAX_LIST_FILE_BYTES as u64)
+        .context("run the build again to finish writing its lists")?;
     let list = read_list_json(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let public = signer.key.public_key();
     if sign::verify(&list, &|_| Some(public)).is_err() {

@@ -6,7 +6,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use xtranscript::export;
 use xtranscript::issuer::Signer;
 use xtranscript::status::Bitstring;
@@ -53,6 +53,13 @@ impl StatusDir {
 
     /// Every registry (`registry*.jsonl`, in name order) replayed.
     pub fn read_registry(&self) -> anyhow::Result<Registry> {
+        let files = self.registry_files()?;
+        Ok(Registry::replay(files.iter().map(|(_, bytes)| bytes.as_slice())))
+    }
+
+    /// Every registry file (`registry*.jsonl`, in name order) with its bytes; none when there is no
+    /// `OUT/status/`.
+    pub fn registry_files(&self) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
         let mut paths: Vec<PathBuf> = match fs::read_dir(&self.dir) {
             Ok(entries) => entries.flatten().map(|e| e.path()).filter(|p| is_registry(p)).collect(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -60,18 +67,11 @@ impl StatusDir {
         };
         paths.sort();
         let mut files = Vec::new();
-        for path in &paths {
-            let mut bytes = Vec::new();
-            let file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
-            file.take(MAX_REGISTRY_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .with_context(|| format!("reading {}", path.display()))?;
-            if bytes.len() as u64 > MAX_REGISTRY_BYTES {
-                bail!("{} is larger than {MAX_REGISTRY_BYTES} bytes", path.display());
-            }
-            files.push(bytes);
+        for path in paths {
+            let bytes = super::out_files::read(&path, MAX_REGISTRY_BYTES)?;
+            files.push((path, bytes));
         }
-        Ok(Registry::replay(files.iter().map(Vec::as_slice)))
+        Ok(files)
     }
 
     /// Appends `events` to the registry `name` in one write, then flushes it to disk. A torn last line (a

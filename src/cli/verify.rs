@@ -1,6 +1,6 @@
 //! `xtranscript verify FILE…`: every proof (nested ones too), key resolution
 //! (did:key; did:web from `--did-doc`), issuer = key controller, validity dates
-//! and schema validity, offline. One line per credential.
+//! and schema validity, offline unless `--online`. One line per credential.
 //!
 //! Input is hostile: files are read up to `--max-size`, parsed strictly (no duplicate
 //! member names, bounded depth and value count) and checked against the input rules
@@ -55,6 +55,8 @@ pub struct VerifyArgs {
     allow_contexts: Vec<String>,
     #[command(flatten)]
     status: super::verify_status::StatusArgs,
+    #[command(flatten)]
+    online: super::verify_online::OnlineArgs,
 }
 
 /// Reads `--max-size`: a byte count, or a number with a K, M or G suffix (powers of 1024).
@@ -114,6 +116,8 @@ struct Verifier {
     fragment_keys: bool,
     issuer_check: bool,
     policy: sign::InputPolicy,
+    /// With `--online`: did:web documents fetched.
+    online: Option<super::verify_online::Online>,
 }
 
 impl Verifier {
@@ -121,6 +125,7 @@ impl Verifier {
         sign::resolve_did_key(vm)
             .or_else(|| self.keys.get(vm).copied())
             .or_else(|| self.fragment_keys.then(|| sign::key_from_fragment(vm)).flatten())
+            .or_else(|| self.online.as_ref().and_then(|online| online.key(vm)))
     }
 
     /// Every problem of one credential (empty when it verifies), and notes.
@@ -138,6 +143,8 @@ impl Verifier {
         for c in &checks {
             if let Err(e) = &c.result {
                 problems.push(format!("proof {}: {e}", c.index));
+                let vm = c.verification_method.as_deref().unwrap_or_default();
+                notes.extend(self.online.as_ref().and_then(|online| online.problem(vm)));
                 continue;
             }
             let vm = c.verification_method.as_deref().unwrap_or_default();
@@ -325,9 +332,20 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
         ),
     };
-    let verifier =
-        Verifier { keys, jwks, now, fragment_keys: args.fragment_keys, issuer_check: !args.no_issuer_check, policy };
-    let lists = args.status.load()?;
+    let online = args.online.start(args.max_size)?;
+    let verifier = Verifier {
+        keys,
+        jwks,
+        now,
+        fragment_keys: args.fragment_keys,
+        issuer_check: !args.no_issuer_check,
+        policy,
+        online,
+    };
+    let mut lists = args.status.load()?;
+    if let Some(online) = &verifier.online {
+        online.serve_lists(&mut lists);
+    }
     let resolve = |vm: &str| verifier.resolve(vm);
     let status_options = args.status.options(&resolve, now, verifier.issuer_check);
     let mut failed = false;

@@ -97,11 +97,7 @@ fn dir_lists(dir: &PathBuf) -> anyhow::Result<Vec<(String, Value)>> {
 }
 
 /// One status list file, at most `MAX_LIST_FILE_BYTES`.
-fn read(path: &PathBuf) -> anyhow::Result<Value> {
-    let size = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?.len();
-    if size > MAX_LIST_FILE_BYTES as u64 {
-        bail!("{} is larger than {MAX_LIST_FILE_BYTES} bytes: not a status list", path.display());
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+fn read(path: &std::path::Path) -> anyhow::Result<Value> {
+    let bytes = super::out_files::read(path, MAX_LIST_FILE_BYTES as u64)?;
     read_list_json(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }

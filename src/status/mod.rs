@@ -7,6 +7,7 @@
 //! - [`registry`]: the append-only log of every index given out and every change of status.
 //! - [`change`]: what `revoke`, `suspend` and `reinstate` change.
 //! - [`issue`]: index allocation (keyed hash, probing, a list per shard) and the re-issue rules.
+//! - [`shards`]: the checks across the shards of one run (no index given twice, registries as manifests say).
 //!
 //! Pure: lists come in as values, keys through a resolver; nothing is read or fetched here.
 
@@ -16,9 +17,10 @@ pub mod check;
 pub mod issue;
 pub mod list;
 pub mod registry;
+pub mod shards;
 
 pub use bitstring::{Bitstring, BitstringError, MIN_ENTRIES};
-pub use check::{StatusLists, StatusOptions, StatusReport};
+pub use check::{ListSource, StatusLists, StatusOptions, StatusReport};
 
 /// The purpose of a status list and of the entries pointing into it (REC §2.1 `statusPurpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

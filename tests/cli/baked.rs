@@ -44,7 +44,7 @@ fn built_badges_unbake_to_their_credentials_byte_for_byte_and_verify_in_both_ver
         let out = temp_dir(&format!("baked-{securing}"));
         let built = build(&out, &["--securing", securing, "--outputs", "clr"]);
         assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
-        let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+        let doc = xtranscript(&["did-document", "samples", "--key", test_key()]);
         let did = out.join("did.json");
         std::fs::write(&did, &doc.stdout).unwrap();
         let manifest: serde_json::Value =
@@ -124,7 +124,7 @@ fn bake_by_hand_then_verify_and_refuse_a_second_credential() {
     let out = temp_dir("bake-cli");
     let built = build(&out, &["--outputs", "clr"]);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
-    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let doc = xtranscript(&["did-document", "samples", "--key", test_key()]);
     let did = out.join("did.json");
     std::fs::write(&did, &doc.stdout).unwrap();
     let credential = std::fs::read_dir(out.join("learners/N2025001/credentials"))

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{TEST_KEY, build, copy_dir, root, temp_dir, text, tree, xtranscript};
+use super::{build, copy_dir, root, temp_dir, test_key, text, tree, xtranscript};
 
 fn manifest(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
@@ -42,7 +42,7 @@ fn edit_line(file: &Path, needle: &str, f: impl Fn(&str) -> String) {
 }
 
 fn build_from(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY];
+    let mut args = vec!["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key()];
     args.extend_from_slice(extra);
     xtranscript(&args)
 }
@@ -311,7 +311,7 @@ fn journal_lines(out: &Path) -> usize {
 /// with `signal` (`KILL` or `INT`); returns its exit code.
 fn interrupt_build(input: &Path, out: &Path, learners: usize, signal: &str) -> Option<i32> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
-        .args(["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q", "-j", "2"])
+        .args(["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key(), "-q", "-j", "2"])
         .current_dir(root())
         .stderr(Stdio::null())
         .spawn()

@@ -20,7 +20,7 @@ fn jwts_signed_with_p256_and_rsa_keys_verify_in_both_verifiers() {
         let out = temp_dir(&format!("jwt-key-{alg}"));
         let built = build(&out, &["--securing", "both", "--jwt-key", key, "--outputs", "clr"]);
         assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
-        let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY, "--jwt-key", key]);
+        let doc = xtranscript(&["did-document", "samples", "--key", test_key(), "--jwt-key", key]);
         assert_eq!(doc.status.code(), Some(0), "{}", text(&doc.stderr));
         let did = out.join("did.json");
         std::fs::write(&did, &doc.stdout).unwrap();
@@ -57,7 +57,7 @@ fn jwts_signed_with_p256_and_rsa_keys_verify_in_both_verifiers() {
             assert!(r.status.success(), "{}\n{}", text(&r.stdout), text(&r.stderr));
         }
         // Without the JWT key in the DID document, the JWTs do not verify.
-        let plain = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+        let plain = xtranscript(&["did-document", "samples", "--key", test_key()]);
         std::fs::write(&did, &plain.stdout).unwrap();
         let v = xtranscript(&["verify", "--did-doc", did.to_str().unwrap(), "--now", NOW, &files[0]]);
         assert!(text(&v.stdout).starts_with("FAIL") && text(&v.stdout).contains("unknown key"), "{}", text(&v.stdout));

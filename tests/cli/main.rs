@@ -6,6 +6,7 @@ mod baked;
 mod batch;
 mod hostile;
 mod jwt_keys;
+mod online;
 mod pdf;
 mod pesc;
 mod portable;
@@ -19,7 +20,26 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The committed test key (a fixed key makes signed outputs byte-comparable).
-const TEST_KEY: &str = "tests/fixtures/test-issuer.key";
+const COMMITTED_TEST_KEY: &str = "tests/fixtures/test-issuer.key";
+
+/// The test key as the tests pass it: a copy of the committed one with mode 0600, made once per run. Git
+/// keeps the committed file 0644, and a key others can read draws the XT0607 warning (that warning is
+/// asserted on its own, by `refusals::a_key_file_others_can_read_is_warned_about`).
+fn test_key() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("xt-test-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("make the test key's directory");
+        let path = dir.join("test-issuer.key");
+        std::fs::copy(root().join(COMMITTED_TEST_KEY), &path).expect("copy the test key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod the test key");
+        }
+        path.to_str().expect("a UTF-8 temporary directory").to_owned()
+    })
+}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -261,7 +281,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn build(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["build", "samples", "--out", out.to_str().unwrap(), "--key", TEST_KEY];
+    let mut args = vec!["build", "samples", "--out", out.to_str().unwrap(), "--key", test_key()];
     args.extend_from_slice(extra);
     xtranscript(&args)
 }
@@ -327,7 +347,7 @@ fn the_issue_date_comes_from_the_flag_then_source_date_epoch() {
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["issuedAt"], "2027-01-02T03:04:05Z");
     let out = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
-        .args(["build", "samples", "--out", dir.to_str().unwrap(), "--key", TEST_KEY])
+        .args(["build", "samples", "--out", dir.to_str().unwrap(), "--key", test_key()])
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .current_dir(root())
         .output()

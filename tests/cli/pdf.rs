@@ -91,7 +91,7 @@ fn a_logo_that_is_not_an_image_stops_the_build_before_any_learner() {
     copy_dir(&root().join("samples"), &input);
     std::fs::write(input.join("seal.png"), "GIF89a not really").unwrap();
     let out = temp_dir("bad-logo-out");
-    let built = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY]);
+    let built = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key()]);
     let stderr = text(&built.stderr);
     assert_eq!(built.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("seal.png: logo: not a JPEG or PNG file"), "{stderr}");

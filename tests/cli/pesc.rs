@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{TEST_KEY, build, copy_dir, golden, root, temp_dir, text, tools_required, xtranscript};
+use super::{build, copy_dir, golden, root, temp_dir, test_key, text, tools_required, xtranscript};
 
 /// Validates `files` with `xmllint --nonet --schema` against the College Transcript 1.8.0 XSD carried in
 /// schemas/pesc. Without xmllint (libxml2-utils) the check is skipped with a note, except in CI.
@@ -75,7 +75,7 @@ fn every_synthetic_learner_gets_a_valid_pesc_transcript() {
     let (input, out) = (dir.join("in"), dir.join("out"));
     let generated = xtranscript(&["gen", "--learners", "200", "--out", input.to_str().unwrap()]);
     assert_eq!(generated.status.code(), Some(0), "{}", text(&generated.stderr));
-    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY];
+    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key()];
     let run = xtranscript(&[&args[..], &["--outputs", "pesc", "-q"]].concat());
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     let files = transcripts(&out);
@@ -156,7 +156,7 @@ fn check_reports_values_pesc_cannot_carry_whole() {
     assert!(stderr.contains("identifier CEEB \"3719\" is not 6 characters"), "{stderr}");
     // The build cuts the title and says so once, at the end of the run.
     let out = temp_dir("pesc-check-out");
-    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q"];
+    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key(), "-q"];
     let run = xtranscript(&[&args[..], &["--outputs", "pesc"]].concat());
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     let notice = "transcript.xml: CourseTitle of course CS-110 has 129 characters; PESC allows 120: cut to 120";

@@ -9,7 +9,7 @@ fn portable_build(name: &str, extra: &[&str]) -> (PathBuf, PathBuf) {
     let out = temp_dir(name);
     let built = build(&out, extra);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
-    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let doc = xtranscript(&["did-document", "samples", "--key", test_key()]);
     let did = out.join("did.json");
     std::fs::write(&did, &doc.stdout).unwrap();
     (out, did)

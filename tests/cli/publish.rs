@@ -57,7 +57,7 @@ fn build_publishes_a_site_that_names_no_learner_outside_their_page() {
     let input = site_input(&dir, Some("../site"));
     let (out, site) = (dir.join("out"), dir.join("site"));
     let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
-    let built = run_ok(&["build", i, "--out", o, "--key", TEST_KEY, "-q"]);
+    let built = run_ok(&["build", i, "--out", o, "--key", test_key(), "-q"]);
     assert!(text(&built.stderr).contains("published 28 verification page(s), 1 status list(s), the DID document"));
     let files = tree(&site);
 
@@ -85,7 +85,7 @@ fn build_publishes_a_site_that_names_no_learner_outside_their_page() {
         files[Path::new("status/revocation-1.json")],
         std::fs::read(out.join("status/revocation-1.json")).unwrap()
     );
-    let did = run_ok(&["did-document", i, "--key", TEST_KEY]);
+    let did = run_ok(&["did-document", i, "--key", test_key()]);
     assert_eq!(files[Path::new(".well-known/did.json")], did.stdout);
 
     // Nothing outside a page's own directory names a learner or a token; no page names another learner's token.
@@ -149,12 +149,12 @@ fn build_publishes_a_site_that_names_no_learner_outside_their_page() {
 
     // `publish` writes the same site again, byte for byte; with another secret, every token changes.
     let again = dir.join("again");
-    let summary = run_ok(&["publish", o, "--site", again.to_str().unwrap(), "--key", TEST_KEY]);
+    let summary = run_ok(&["publish", o, "--site", again.to_str().unwrap(), "--key", test_key()]);
     assert!(text(&summary.stdout).starts_with("published 28 verification page(s)"), "{}", text(&summary.stdout));
     assert!(tree(&again) == files, "publish and build wrote different sites");
     let other = dir.join("other");
     let run = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
-        .args(["publish", o, "--site", other.to_str().unwrap(), "--key", TEST_KEY])
+        .args(["publish", o, "--site", other.to_str().unwrap(), "--key", test_key()])
         .env("XTRANSCRIPT_SITE_SECRET", SECRET.replace('t', "T"))
         .current_dir(root())
         .output()
@@ -169,8 +169,18 @@ fn build_publishes_a_site_that_names_no_learner_outside_their_page() {
     assert!(other_tokens.is_disjoint(&tokens), "a token did not depend on the secret");
 
     // Revoking updates the site in the same step: its list, and the page's record.
-    let revoke =
-        run_ok(&["revoke", o, "--learner", "N2025011", "--reason", "issued in error", "--key", TEST_KEY, "--at", NOW]);
+    let revoke = run_ok(&[
+        "revoke",
+        o,
+        "--learner",
+        "N2025011",
+        "--reason",
+        "issued in error",
+        "--key",
+        test_key(),
+        "--at",
+        NOW,
+    ]);
     let updated = ": 1 page(s) of learner \"N2025011\", 1 status list(s), the DID document (3 file(s) written)";
     assert!(text(&revoke.stdout).contains(updated), "{}", text(&revoke.stdout));
     let after = tree(&site);
@@ -197,7 +207,7 @@ fn the_qr_code_decodes_to_the_page_address() {
         "--out",
         out.to_str().unwrap(),
         "--key",
-        TEST_KEY,
+        test_key(),
         "-q",
         "--outputs",
         "clr,pdf,html",
@@ -265,7 +275,7 @@ fn check_warns_of_enumerable_urls_and_refuses_a_weak_site_secret() {
         "{}",
         text(&check.stderr)
     );
-    let build = xtranscript(&["build", i, "--out", o.to_str().unwrap(), "--key", TEST_KEY]);
+    let build = xtranscript(&["build", i, "--out", o.to_str().unwrap(), "--key", test_key()]);
     assert_eq!(build.status.code(), Some(2), "{}", text(&build.stderr));
     assert!(text(&build.stderr).contains("XT0801") && !text(&build.stderr).contains("password123"));
     assert!(!o.join("manifest.json").exists());
@@ -287,7 +297,7 @@ fn a_browser_checks_status_and_files_on_the_served_site() {
     let input = site_input(&dir, Some("../site"));
     let out = dir.join("out");
     let o = out.to_str().unwrap();
-    run_ok(&["build", input.to_str().unwrap(), "--out", o, "--key", TEST_KEY, "-q", "--outputs", "clr,pdf,html"]);
+    run_ok(&["build", input.to_str().unwrap(), "--out", o, "--key", test_key(), "-q", "--outputs", "clr,pdf,html"]);
     let path = |learner: &str| printed_url(&out, learner).replace("https://registrar.northbridge.example.edu", "");
     let learner = out.join("learners/N2025001");
     let tampered = dir.join("tampered-clr.json");
@@ -307,7 +317,7 @@ fn a_browser_checks_status_and_files_on_the_served_site() {
             { "name": "cjk", "path": path("N2025008") },
         ],
         "revoke": [env!("CARGO_BIN_EXE_xtranscript"), "revoke", o, "--learner", "N2025001", "--reason", "issued in error",
-                   "--key", root().join(TEST_KEY), "--at", NOW],
+                   "--key", test_key(), "--at", NOW],
         "shots": shots,
     });
     let plan_file = dir.join("plan.json");

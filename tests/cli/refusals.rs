@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{TEST_KEY, copy_dir, root, temp_dir, text};
+use super::{copy_dir, root, temp_dir, test_key, text};
 
 /// Runs the binary from the repository root with `env` set.
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -39,7 +39,7 @@ fn check_then_build(input: &Path, env: &[(&str, &str)]) -> (Output, Option<serde
     let check = run(&["check", input], env);
     let check_err = text(&check.stderr);
     let out = temp_dir(&format!("cvb-{}", input.replace('/', "_")));
-    let build = run(&["build", input, "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q"], env);
+    let build = run(&["build", input, "--out", out.to_str().unwrap(), "--key", test_key(), "-q"], env);
     let build_err = text(&build.stderr);
     assert!(matches!(build.status.code(), Some(0..=2)), "{input}: build exit {:?}\n{build_err}", build.status);
     if build.status.code() != Some(0) {
@@ -195,7 +195,7 @@ fn a_fifo_or_device_font_is_refused_without_blocking_as_check_refuses_it() {
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let out = dir.join("out");
     for font in [fifo.to_str().unwrap(), "/dev/zero"] {
-        let args = ["build", "samples", "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q", "--font", font];
+        let args = ["build", "samples", "--out", out.to_str().unwrap(), "--key", test_key(), "-q", "--font", font];
         let build = run_within(&args, Duration::from_secs(60)).unwrap_or_else(|| panic!("--font {font}: blocked"));
         assert_eq!(build.status.code(), Some(2), "{}", text(&build.stderr));
         let line = format!("{font}: XT0604: error: --font {font}: not a file");
@@ -207,11 +207,38 @@ fn a_fifo_or_device_font_is_refused_without_blocking_as_check_refuses_it() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// What earlier runs left in OUT/ is read back through the inputs' guarded reader: a FIFO there does not block
+/// the build, an oversized (sparse) manifest is not read, and each is named.
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_oversized_manifest_in_out_is_refused_without_blocking() {
+    let dir = temp_dir("fifo-manifest");
+    for (name, fifo) in [("manifest.json", true), ("manifest.json", false), ("journal", true)] {
+        let out = dir.join(format!("out-{name}-{fifo}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let journal = xtranscript::batch::Journal::file_name(None);
+        let file = out.join(if name == "journal" { journal.as_str() } else { name });
+        if fifo {
+            assert!(Command::new("mkfifo").arg(&file).status().unwrap().success());
+        } else {
+            std::fs::File::create(&file).unwrap().set_len((1 << 30) + 1).unwrap();
+        }
+        let args = ["build", "samples", "--out", out.to_str().unwrap(), "--key", test_key(), "-q"];
+        let build = run_within(&args, Duration::from_secs(60)).unwrap_or_else(|| panic!("{name}: blocked"));
+        assert_eq!(build.status.code(), Some(2), "{}", text(&build.stderr));
+        let why = if fifo { "not a file".to_string() } else { format!("{} bytes, over the limit", (1u64 << 30) + 1) };
+        let stderr = text(&build.stderr);
+        assert!(stderr.contains(&format!("reading {}: {why}", file.display())), "{stderr}");
+        assert!(!out.join("learners").exists(), "{name}: built anyway");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[cfg(unix)]
 #[test]
 fn the_first_sigterm_ends_a_build() {
     let out = temp_dir("sigterm");
-    let args = ["build", "samples", "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q", "--jobs", "1"];
+    let args = ["build", "samples", "--out", out.to_str().unwrap(), "--key", test_key(), "-q", "--jobs", "1"];
     let child = Command::new(env!("CARGO_BIN_EXE_xtranscript"))
         .args(args)
         .current_dir(root())
@@ -262,7 +289,7 @@ fn samples_with_key(name: &str, key_text: &str, mode: u32) -> PathBuf {
 
 #[test]
 fn a_key_file_with_two_different_secrets_is_refused_by_check_and_build_alike() {
-    let test_key = std::fs::read_to_string(root().join(TEST_KEY)).unwrap();
+    let test_key = std::fs::read_to_string(root().join(test_key())).unwrap();
     let dir = temp_dir("second-key");
     std::fs::create_dir_all(&dir).unwrap();
     let other = dir.join("other.key");
@@ -289,7 +316,7 @@ fn a_key_file_with_two_different_secrets_is_refused_by_check_and_build_alike() {
 #[cfg(unix)]
 #[test]
 fn a_key_file_others_can_read_is_warned_about() {
-    let test_key = std::fs::read_to_string(root().join(TEST_KEY)).unwrap();
+    let test_key = std::fs::read_to_string(root().join(test_key())).unwrap();
     for (mode, warned) in [(0o644, true), (0o600, false)] {
         let input = samples_with_key(&format!("key-mode-{mode:o}"), &test_key, mode);
         let check = run(&["check", input.to_str().unwrap()], &[]);

@@ -10,7 +10,7 @@ fn signed_build(name: &str, suite: &str) -> (PathBuf, PathBuf) {
     let out = temp_dir(name);
     let built = build(&out, &["--suite", suite]);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
-    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let doc = xtranscript(&["did-document", "samples", "--key", test_key()]);
     assert_eq!(doc.status.code(), Some(0), "{}", text(&doc.stderr));
     let did = out.join("did.json");
     std::fs::write(&did, &doc.stdout).unwrap();

@@ -61,9 +61,10 @@ fn verify_reads_a_status_dir_and_checks_each_credential() {
 
 /// Builds `input` into `out` with the test key; returns the DID document of the issuer, written beside.
 fn built(input: &Path, out: &Path) -> PathBuf {
-    let run = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "-q"]);
+    let run =
+        xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key(), "-q"]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let doc = xtranscript(&["did-document", "samples", "--key", test_key()]);
     let did = out.with_extension("did.json");
     std::fs::write(&did, &doc.stdout).unwrap();
     did
@@ -124,7 +125,18 @@ fn revoke_takes_back_one_learners_credentials_and_no_one_elses() {
     }
     let o = out.to_str().unwrap();
     let revoke = |learner: &str| {
-        xtranscript(&["revoke", o, "--learner", learner, "--reason", "issued in error", "--key", TEST_KEY, "--at", NOW])
+        xtranscript(&[
+            "revoke",
+            o,
+            "--learner",
+            learner,
+            "--reason",
+            "issued in error",
+            "--key",
+            test_key(),
+            "--at",
+            NOW,
+        ])
     };
     let run = revoke("N2025003");
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
@@ -212,7 +224,7 @@ fn a_real_key_needs_a_status_base_url() {
     let config = std::fs::read_to_string(input.join("institution.toml")).unwrap();
     let without = config.replace("base_url = \"https://registrar.northbridge.example.edu/status/\"", "");
     std::fs::write(input.join("institution.toml"), without).unwrap();
-    let run = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY]);
+    let run = xtranscript(&["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key()]);
     assert_eq!(run.status.code(), Some(2));
     assert!(text(&run.stderr).contains("no [status] base_url"), "{}", text(&run.stderr));
     let bad = config.replace("example.edu/status/\"", "example.edu/status\"");
@@ -271,7 +283,7 @@ fn builds_and_revocations_killed_at_any_moment_finish_when_run_again() {
     let (input, out) = (temp_dir("status-kill-in"), temp_dir("status-kill-out"));
     copy_dir(&root().join("samples"), &input);
     let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
-    let build = ["build", i, "--out", o, "--key", TEST_KEY, "-q", "-j", "2"];
+    let build = ["build", i, "--out", o, "--key", test_key(), "-q", "-j", "2"];
     let records = input.join("course_records.csv");
     // Kill the first build, then builds that re-issue (each a grade changed), at spread moments.
     for (round, ms) in [700u64, 2500, 150, 5000].into_iter().enumerate() {
@@ -288,13 +300,13 @@ fn builds_and_revocations_killed_at_any_moment_finish_when_run_again() {
         assert_registry_and_lists_agree(&out);
     }
     for (learner, ms) in [("N2025003", 30u64), ("N2025004", 120), ("N2025010", 5)] {
-        let revoke = ["revoke", o, "--learner", learner, "--reason", "error", "--key", TEST_KEY, "--at", NOW];
+        let revoke = ["revoke", o, "--learner", learner, "--reason", "error", "--key", test_key(), "--at", NOW];
         killed(&revoke, std::time::Duration::from_millis(ms));
         assert_eq!(xtranscript(&revoke).status.code(), Some(0));
         assert_registry_and_lists_agree(&out);
     }
     // Every current credential but the revoked learners' verifies with its status.
-    let doc = xtranscript(&["did-document", "samples", "--key", TEST_KEY]);
+    let doc = xtranscript(&["did-document", "samples", "--key", test_key()]);
     let did = out.with_extension("did.json");
     std::fs::write(&did, &doc.stdout).unwrap();
     for (name, result) in verify_status(&did, &out, &clr_files(&out)) {
@@ -304,4 +316,57 @@ fn builds_and_revocations_killed_at_any_moment_finish_when_run_again() {
     }
     let _ = std::fs::remove_dir_all(input);
     let _ = std::fs::remove_dir_all(out);
+}
+
+/// Shards built into separate output directories allocate in their own lists: merged, every allocation is
+/// checked; one index of one list given to two credentials (a crafted registry line) is refused.
+#[test]
+fn merge_manifests_checks_the_shards_status_allocations() {
+    let dir = temp_dir("merge-status");
+    let mut manifests = Vec::new();
+    for k in 1..=2 {
+        let out = dir.join(format!("out-{k}"));
+        let o = out.to_str().unwrap();
+        let run =
+            xtranscript(&["build", "samples", "--out", o, "--key", test_key(), "-q", "--shard", &format!("{k}/2")]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        manifests.push(out.join(format!("manifest-shard-{k}-of-2.json")).to_str().unwrap().to_string());
+    }
+    let merged = dir.join("manifest.json");
+    let merge = |manifests: &[String]| {
+        let mut args = vec!["merge-manifests", "--out", merged.to_str().unwrap()];
+        args.extend(manifests.iter().map(String::as_str));
+        xtranscript(&args)
+    };
+    let run = merge(&manifests);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("status allocations checked: 2 registry file(s) in 2 output"),
+        "{}",
+        text(&run.stderr)
+    );
+    std::fs::remove_file(&merged).unwrap();
+
+    // Shard 2's registry gives an index of shard 1's list to a credential of its own.
+    let first = std::fs::read_to_string(dir.join("out-1/status/registry-1of2.jsonl")).unwrap();
+    let taken: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    let registry = dir.join("out-2/status/registry-2of2.jsonl");
+    let mut second = std::fs::read_to_string(&registry).unwrap();
+    let mut line: serde_json::Value = serde_json::from_str(second.lines().next().unwrap()).unwrap();
+    line["list"] = taken["list"].clone();
+    line["index"] = taken["index"].clone();
+    line["credential"] = serde_json::json!("urn:uuid:00000000-0000-5000-8000-000000000001");
+    second.push_str(&format!("{line}\n"));
+    std::fs::write(&registry, second).unwrap();
+    let run = merge(&manifests);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let expected = format!(
+        "index {} of the status list {} is given to {}",
+        taken["index"],
+        taken["list"].as_str().unwrap(),
+        taken["credential"].as_str().unwrap()
+    );
+    assert!(text(&run.stderr).contains(&expected), "{}", text(&run.stderr));
+    assert!(!merged.exists(), "merged despite the collision");
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -202,7 +202,7 @@ fn every_printed_total_is_the_sum_of_its_rows() {
     let generated = xtranscript(&["gen", "--learners", "40", "--seed", "7", "--out", input.to_str().unwrap()]);
     assert_eq!(generated.status.code(), Some(0), "{}", text(&generated.stderr));
     let out = temp_dir("truth-synthetic");
-    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "--quiet"];
+    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key(), "--quiet"];
     let built = xtranscript(&args);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
     let (learners, lines, values) = check_output(&out);
@@ -280,7 +280,7 @@ fn rows_contradicting_their_grade_are_reported_and_kept_as_stated() {
     assert!(at(ip_line, "means in progress"), "{warnings:#?}");
 
     let out = temp_dir("truth-contradictions-out");
-    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "--quiet"];
+    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key(), "--quiet"];
     let built = xtranscript(&args);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
     let clr = |id: &str| -> serde_json::Value {
@@ -314,7 +314,7 @@ fn rows_contradicting_their_grade_are_reported_and_kept_as_stated() {
 #[test]
 fn demo_key_transcripts_are_marked_specimen_on_every_page() {
     let mark = "SPECIMEN — NOT AN OFFICIAL TRANSCRIPT";
-    for (key, specimen) in [(&["--demo-key"][..], true), (&["--key", TEST_KEY][..], false)] {
+    for (key, specimen) in [(&["--demo-key"][..], true), (&["--key", test_key()][..], false)] {
         let out = temp_dir(if specimen { "truth-specimen" } else { "truth-official" });
         let mut args = vec!["build", "samples", "--out", out.to_str().unwrap(), "--quiet"];
         args.extend_from_slice(key);
@@ -391,7 +391,7 @@ fn right_to_left_text_extracts_in_logical_order() {
         .replace("DS-100,DS,100,Foundations of Data Science,", "DS-100,DS,100,Foundations of البيانات Science 101,");
     std::fs::write(&courses, content).unwrap();
     let out = temp_dir("truth-rtl-out");
-    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", TEST_KEY, "--quiet"];
+    let args = ["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--key", test_key(), "--quiet"];
     let built = xtranscript(&args);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
     for (id, name) in [("N2025012", "נועה לוי"), ("N2025011", "ليلى حداد"), ("N2025001", "José Antonio Muñoz-Ibáñez")]

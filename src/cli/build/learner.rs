@@ -14,6 +14,7 @@ use xtranscript::export::{self, Failure, FileEntry, LearnerEntry, Output, bake, 
 use xtranscript::issuer::Signer;
 use xtranscript::model::Records;
 use xtranscript::render::{self, TranscriptView, Verification, transcript_view};
+use xtranscript::status::issue::Claim;
 
 use super::setup::Rendering;
 use super::writer::{Job, Writers};
@@ -54,10 +55,37 @@ pub struct Worker<'a> {
     pub outputs: &'a [Output],
     /// How transcript.xml is written.
     pub pesc: PescSettings<'a>,
-    /// The status entries of the part's learners (none without `[status]`).
-    pub status: Option<&'a super::status::Placements>,
+    /// Whether the run has status lists: [`Worker::prepare`] then says each credential's status claims.
+    pub with_status: bool,
     /// With `[site]`: the site secret and `verification_url`, whose page addresses the PDF and HTML print.
     pub site: Option<(&'a xtranscript::export::site::SiteSecret, &'a str)>,
+}
+
+/// A learner after [`Worker::prepare`].
+pub enum Prepared<'a> {
+    /// Failed or kept: nothing to build.
+    Decided(Outcome),
+    /// To build (boxed: an assembly is large next to an outcome).
+    Build(Box<Assembly<'a>>),
+}
+
+/// A learner assembled once, for both its status placement and its signing.
+pub struct Assembly<'a> {
+    /// The fingerprint of the learner's inputs.
+    inputs: String,
+    assembled: Assembled<'a>,
+    /// Their status claims, then the CLR's (with status lists only).
+    claims: Option<Vec<Claim>>,
+}
+
+impl Prepared<'_> {
+    /// The status claims of a learner to build (`None`: failed, kept, or no status lists).
+    pub fn claims(&self) -> Option<&[Claim]> {
+        match self {
+            Prepared::Build(assembly) => assembly.claims.as_deref(),
+            Prepared::Decided(_) => None,
+        }
+    }
 }
 
 /// What every learner's transcript.xml shares.
@@ -93,12 +121,12 @@ impl Notices {
     }
 }
 
-impl Worker<'_> {
-    /// Builds (or keeps) the learner `id`, whose directory is `directory`. Only an I/O error writing the
-    /// outputs or the journal (seen by a writer, maybe for an earlier learner) is fatal (`Err`); anything wrong
-    /// with the learner is a [`Outcome::Failed`].
-    pub fn learner(&self, id: &str, directory: &str) -> anyhow::Result<Outcome> {
-        let failed = |reason: String| Ok(Outcome::Failed(Failure { id: id.to_string(), reason }));
+impl<'a> Worker<'a> {
+    /// The first half of a learner: whether it fails (rows rejected, unknown) or is kept from an earlier
+    /// run, else its one assembly, its nested credentials as JSON and (when the run has status lists) their
+    /// status claims. Parallel; the placement of a batch of learners comes between this and [`Worker::build`].
+    pub fn prepare(&self, id: &str) -> Prepared<'a> {
+        let failed = |reason: String| Prepared::Decided(Outcome::Failed(Failure { id: id.to_string(), reason }));
         if let Some(origins) = self.assembler.records.rejected.get(id) {
             return failed(rejected_reason(origins));
         }
@@ -108,21 +136,41 @@ impl Worker<'_> {
         let inputs = batch::learner_fingerprint(learner, &records, &awards);
         let on_disk = |file: &FileEntry| on_disk(&self.out.join(&file.path), file);
         if let Reuse::Keep(entry) = batch::reuse(self.earlier, id, &inputs, self.force, on_disk) {
-            return Ok(Outcome::Kept(entry));
+            return Prepared::Decided(Outcome::Kept(entry));
         }
         let Some(assembled) = self.assembler.learner(id) else {
             return failed("the learner is not in learners.csv".to_string());
+        };
+        let claims = self.with_status.then(|| super::status::learner_claims(&assembled, &nested_json(&assembled)));
+        Prepared::Build(Box::new(Assembly { inputs, assembled, claims }))
+    }
+
+    /// The second half of a learner (see [`Worker::prepare`]): sign, render, hand the files to the writers,
+    /// with the status entries of `placements`. Only an I/O error writing the outputs or the journal (seen by a
+    /// writer, maybe for an earlier learner) is fatal (`Err`); anything wrong with the learner is a
+    /// [`Outcome::Failed`].
+    pub fn build(
+        &self,
+        id: &str,
+        directory: &str,
+        prepared: Prepared<'_>,
+        placements: Option<&super::status::Placements>,
+    ) -> anyhow::Result<Outcome> {
+        let failed = |reason: String| Ok(Outcome::Failed(Failure { id: id.to_string(), reason }));
+        let Assembly { inputs, assembled, claims: _ } = match prepared {
+            Prepared::Decided(outcome) => return Ok(outcome),
+            Prepared::Build(assembly) => *assembly,
         };
         let counts = counts(&assembled);
         // The view prints the digest of the signed clr.json: it is filled in once the text is written.
         let rendered = self.outputs.iter().any(|o| matches!(o, Output::Pdf | Output::Html));
         let view = rendered.then(|| view_of(self.assembler, &assembled, self.rendering));
         let created = self.assembler.issued_at.to_string();
-        let mut nested: Vec<_> = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
-        self.status.inspect(|s| s.attach(id, &mut nested));
+        let mut nested = nested_json(&assembled);
+        placements.inspect(|s| s.attach(id, &mut nested));
         let wrap = |nested| {
             let mut clr = assembled.clr_with(nested);
-            self.status.inspect(|s| s.attach_clr(id, &mut clr));
+            placements.inspect(|s| s.attach_clr(id, &mut clr));
             clr
         };
         let signed = match self.signer.sign_transcript(nested, wrap, &created) {
@@ -297,6 +345,12 @@ impl Worker<'_> {
     }
 }
 
+/// The nested credentials of a learner as JSON, in transcript order (made when needed, not kept: as JSON
+/// they take several times the memory of the assembly).
+fn nested_json(assembled: &Assembled<'_>) -> Vec<serde_json::Value> {
+    assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect()
+}
+
 /// The view a learner's PDF and HTML are rendered from (the digest of the signed clr.json is filled in later).
 pub fn view_of(assembler: &Assembler<'_>, assembled: &Assembled<'_>, rendering: &Rendering) -> TranscriptView {
     let labels = rendering.templates.labels();
@@ -358,7 +412,9 @@ struct OutputFile {
 /// its SHA-256.
 fn on_disk(path: &Path, entry: &FileEntry) -> bool {
     let same_size = std::fs::metadata(path).is_ok_and(|m| m.len() == entry.bytes);
-    same_size && std::fs::read(path).is_ok_and(|bytes| export::hex_sha256(&bytes) == entry.sha256)
+    same_size
+        && xtranscript::ingest::files::read_limited(path, entry.bytes)
+            .is_ok_and(|bytes| export::hex_sha256(&bytes) == entry.sha256)
 }
 
 /// Why a learner with rejected rows is not built.

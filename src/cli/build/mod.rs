@@ -28,7 +28,7 @@ use xtranscript::ingest::Input;
 use xtranscript::issuer::Signer;
 use xtranscript::model::Timestamp;
 
-use self::learner::{Outcome, Worker};
+use self::learner::{Outcome, Prepared, Worker};
 use self::progress::Progress;
 use self::setup::{Rendering, Shared};
 use self::state::RunFiles;
@@ -209,12 +209,11 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<u8> {
             break;
         }
         let issued = state.issued_at.to_string();
-        let placements = state.status.as_ref().map(|s| s.place(&pool, &assembler, &todo, &args.out, &issued));
-        let placements = placements.transpose()?;
         let built = std::thread::scope(|scope| {
             let writers = Writers::start(scope, pool.current_num_threads(), &state.journal);
-            let worker = Worker { status: placements.as_ref(), ..state.worker(args, &assembler, &writers) };
-            let built = build_all(&pool, &worker, &todo, &progress, interrupted);
+            let worker = state.worker(args, &assembler, &writers);
+            let status = state.status.as_ref().map(|s| (s, args.out.as_path(), issued.as_str()));
+            let built = build_all(&pool, &worker, status, &todo, &progress, interrupted);
             // Every learner handed in is on disk (and in the journal) before the run goes on.
             writers.finish().and(built)
         });
@@ -382,7 +381,7 @@ impl RunState {
         let files = RunFiles::new(&args.out, shard);
         let lock = state::lock(&files)?;
         let state::EarlierRuns { finished: earlier, recorded } =
-            state::earlier_runs(&files, &fingerprint, shard, args.force);
+            state::earlier_runs(&files, &fingerprint, shard, args.force)?;
         let journal = Mutex::new(state::start_journal(&files, &fingerprint, shard, &earlier)?);
         let inputs = setup::input_entries(&args.input, &input.files)?;
         let status = status::StatusRun::start(&args.out, config, shard, &salt_secret, args.demo_key)?;
@@ -426,7 +425,7 @@ impl RunState {
                 official: !args.demo_key,
                 notices: &self.notices,
             },
-            status: None,
+            with_status: self.status.is_some(),
             site: self.site_secret.as_ref().zip(assembler.config.transcript.verification_url.as_deref()),
         }
     }
@@ -547,28 +546,52 @@ fn worker_pool(jobs: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new().num_threads(jobs.map_or(0, usize::from)).build().context("starting worker threads")
 }
 
-/// Builds every learner of `todo` on the threads of `pool`; after an interrupt, learners not started are left
-/// out.
+/// Learners per worker thread prepared (assembled) and placed at a time (see [`build_all`]): enough that the
+/// threads seldom wait for the slowest learner of a batch.
+const BATCH_PER_THREAD: usize = 16;
+/// The most learners prepared at a time, whatever the number of threads (an assembly is about 0.5 MB).
+const MAX_BATCH: usize = 256;
+
+/// Builds every learner of `todo` on the threads of `pool`, batch after batch: a batch's learners are
+/// prepared in parallel (each assembled once), their status placed in `todo`'s order (`status`: the run's
+/// status side, OUT and the issue date), then signed and written in parallel. Memory holds one batch's
+/// assemblies; the placement order, hence every index, does not depend on thread timing. After an interrupt,
+/// learners not started are left out.
 fn build_all(
     pool: &rayon::ThreadPool,
     worker: &Worker<'_>,
+    status: Option<(&status::StatusRun, &Path, &str)>,
     todo: &[(String, String)],
     progress: &Progress,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<Vec<Outcome>> {
-    let results: Vec<Option<anyhow::Result<Outcome>>> = pool.install(|| {
-        todo.par_iter()
-            .map(|(id, directory)| {
-                if interrupted.load(Ordering::SeqCst) {
-                    return None;
-                }
-                let outcome = worker.learner(id, directory);
-                progress.inc();
-                Some(outcome)
-            })
-            .collect()
-    });
-    results.into_iter().flatten().collect()
+    let mut outcomes = Vec::with_capacity(todo.len());
+    let batch_size = (BATCH_PER_THREAD * pool.current_num_threads()).clamp(1, MAX_BATCH);
+    for batch in todo.chunks(batch_size) {
+        let prepared: Vec<Prepared<'_>> = pool.install(|| batch.par_iter().map(|(id, _)| worker.prepare(id)).collect());
+        if interrupted.load(Ordering::SeqCst) {
+            break;
+        }
+        let placements = status.map(|(s, out, issued)| s.place(batch, &prepared, out, issued)).transpose()?;
+        let results: Vec<Option<anyhow::Result<Outcome>>> = pool.install(|| {
+            batch
+                .par_iter()
+                .zip(prepared)
+                .map(|((id, directory), prepared)| {
+                    if interrupted.load(Ordering::SeqCst) {
+                        return None;
+                    }
+                    let outcome = worker.build(id, directory, prepared, placements.as_ref());
+                    progress.inc();
+                    Some(outcome)
+                })
+                .collect()
+        });
+        for result in results.into_iter().flatten() {
+            outcomes.push(result?);
+        }
+    }
+    Ok(outcomes)
 }
 
 /// Whether learners are being built (workers and writers running): only then does a first Ctrl-C or SIGTERM

@@ -10,6 +10,8 @@ use anyhow::{Context, bail};
 use xtranscript::batch::{Journal, Shard};
 use xtranscript::export::{self, LearnerEntry, Manifest, Withdrawn};
 
+use crate::cli::out_files::{MAX_MANIFEST_BYTES, read_if_present};
+
 /// The files of one run (or shard) in the output directory.
 pub struct RunFiles {
     /// `manifest.json`, or `manifest-shard-K-of-N.json`.
@@ -67,15 +69,16 @@ pub struct EarlierRuns {
 }
 
 /// Reads what earlier runs of `shard` left in the output directory (each file once).
-pub fn earlier_runs(files: &RunFiles, fingerprint: &str, shard: Shard, force: bool) -> EarlierRuns {
+/// A manifest, journal or other manifest there that is not a regular file of bounded size stops the run.
+pub fn earlier_runs(files: &RunFiles, fingerprint: &str, shard: Shard, force: bool) -> anyhow::Result<EarlierRuns> {
     let (mut finished, mut recorded) = (BTreeMap::new(), BTreeMap::new());
     if !force {
-        for manifest in other_manifests(files).into_iter().filter(|m| m.fingerprint == fingerprint) {
+        for manifest in other_manifests(files)?.into_iter().filter(|m| m.fingerprint == fingerprint) {
             let mine = manifest.learners.into_iter().filter(|e| shard.contains(&e.id));
             finished.extend(mine.map(|e| (e.id.clone(), e)));
         }
     }
-    let own = fs::read(&files.manifest).ok().and_then(|bytes| Manifest::from_bytes(&bytes).ok());
+    let own = read_if_present(&files.manifest, MAX_MANIFEST_BYTES)?.and_then(|bytes| Manifest::from_bytes(&bytes).ok());
     if let Some(manifest) = own {
         let same_run = !force && manifest.fingerprint == fingerprint;
         for entry in manifest.learners {
@@ -85,21 +88,22 @@ pub fn earlier_runs(files: &RunFiles, fingerprint: &str, shard: Shard, force: bo
             recorded.insert(entry.id.clone(), entry);
         }
     }
-    let journal = fs::read(&files.journal).ok().and_then(|bytes| Journal::read(&bytes, &shard.to_string()));
+    let journal = read_if_present(&files.journal, MAX_MANIFEST_BYTES)?
+        .and_then(|bytes| Journal::read(&bytes, &shard.to_string()));
     if let Some((journal_fingerprint, entries)) = journal {
         if !force && journal_fingerprint == fingerprint {
             finished.extend(entries.clone());
         }
         recorded.extend(entries);
     }
-    EarlierRuns { finished, recorded }
+    Ok(EarlierRuns { finished, recorded })
 }
 
 /// The manifests in the output directory (`manifest.json`, `manifest-shard-K-of-N.json`) but this shard's, in
 /// name order.
-fn other_manifests(files: &RunFiles) -> Vec<Manifest> {
-    let Some(out) = files.manifest.parent() else { return Vec::new() };
-    let Ok(entries) = fs::read_dir(out) else { return Vec::new() };
+fn other_manifests(files: &RunFiles) -> anyhow::Result<Vec<Manifest>> {
+    let Some(out) = files.manifest.parent() else { return Ok(Vec::new()) };
+    let Ok(entries) = fs::read_dir(out) else { return Ok(Vec::new()) };
     let mut paths: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
@@ -109,7 +113,13 @@ fn other_manifests(files: &RunFiles) -> Vec<Manifest> {
         })
         .collect();
     paths.sort();
-    paths.iter().filter_map(|p| Manifest::from_bytes(&fs::read(p).ok()?).ok()).collect()
+    let mut manifests = Vec::new();
+    for path in &paths {
+        if let Some(manifest) = read_if_present(path, MAX_MANIFEST_BYTES)?.and_then(|b| Manifest::from_bytes(&b).ok()) {
+            manifests.push(manifest);
+        }
+    }
+    Ok(manifests)
 }
 
 /// Moves a withdrawn learner's directory from `OUT/learners/` to `OUT/withdrawn/` (replacing an older

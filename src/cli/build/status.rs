@@ -1,6 +1,6 @@
-//! A build's status entries: before a part's learners are built, each credential gets its status list index
-//! (kept from the registry when its claims are unchanged, else allocated; in learner order, so the same
-//! inputs give the same indices), contradicted earlier credentials are revoked and the learner's old files
+//! A build's status entries: before a batch of learners is signed, each credential gets its status list index
+//! (kept from the registry when its claims are unchanged, else allocated; in learner order, batch after
+//! batch, so the same inputs give the same indices), contradicted earlier credentials are revoked and the learner's old files
 //! move to `OUT/superseded/`; the workers then put the entries in the credentials; at the end the run's lists
 //! are signed and written. The rules are [`xtranscript::status::issue`]; the files, [`crate::cli::status_store`].
 
@@ -9,9 +9,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use anyhow::{Context, bail};
-use rayon::prelude::*;
 use serde_json::Value;
-use xtranscript::assemble::Assembler;
+use xtranscript::assemble::Assembled;
 use xtranscript::batch::Shard;
 use xtranscript::config::Config;
 use xtranscript::issuer::Signer;
@@ -21,6 +20,7 @@ use xtranscript::status::issue::{
 };
 use xtranscript::status::registry::Registry;
 
+use super::learner::Prepared;
 use crate::cli::status_store::StatusDir;
 
 /// The status side of one build.
@@ -79,25 +79,24 @@ impl StatusRun {
         Ok(Some(StatusRun { base_url, dir, registry_file, prefix, state: Mutex::new(state) }))
     }
 
-    /// Places the credentials of the learners of `todo` (id, directory): their claims in parallel, then the
-    /// indices in `todo`'s order, appended to the registry before any credential is written.
+    /// Places the credentials of a batch of learners (`todo`: id, directory; `prepared`: the same learners
+    /// after [`super::learner::Worker::prepare`], which assembled each once), in `todo`'s order, and appends
+    /// the events to the registry before any of their credentials is written. Called batch after batch in the
+    /// run's learner order, so the indices do not depend on thread timing. Learners failed or kept unchanged
+    /// are not placed: they keep every credential they have.
     pub fn place(
         &self,
-        pool: &rayon::ThreadPool,
-        assembler: &Assembler<'_>,
         todo: &[(String, String)],
+        prepared: &[Prepared<'_>],
         out: &Path,
         issued: &str,
     ) -> anyhow::Result<Placements> {
-        let claims: Vec<Option<Vec<Claim>>> =
-            pool.install(|| todo.par_iter().map(|(id, _)| learner_claims(assembler, id)).collect());
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let State { registry, allocator, touched, revoked } = &mut *state;
         let (mut by_learner, mut events) = (BTreeMap::new(), Vec::new());
-        for ((id, directory), claims) in todo.iter().zip(claims) {
-            // A learner not assembled (unknown, rows rejected) keeps every credential it has.
-            let Some(claims) = claims else { continue };
-            let (placed, new_events, learner_revoked) = place_learner(registry, allocator, id, &claims, issued);
+        for ((id, directory), prepared) in todo.iter().zip(prepared) {
+            let Some(claims) = prepared.claims() else { continue };
+            let (placed, new_events, learner_revoked) = place_learner(registry, allocator, id, claims, issued);
             if !learner_revoked.is_empty() {
                 supersede(out, directory)?;
             }
@@ -183,14 +182,9 @@ impl Placements {
     }
 }
 
-/// The claims of a learner's credentials, nested ones in transcript order then the CLR; `None` when the
-/// learner is not built.
-fn learner_claims(assembler: &Assembler<'_>, id: &str) -> Option<Vec<Claim>> {
-    if assembler.records.rejected.contains_key(id) {
-        return None;
-    }
-    let assembled = assembler.learner(id)?;
-    let nested: Vec<Value> = assembled.nested.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
+/// The claims of a learner's credentials (`nested`: the assembled nested credentials as JSON), nested ones
+/// in transcript order then the CLR.
+pub fn learner_claims(assembled: &Assembled<'_>, nested: &[Value]) -> Vec<Claim> {
     let claim = |vc: &Value, kind: &str| Claim {
         key: vc.get("id").and_then(Value::as_str).unwrap_or_default().to_string(),
         kind: kind.to_string(),
@@ -210,7 +204,7 @@ fn learner_claims(assembler: &Assembler<'_>, id: &str) -> Option<Vec<Claim>> {
         kind: "ClrCredential".to_string(),
         fingerprint: clr_fingerprint(&clr, &fingerprints),
     });
-    Some(claims)
+    claims
 }
 
 /// Every string of `value` that is a renamed credential's old id, replaced by the new one.

@@ -1,6 +1,7 @@
 //! The verifier's side: the `credentialStatus` entries of one credential checked against status lists the
-//! caller has (REC §3.2 Validate Algorithm). Nothing is fetched here; a list the caller does not have is said
-//! (`status not checked: URL not available offline`), never skipped in silence.
+//! caller has (REC §3.2 Validate Algorithm). Nothing is fetched here: a list the caller does not have is
+//! asked of its [`ListSource`] (`verify --online`), if it gave one, else said (`status not checked: URL not
+//! available offline`) — never skipped in silence.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -18,8 +19,33 @@ pub const MAX_ENTRIES: usize = 64;
 #[derive(Debug, Default)]
 pub struct StatusLists {
     lists: BTreeMap<String, Value>,
-    /// Each list's verification, done once whatever the number of credentials pointing at it.
-    checked: Mutex<BTreeMap<String, Result<ListContent, String>>>,
+    /// Where lists not given come from (`None`: nowhere, offline).
+    source: Option<ListSource>,
+    /// Each list's verification (or why it could not be had), done once whatever the number of credentials
+    /// pointing at it.
+    checked: Mutex<BTreeMap<String, Lookup>>,
+}
+
+/// The caller's way to get the list credential served at a URL (REC §3.2 step 5, dereferencing), e.g. an
+/// HTTPS fetch: the JSON, or why it could not be had.
+pub struct ListSource(pub Box<FetchList>);
+
+/// A function from a list's URL to its JSON, or why it could not be had.
+pub type FetchList = dyn Fn(&str) -> Result<Value, String> + Send + Sync;
+
+impl std::fmt::Debug for ListSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ListSource")
+    }
+}
+
+/// What the verifier has of the list at one URL.
+#[derive(Debug, Clone)]
+enum Lookup {
+    /// The list, verified (or why it does not verify).
+    Found(Result<ListContent, String>),
+    /// The source could not give it, with why.
+    Unavailable(String),
 }
 
 /// How to check status.
@@ -63,6 +89,11 @@ impl StatusLists {
         self.lists.is_empty()
     }
 
+    /// Asks `source` for the lists not given with [`StatusLists::insert`].
+    pub fn set_source(&mut self, source: ListSource) {
+        self.source = Some(source);
+    }
+
     /// Checks every `credentialStatus` entry of `vc` (not of the credentials nested in it).
     pub fn check(&self, vc: &Value, options: &StatusOptions<'_>) -> StatusReport {
         let mut report = StatusReport::default();
@@ -99,12 +130,13 @@ impl StatusLists {
         if size != 1 {
             return report.unchecked(require, format!("status not checked: statusSize {size} (only 1 is supported)"));
         }
-        let Some(list) = self.verified(&url, options) else {
-            return report.unchecked(require, format!("status not checked: {url} not available offline"));
-        };
-        let list = match list {
-            Ok(list) => list,
-            Err(why) => return report.problems.push(format!("status list {url}: {why}")),
+        let list = match self.verified(&url, options) {
+            None => return report.unchecked(require, format!("status not checked: {url} not available offline")),
+            Some(Lookup::Unavailable(why)) => {
+                return report.unchecked(require, format!("status not checked: {url} could not be fetched: {why}"));
+            }
+            Some(Lookup::Found(Ok(list))) => list,
+            Some(Lookup::Found(Err(why))) => return report.problems.push(format!("status list {url}: {why}")),
         };
         // Step 4: the entry's purpose is one of the list's.
         if !list.purposes.contains(&purpose) {
@@ -141,12 +173,22 @@ impl StatusLists {
         }
     }
 
-    /// The list served at `url` checked as a credential of its own (REC §3.2 steps 3, 6, 7 and 9); `None`
-    /// when the caller does not have it. Done once per URL.
-    fn verified(&self, url: &str, options: &StatusOptions<'_>) -> Option<Result<ListContent, String>> {
-        let list = self.lists.get(url)?;
+    /// The list served at `url` checked as a credential of its own (REC §3.2 steps 3, 6, 7 and 9), from the
+    /// lists given or else the source; `None` when there is neither. Done once per URL.
+    fn verified(&self, url: &str, options: &StatusOptions<'_>) -> Option<Lookup> {
+        let given = self.lists.get(url);
+        if given.is_none() && self.source.is_none() {
+            return None;
+        }
         let mut checked = self.checked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let result = checked.entry(url.to_string()).or_insert_with(|| verify_list(list, options));
+        let result = checked.entry(url.to_string()).or_insert_with(|| match (given, &self.source) {
+            (Some(list), _) => Lookup::Found(verify_list(list, options)),
+            (None, Some(source)) => match (source.0)(url) {
+                Ok(list) => Lookup::Found(verify_list(&list, options)),
+                Err(why) => Lookup::Unavailable(why),
+            },
+            (None, None) => Lookup::Unavailable("no source".to_string()),
+        });
         Some(result.clone())
     }
 }

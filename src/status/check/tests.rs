@@ -116,3 +116,25 @@ fn indices_are_base_10_strings() {
         assert_eq!(parse_index(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn a_source_gives_the_lists_not_given_once_each_and_its_failures_are_said() {
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = asked.clone();
+    let mut lists = StatusLists::default();
+    lists.set_source(ListSource(Box::new(move |url| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match url {
+            LIST_1 => Ok(json("refverify-status/lists/status-list-1.json")),
+            _ => Err("HTTP status 404".to_string()),
+        }
+    })));
+    let revoked = check(&lists, "refverify-status/credential-index7.json", false);
+    assert_eq!(revoked.problems, [format!("revoked (bit 7 of {LIST_1})")]);
+    let ok = check(&lists, "refverify-status/credential-index5.json", true);
+    assert!(ok.problems.is_empty(), "{ok:?}");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1, "one fetch per URL");
+    let unfetched = check(&lists, "refverify-status/credential-suspended.json", true);
+    let why = format!("status not checked: {LIST_2} could not be fetched: HTTP status 404");
+    assert!(unfetched.problems.contains(&why), "{unfetched:?}");
+}

@@ -173,7 +173,7 @@ pub fn place_learner(
         .map(|e| (e.list.clone(), e.index, e.credential.clone(), e.kind.clone()))
         .collect();
     for (list, index, old, kind) in gone {
-        let reason = "no longer in the learner's records".to_string();
+        let reason = super::shards::NO_LONGER_IN_RECORDS.to_string();
         revoke(registry, &mut events, list, index, reason.clone());
         revoked.push(Revocation { learner: learner.to_string(), credential: old, kind, reason });
     }
