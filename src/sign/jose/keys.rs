@@ -130,7 +130,7 @@ impl JwtKey {
     }
 }
 
-/// The public JWK of a key (RFC 7517): OKP/Ed25519, EC/P-256 or RSA; members in RFC 7638 order.
+/// The public JWK of a key (RFC 7517): OKP/Ed25519, EC/P-256, P-384, P-521 or RSA; members in RFC 7638 order.
 pub fn public_jwk(key: &PublicKey) -> Value {
     let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
     match key {
@@ -139,6 +139,16 @@ pub fn public_jwk(key: &PublicKey) -> Value {
             let point = key.to_sec1_point(false);
             let bytes = point.as_bytes();
             json!({"crv": "P-256", "kty": "EC", "x": b64(&bytes[1..33]), "y": b64(&bytes[33..65])})
+        }
+        PublicKey::P384(key) => {
+            let point = key.to_sec1_point(false);
+            let bytes = point.as_bytes();
+            json!({"crv": "P-384", "kty": "EC", "x": b64(&bytes[1..49]), "y": b64(&bytes[49..97])})
+        }
+        PublicKey::P521(key) => {
+            let point = key.to_sec1_point(false);
+            let bytes = point.as_bytes();
+            json!({"crv": "P-521", "kty": "EC", "x": b64(&bytes[1..67]), "y": b64(&bytes[67..133])})
         }
         PublicKey::Rsa(key) => {
             let unsigned = |n: &rsa::BoxedUint| {
@@ -157,7 +167,7 @@ pub fn thumbprint(key: &PublicKey) -> String {
     let jwk = public_jwk(key);
     let required: &[&str] = match key {
         PublicKey::Ed25519(_) => &["crv", "kty", "x"],
-        PublicKey::P256(_) => &["crv", "kty", "x", "y"],
+        PublicKey::P256(_) | PublicKey::P384(_) | PublicKey::P521(_) => &["crv", "kty", "x", "y"],
         PublicKey::Rsa(_) => &["e", "kty", "n"],
     };
     let members: Vec<String> = required

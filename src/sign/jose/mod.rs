@@ -1,7 +1,7 @@
 //! JSON Web Signatures (RFC 7515) in compact serialization, for JWT-secured credentials: OB 3.0 §8.2 "JSON Web
 //! Token Proof Format" (VC-JWT, a `vc` claim), W3C VC-JOSE-COSE §3.1.1 (`typ: vc+jwt`, the credential as the
 //! payload). Signatures: EdDSA (Ed25519, RFC 8037), ES256 and RS256 (RFC 7518 §3.4, §3.3), all through
-//! RustCrypto crates.
+//! RustCrypto crates; ES384 and ES512 are verified too (never signed with).
 //!
 //! Input is hostile: the header is checked before any key is used. `alg: none`, HMAC algorithms (which would
 //! treat a public key as a shared secret: algorithm confusion), a `crit` header (no extension is understood
@@ -37,7 +37,7 @@ pub enum JoseError {
     #[error("refused JWS header: {0}")]
     Refused(String),
     /// An algorithm this verifier does not implement.
-    #[error("unsupported JWS alg {0:?} (supported: EdDSA, ES256, RS256)")]
+    #[error("unsupported JWS alg {0:?} (supported: EdDSA, ES256, ES384, ES512, RS256)")]
     UnsupportedAlg(String),
     /// A JWK this verifier cannot use (the message says why).
     #[error("unusable JWK: {0}")]
@@ -59,6 +59,10 @@ pub enum Alg {
     Es256,
     /// RSASSA-PKCS1-v1_5 with SHA-256.
     Rs256,
+    /// ECDSA on P-384 with SHA-384 (verified, never signed with).
+    Es384,
+    /// ECDSA on P-521 with SHA-512 (verified, never signed with).
+    Es512,
 }
 
 impl Alg {
@@ -68,6 +72,8 @@ impl Alg {
             Alg::EdDsa => "EdDSA",
             Alg::Es256 => "ES256",
             Alg::Rs256 => "RS256",
+            Alg::Es384 => "ES384",
+            Alg::Es512 => "ES512",
         }
     }
 }
@@ -81,6 +87,10 @@ pub enum PublicKey {
     P256(p256::ecdsa::VerifyingKey),
     /// RSA (RS256).
     Rsa(rsa::PublicKey),
+    /// P-384 (ES384).
+    P384(p384::ecdsa::VerifyingKey),
+    /// P-521 (ES512).
+    P521(p521::ecdsa::VerifyingKey),
 }
 
 /// A parsed compact JWS (not yet verified).
@@ -153,6 +163,8 @@ impl Jws {
             Some("EdDSA" | "Ed25519") => Ok(Alg::EdDsa),
             Some("ES256") => Ok(Alg::Es256),
             Some("RS256") => Ok(Alg::Rs256),
+            Some("ES384") => Ok(Alg::Es384),
+            Some("ES512") => Ok(Alg::Es512),
             Some(other) => Err(JoseError::UnsupportedAlg(other.into())),
         }
     }
@@ -193,6 +205,15 @@ pub fn verify_signature(alg: Alg, key: &PublicKey, input: &[u8], signature: &[u8
             let sig = rsa::pkcs1v15::Signature::try_from(signature).map_err(bad)?;
             rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(k.clone()).verify(input, &sig).map_err(bad)
         }
+        // RFC 7518 §3.4: R || S, 48 and 66 bytes each.
+        (Alg::Es384, PublicKey::P384(k)) => {
+            let sig = p384::ecdsa::Signature::from_slice(signature).map_err(bad)?;
+            k.verify(input, &sig).map_err(bad)
+        }
+        (Alg::Es512, PublicKey::P521(k)) => {
+            let sig = p521::ecdsa::Signature::from_slice(signature).map_err(bad)?;
+            k.verify(input, &sig).map_err(bad)
+        }
         (alg, _) => Err(JoseError::KeyMismatch(alg.name())),
     }
 }
@@ -222,15 +243,24 @@ pub fn key_from_jwk(jwk: &Value) -> Result<PublicKey, JoseError> {
                 .map(PublicKey::Ed25519)
                 .map_err(|_| JoseError::BadKey("x is not an Ed25519 point".into()))
         }
-        ("EC", "P-256") => {
+        ("EC", crv @ ("P-256" | "P-384" | "P-521")) => {
+            // RFC 7518 §6.2.1.2–3: x and y, each the full length of a coordinate of the curve.
+            let size = match crv {
+                "P-256" => 32,
+                "P-384" => 48,
+                _ => 66,
+            };
             let (x, y) = (member("x")?, member("y")?);
-            if x.len() != 32 || y.len() != 32 {
-                return Err(JoseError::BadKey("x and y are not 32 bytes each".into()));
+            if x.len() != size || y.len() != size {
+                return Err(JoseError::BadKey(format!("x and y are not {size} bytes each")));
             }
             let point = [&[4u8][..], &x, &y].concat();
-            p256::ecdsa::VerifyingKey::from_sec1_bytes(&point)
-                .map(PublicKey::P256)
-                .map_err(|_| JoseError::BadKey("not a P-256 point".into()))
+            let not_a_point = |_| JoseError::BadKey(format!("not a {crv} point"));
+            match crv {
+                "P-256" => p256::ecdsa::VerifyingKey::from_sec1_bytes(&point).map(PublicKey::P256).map_err(not_a_point),
+                "P-384" => p384::ecdsa::VerifyingKey::from_sec1_bytes(&point).map(PublicKey::P384).map_err(not_a_point),
+                _ => p521::ecdsa::VerifyingKey::from_sec1_bytes(&point).map(PublicKey::P521).map_err(not_a_point),
+            }
         }
         ("RSA", _) => {
             let (n, e) = (member("n")?, member("e")?);
@@ -245,9 +275,9 @@ pub fn key_from_jwk(jwk: &Value) -> Result<PublicKey, JoseError> {
             let e = rsa::BoxedUint::from_be_slice_vartime(&e);
             rsa::PublicKey::new(n, e).map(PublicKey::Rsa).map_err(|e| JoseError::BadKey(format!("RSA: {e}")))
         }
-        (kty, crv) => {
-            Err(JoseError::BadKey(format!("kty {kty:?} crv {crv:?} (supported: OKP Ed25519, EC P-256, RSA)")))
-        }
+        (kty, crv) => Err(JoseError::BadKey(format!(
+            "kty {kty:?} crv {crv:?} (supported: OKP Ed25519, EC P-256, P-384 and P-521, RSA)"
+        ))),
     }
 }
 
