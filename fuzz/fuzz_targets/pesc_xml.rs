@@ -13,10 +13,11 @@ fuzz_target!(|data: &[u8]| {
     let mut diags = Diagnostics::new();
     let mut records = Records::default();
     let mut merge_diags = Diagnostics::new();
+    let mut people = pesc::PersonIndex::default();
     let read = pesc::read_transcripts(data, file, &mut diags, |t| {
-        pesc::merge_into(t, false, &mut records, &mut merge_diags);
+        pesc::merge_into(t, false, &mut records, &mut people, &mut merge_diags);
     });
     if !read.is_complete() {
-        let _ = pesc::identify_learners(data, file, |t| pesc::learner_key(t, true, &records));
+        let _ = pesc::identify_learners(data, file, |t| pesc::learner_key(t, true, &records, &mut people));
     }
 });
