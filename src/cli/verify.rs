@@ -348,6 +348,10 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
     }
     let resolve = |vm: &str| verifier.resolve(vm);
     let status_options = args.status.options(&resolve, now, verifier.issuer_check);
+    let status_of = |vc: &Value| {
+        let report = lists.check(vc, &status_options);
+        (report.problems, report.notes)
+    };
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for path in &args.files {
@@ -372,7 +376,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
             Ok(Input::Json(doc)) => match jws::enveloped(&doc) {
                 None => doc,
                 Some(Ok(jws)) => {
-                    verifier.check_jws(&label, jws, 0, &mut lines);
+                    verifier.check_jws(&label, jws, 0, &mut lines, &status_of);
                     failed |= print(&mut out, &lines)?;
                     continue;
                 }
@@ -383,7 +387,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
                 }
             },
             Ok(Input::Jws(text)) => {
-                verifier.check_jws(&label, &text, 0, &mut lines);
+                verifier.check_jws(&label, &text, 0, &mut lines, &status_of);
                 failed |= print(&mut out, &lines)?;
                 continue;
             }

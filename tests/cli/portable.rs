@@ -154,6 +154,15 @@ fn jwt_secured_outputs_verify_in_both_verifiers() {
         let stdout = text(&v.stdout);
         assert_eq!(v.status.code(), Some(0), "{stdout}");
         assert!(stdout.lines().all(|l| !l.contains(".jwt ") || l.contains("vc+jwt EdDSA")), "{stdout}");
+        // The credentials' status entries are checked as for embedded proofs: said when not (no lists given),
+        // checked against the build's lists when given (this was skipped in silence for JWTs).
+        assert!(stdout.lines().all(|l| l.contains("status not checked")), "{stdout}");
+        let status_dir = out.join("status");
+        args.extend(["--status-dir", status_dir.to_str().unwrap(), "--require-status"]);
+        let checked = xtranscript(&args);
+        let checked_out = text(&checked.stdout);
+        assert_eq!(checked.status.code(), Some(0), "{checked_out}");
+        assert!(!checked_out.contains("status not checked") && checked_out.lines().count() >= files.len());
         let clr: Vec<&str> = std::fs::read_to_string(&files[0]).unwrap().leak().split('.').collect();
         use base64::Engine;
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(clr[1]).unwrap();

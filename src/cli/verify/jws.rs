@@ -55,11 +55,27 @@ pub fn enveloped(doc: &Value) -> Option<Result<&str, String>> {
     })
 }
 
+/// The problems and notes of a credential's `credentialStatus` entries.
+pub type StatusOf<'a> = dyn Fn(&Value) -> (Vec<String>, Vec<String>) + 'a;
+
 impl Verifier {
     /// Verifies one compact JWS credential and the JWS credentials a CLR lists in it; one line each
-    /// (`label` names it), pushed to `lines` as (ok, text).
-    pub fn check_jws(&self, label: &str, text: &str, level: usize, lines: &mut Vec<(bool, String)>) {
-        let (problems, notes, credential) = self.jws_problems(text);
+    /// (`label` names it), pushed to `lines` as (ok, text). `status` gives the problems and notes of a
+    /// credential's `credentialStatus`, checked as for an embedded proof (never skipped in silence).
+    pub fn check_jws(
+        &self,
+        label: &str,
+        text: &str,
+        level: usize,
+        lines: &mut Vec<(bool, String)>,
+        status: &StatusOf<'_>,
+    ) {
+        let (mut problems, mut notes, credential) = self.jws_problems(text);
+        if let Some(credential) = &credential {
+            let (status_problems, status_notes) = status(credential);
+            problems.extend(status_problems);
+            notes.extend(status_notes);
+        }
         lines.push(super::verdict(label, &problems, &notes));
         // A CLR secured as a JWT lists its credentials as JWTs (CLR 2.0 §8.2 sample).
         let nested = credential.as_ref().and_then(|c| c.pointer("/credentialSubject/verifiableCredential"));
@@ -70,9 +86,12 @@ impl Verifier {
                     Some(_) if level + 1 >= MAX_CREDENTIAL_LEVELS => {
                         lines.push((false, format!("FAIL {name}: nested more than {MAX_CREDENTIAL_LEVELS} deep")));
                     }
-                    Some(jws) => self.check_jws(&name, jws, level + 1, lines),
+                    Some(jws) => self.check_jws(&name, jws, level + 1, lines, status),
                     None => {
-                        let (problems, notes) = self.check(item);
+                        let (mut problems, mut notes) = self.check(item);
+                        let (status_problems, status_notes) = status(item);
+                        problems.extend(status_problems);
+                        notes.extend(status_notes);
                         lines.push(super::verdict(&name, &problems, &notes));
                     }
                 }
