@@ -117,15 +117,20 @@ fn random_jwt_key(alg: KeyAlg, bits: usize) -> anyhow::Result<JwtKey> {
 
 /// Reads a JWT key file: PKCS#8 PEM (P-256, RSA) or Ed25519 (its error never shows the secret).
 pub fn load_jwt_key(path: &Path) -> anyhow::Result<JwtKey> {
-    let text = zeroize::Zeroizing::new(
-        std::fs::read_to_string(path).with_context(|| format!("reading key file {}", path.display()))?,
-    );
+    let text = zeroize::Zeroizing::new(read_key_text(path)?);
     issuer::read_jwt_key_file(&text).with_context(|| format!("key file {}", path.display()))
+}
+
+/// A key file's text: a regular file of at most 1 MiB (as every settings file), UTF-8.
+fn read_key_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = xtranscript::ingest::files::read_limited(path, xtranscript::ingest::files::MAX_SETTINGS_BYTES)
+        .with_context(|| format!("reading key file {}", path.display()))?;
+    String::from_utf8(bytes).with_context(|| format!("key file {} is not UTF-8", path.display()))
 }
 
 /// Reads a key file (its error never shows the secret).
 pub fn load_key(path: &Path) -> anyhow::Result<SecretKey> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading key file {}", path.display()))?;
+    let text = zeroize::Zeroizing::new(read_key_text(path)?);
     issuer::read_key_file(&text).with_context(|| format!("key file {}", path.display()))
 }
 

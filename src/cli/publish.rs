@@ -356,7 +356,11 @@ fn write_site(
     let targets: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, b)| (dir.join(p), b.as_slice())).collect();
     let changed: Vec<(&Path, &[u8])> = targets
         .iter()
-        .filter(|(path, bytes)| std::fs::read(path).map_or(true, |old| old != *bytes))
+        // Read back only a regular file of the same size (never a FIFO, never more than the new bytes).
+        .filter(|(path, bytes)| {
+            let same_size = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+            !same_size || std::fs::read(path).map_or(true, |old| old != *bytes)
+        })
         .map(|(p, b)| (p.as_path(), *b))
         .collect();
     export::write_all_atomic(&changed).with_context(|| format!("writing the site in {}", dir.display()))?;
