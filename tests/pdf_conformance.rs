@@ -4,7 +4,7 @@
 //! Where the `pdfua` checker (PyPI) is installed, it must report nothing for every sample script.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -377,16 +377,27 @@ fn pdfua(path: &Path) -> Option<String> {
     Some(report)
 }
 
+/// The sample view rendered under `CARGO_TARGET_TMPDIR/<dir>` with the learner's name in three scripts
+/// (the Latin one with a PDF string's delimiters in it).
+fn renders_in_three_scripts(dir: &str) -> Vec<(&'static str, PathBuf)> {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let names = [("latin", "José (Antonio)) Muñoz\\Ibáñez"), ("arabic", "ليلى حداد"), ("chinese", "王芳")];
+    names
+        .into_iter()
+        .map(|(script, name)| {
+            let mut view = view();
+            view.learner.name = name.to_string();
+            let path = dir.join(format!("{script}.pdf"));
+            std::fs::write(&path, render(&view, CLR)).unwrap();
+            (script, path)
+        })
+        .collect()
+}
+
 #[test]
 fn pdfua_reports_nothing_in_any_script() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pdfua");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (script, name) in [("latin", "José Antonio Muñoz-Ibáñez"), ("arabic", "ليلى حداد"), ("chinese", "王芳")]
-    {
-        let mut view = view();
-        view.learner.name = name.to_string();
-        let path = dir.join(format!("{script}.pdf"));
-        std::fs::write(&path, render(&view, CLR)).unwrap();
+    for (script, path) in renders_in_three_scripts("pdfua") {
         let Some(report) = pdfua(&path) else {
             assert!(std::env::var_os("XTRANSCRIPT_REQUIRE_TOOLS").is_none(), "pdfua (PyPI) is required in CI");
             eprintln!("note: pdfua not installed; its checks not run");
@@ -394,6 +405,23 @@ fn pdfua_reports_nothing_in_any_script() {
         };
         assert!(report.contains("result: PASS (no findings)"), "{script}:\n{report}");
         assert!(!report.contains("[skip"), "{script}: a check could not run:\n{report}");
+    }
+}
+
+/// The file structure xtranscript writes itself (object streams, the cross-reference stream and its
+/// predictor, every stream's length and filter: ISO 32000-1 7.5), read by an independent reader: qpdf's
+/// `--check` decodes every stream and follows every cross-reference entry.
+#[test]
+fn qpdf_finds_no_syntax_or_stream_error_in_any_script() {
+    for (script, path) in renders_in_three_scripts("qpdf") {
+        let Ok(out) = Command::new("qpdf").arg("--check").arg(&path).output() else {
+            assert!(std::env::var_os("XTRANSCRIPT_REQUIRE_TOOLS").is_none(), "qpdf is required in CI");
+            eprintln!("note: qpdf not installed; its check not run");
+            return;
+        };
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{script}: qpdf --check:\n{report}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(report.contains("No syntax or stream encoding errors found"), "{script}:\n{report}");
     }
 }
 

@@ -10,6 +10,12 @@ use super::super::RenderError;
 /// licence; provenance in `icc/PROVENANCE.md`).
 const SRGB_ICC: &[u8] = include_bytes!("icc/sRGB.icc");
 
+/// The profile deflated, once per process (the same in every PDF).
+fn srgb_icc_deflated() -> Option<&'static [u8]> {
+    static DEFLATED: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    DEFLATED.get_or_init(|| super::deflate::deflate_once(SRGB_ICC)).as_deref()
+}
+
 /// How an embedded file relates to the document (ISO 32000-2 Table 43, as PDF/A-3 uses it: 6.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relationship {
@@ -122,9 +128,14 @@ pub(super) fn finish(doc: &mut Document, id: &Identification, attachments: &[Att
     let metadata_id = doc.add_object(metadata);
 
     // 19005-3 6.2.4.3: an output intent with an ICC profile, so that device colours have a meaning.
-    let mut icc = Stream::new(Dictionary::from_iter([("N", Object::Integer(3))]), SRGB_ICC.to_vec());
-    icc.allows_compression = true;
-    let icc_id = doc.add_object(icc);
+    let icc_id = doc.add_object(match srgb_icc_deflated() {
+        Some(deflated) => {
+            let dict =
+                Dictionary::from_iter([("N", Object::Integer(3)), ("Filter", Object::Name(b"FlateDecode".to_vec()))]);
+            Stream::new(dict, deflated.to_vec()).with_compression(false)
+        }
+        None => Stream::new(Dictionary::from_iter([("N", Object::Integer(3))]), SRGB_ICC.to_vec()),
+    });
     let intent = Dictionary::from_iter([
         ("Type", Object::Name(b"OutputIntent".to_vec())),
         ("S", Object::Name(b"GTS_PDFA1".to_vec())),

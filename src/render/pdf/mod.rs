@@ -1,8 +1,9 @@
 //! The PDF transcript: a small flow layout (pages, tables with repeated headers,
-//! wrapped cells) drawn with printpdf operations, then finished with lopdf for what
-//! printpdf does not set: the structure tree (PDF/UA-1, [`tags`]), the XMP metadata, output
-//! intent and embedded files (PDF/A-3b, [`archive`]), the document language, and a
-//! deterministic file identifier. [`attachment`] reads the embedded credential back.
+//! wrapped cells) drawn with printpdf operations, then finished in lopdf's document model for what
+//! printpdf does not set: the structure tree (PDF/UA-1, [`tags`]; its elements serialized directly),
+//! the XMP metadata, output intent and embedded files (PDF/A-3b, [`archive`]), the document language,
+//! and a deterministic file identifier; [`save`] writes the file. [`attachment`] reads the embedded
+//! credential back.
 
 mod archive;
 pub mod attachment;
@@ -11,6 +12,7 @@ mod deflate;
 mod images;
 mod lang;
 mod record;
+mod save;
 mod sections;
 mod table;
 mod tags;
@@ -31,7 +33,7 @@ use super::fonts::Fonts;
 use super::labels::Layout;
 use super::qr::qr_pixels;
 use super::view::TranscriptView;
-use deflate::{Deflater, compress, compress_xref_stream};
+use deflate::{Deflater, compress};
 use images::{gray_image, logo_xobject};
 use table::font_tag;
 use writer::{StreamState, Writer};
@@ -48,9 +50,8 @@ const LOGO_ID: &str = "LOGO";
 /// (its footer included).
 const FIRST_PAGE_OPS: usize = 1024;
 const PAGE_OPS_SLACK: usize = 64;
-/// Objects per object stream, and its deflate level (lopdf's scale: 1-3 fast, 4-6 default, 7-9 best).
+/// Objects per object stream.
 const OBJECTS_PER_STREAM: usize = 1000;
-const OBJECT_STREAM_COMPRESSION: u32 = 1;
 
 /// Seconds since 1970 of an ISO date at the start of `text` (the PDF's creation date).
 fn issue_timestamp(text: &str) -> i64 {
@@ -159,7 +160,7 @@ pub fn pdf_with(
     prefs.set("DisplayDocTitle", Object::Boolean(true));
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     let page_ids: Vec<_> = lo.get_pages().into_values().collect();
-    w.tags.write(&mut lo, &page_ids, &view.language).map_err(|e| RenderError::Pdf(e.to_string()))?;
+    let structure = w.tags.write(&mut lo, &page_ids, &view.language).map_err(|e| RenderError::Pdf(e.to_string()))?;
     let identification = archive::Identification {
         title: &title,
         author: &view.institution.name,
@@ -174,26 +175,10 @@ pub fn pdf_with(
     // PDF/A-3 is based on PDF 1.7 (ISO 19005-3 6.1.2), and the tree uses 1.5 features (/Tabs).
     lo.version = "1.7".to_string();
     compress(&mut lo, &mut deflater);
-    let mut bytes = Vec::new();
-    lo.save_with_options(&mut bytes, save_options()).map_err(|e| RenderError::Pdf(e.to_string()))?;
-    compress_xref_stream(&mut bytes, &mut deflater);
+    let bytes = save::save(&lo, &structure, OBJECTS_PER_STREAM, &mut deflater)
+        .ok_or_else(|| RenderError::Pdf("a stream could not be deflated".to_string()))?;
     deflater.keep();
     Ok(bytes)
-}
-
-/// How the file is written: the dictionaries (structure elements, pages, fonts, annotations: most of a
-/// tagged file's objects) packed into compressed object streams, and a cross-reference stream to find
-/// them (ISO 32000-1 7.5.7 and 7.5.8, PDF 1.5; allowed by PDF/A-3, ISO 19005-3 6.1.3 and 6.1.7).
-fn save_options() -> lopdf::SaveOptions {
-    lopdf::SaveOptions {
-        use_object_streams: true,
-        use_xref_streams: true,
-        linearize: false,
-        object_stream_config: lopdf::ObjectStreamConfig {
-            max_objects_per_stream: OBJECTS_PER_STREAM,
-            compression_level: OBJECT_STREAM_COMPRESSION,
-        },
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use printpdf::{DictItem, Op};
 
 use super::archive::text_string;
+use super::save::{Raw, write_object, write_reference};
 
 /// A standard structure type (ISO 32000-1 14.8.4), so that no role map is needed (14289-1 7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,71 +203,25 @@ impl Tags {
     }
 
     /// Adds the structure tree to `doc` (14289-1 7.1: StructTreeRoot, ParentTree, MarkInfo; each page's
-    /// StructParents; /Tabs /S for pages with annotations, 7.18.3).
-    pub(super) fn write(&self, doc: &mut Document, page_ids: &[ObjectId], lang: &str) -> Result<(), lopdf::Error> {
+    /// StructParents; /Tabs /S for pages with annotations, 7.18.3). The structure elements, most of a tagged
+    /// file's objects, are returned serialized under the numbers reserved for them in `doc`, for
+    /// [`super::save::save`]: building each as a dictionary first cost more than the rest of the tree.
+    pub(super) fn write(
+        &self,
+        doc: &mut Document,
+        page_ids: &[ObjectId],
+        lang: &str,
+    ) -> Result<Vec<Raw>, lopdf::Error> {
         let root_id = doc.new_object_id();
         let ids: Vec<ObjectId> = self.elems.iter().map(|_| doc.new_object_id()).collect();
         let link_ids: Vec<ObjectId> = self.links.iter().map(|_| doc.new_object_id()).collect();
-        for (i, elem) in self.elems.iter().enumerate() {
-            let mut dict = Dictionary::new();
-            dict.set("Type", Object::Name(b"StructElem".to_vec()));
-            dict.set("S", Object::Name(elem.kind.name().as_bytes().to_vec()));
-            dict.set("P", Object::Reference(if i == 0 { root_id } else { ids[elem.parent] }));
-            let first_page = elem.kids.iter().find_map(|k| match k {
-                Kid::Content(page, _) => Some(*page),
-                Kid::Elem(_) | Kid::Annot(_) => None,
-            });
-            if let Some(page) = first_page.and_then(|p| page_ids.get(p)) {
-                dict.set("Pg", Object::Reference(*page));
-            }
-            let kids: Vec<Object> = elem
-                .kids
-                .iter()
-                .filter_map(|k| match *k {
-                    Kid::Elem(e) => Some(Object::Reference(ids[e])),
-                    // ISO 32000-1 14.7.4.3: an object reference to the annotation.
-                    Kid::Annot(a) => page_ids.get(self.links[a].page).map(|pg| {
-                        Object::Dictionary(Dictionary::from_iter([
-                            ("Type", Object::Name(b"OBJR".to_vec())),
-                            ("Obj", Object::Reference(link_ids[a])),
-                            ("Pg", Object::Reference(*pg)),
-                        ]))
-                    }),
-                    Kid::Content(page, mcid) if Some(page) == first_page => Some(Object::Integer(mcid as i64)),
-                    Kid::Content(page, mcid) => page_ids.get(page).map(|pg| {
-                        Object::Dictionary(Dictionary::from_iter([
-                            ("Type", Object::Name(b"MCR".to_vec())),
-                            ("Pg", Object::Reference(*pg)),
-                            ("MCID", Object::Integer(mcid as i64)),
-                        ]))
-                    }),
-                })
-                .collect();
-            // A single kid is written alone, not in an array (ISO 32000-1 Table 323 allows both).
-            match <[Object; 1]>::try_from(kids) {
-                Ok([kid]) => dict.set("K", kid),
-                Err(kids) => dict.set("K", Object::Array(kids)),
-            }
-            if let Some(lang) = if i == 0 { Some(lang) } else { elem.attrs.lang.as_deref() } {
-                dict.set("Lang", text_string(lang));
-            }
-            if let Some(alt) = &elem.attrs.alt {
-                dict.set("Alt", text_string(alt));
-            }
-            let mut table = Dictionary::new();
-            if let Some(scope) = elem.attrs.scope {
-                let scope = if scope == Scope::Row { "Row" } else { "Column" };
-                table.set("Scope", Object::Name(scope.as_bytes().to_vec()));
-            }
-            if let Some(span) = elem.attrs.col_span.filter(|&s| s > 1) {
-                table.set("ColSpan", Object::Integer(span as i64));
-            }
-            if !table.is_empty() {
-                table.set("O", Object::Name(b"Table".to_vec()));
-                dict.set("A", Object::Dictionary(table));
-            }
-            doc.objects.insert(ids[i], Object::Dictionary(dict));
-        }
+        let elems = (self.elems.iter().enumerate())
+            .map(|(i, elem)| {
+                let parent = if i == 0 { root_id } else { ids[elem.parent] };
+                let lang = if i == 0 { Some(lang) } else { elem.attrs.lang.as_deref() };
+                Raw { number: ids[i].0, bytes: self.elem_bytes(elem, parent, &ids, &link_ids, page_ids, lang) }
+            })
+            .collect();
         // ISO 32000-1 14.7.4.4: the parent tree maps each page's StructParents to its MCIDs' elements,
         // then each annotation's StructParent to its element.
         let mut nums: Vec<Object> = self
@@ -320,7 +275,100 @@ impl Tags {
         let catalog = doc.catalog_mut()?;
         catalog.set("StructTreeRoot", Object::Reference(root_id));
         catalog.set("MarkInfo", Object::Dictionary(Dictionary::from_iter([("Marked", Object::Boolean(true))])));
-        Ok(())
+        Ok(elems)
+    }
+
+    /// One structure element (ISO 32000-1 14.7.2, Table 323): its type, parent, first page, kids
+    /// (elements, marked-content sequences by MCID, annotations), language, alternate text and table
+    /// attributes (Table 349).
+    fn elem_bytes(
+        &self,
+        elem: &Elem,
+        parent: ObjectId,
+        ids: &[ObjectId],
+        link_ids: &[ObjectId],
+        page_ids: &[ObjectId],
+        lang: Option<&str>,
+    ) -> Vec<u8> {
+        let mut out = Vec::with_capacity(96);
+        out.extend_from_slice(b"<</Type/StructElem/S/");
+        out.extend_from_slice(elem.kind.name().as_bytes());
+        out.extend_from_slice(b"/P");
+        write_reference(&mut out, parent);
+        let first_page = elem.kids.iter().find_map(|k| match k {
+            Kid::Content(page, _) => Some(*page),
+            Kid::Elem(_) | Kid::Annot(_) => None,
+        });
+        if let Some(page) = first_page.and_then(|p| page_ids.get(p)) {
+            out.extend_from_slice(b"/Pg");
+            write_reference(&mut out, *page);
+        }
+        out.extend_from_slice(b"/K");
+        // A single kid is written alone, not in an array (ISO 32000-1 Table 323 allows both). A kid on a page
+        // that does not exist is left out.
+        let written = |kid: &Kid| match *kid {
+            Kid::Elem(_) => true,
+            Kid::Annot(a) => page_ids.get(self.links[a].page).is_some(),
+            Kid::Content(page, _) => Some(page) == first_page || page_ids.get(page).is_some(),
+        };
+        let alone = elem.kids.iter().filter(|k| written(k)).count() == 1;
+        if !alone {
+            out.push(b'[');
+        }
+        for kid in &elem.kids {
+            match *kid {
+                Kid::Elem(e) => write_reference(&mut out, ids[e]),
+                // ISO 32000-1 14.7.4.3: an object reference to the annotation.
+                Kid::Annot(a) => {
+                    if let Some(pg) = page_ids.get(self.links[a].page) {
+                        out.extend_from_slice(b"<</Type/OBJR/Obj");
+                        write_reference(&mut out, link_ids[a]);
+                        out.extend_from_slice(b"/Pg");
+                        write_reference(&mut out, *pg);
+                        out.extend_from_slice(b">>");
+                    }
+                }
+                Kid::Content(page, mcid) if Some(page) == first_page => {
+                    write_object(&mut out, &Object::Integer(mcid as i64))
+                }
+                Kid::Content(page, mcid) => {
+                    if let Some(pg) = page_ids.get(page) {
+                        out.extend_from_slice(b"<</Type/MCR/Pg");
+                        write_reference(&mut out, *pg);
+                        out.extend_from_slice(b"/MCID");
+                        write_object(&mut out, &Object::Integer(mcid as i64));
+                        out.extend_from_slice(b">>");
+                    }
+                }
+            }
+        }
+        if !alone {
+            out.push(b']');
+        }
+        if let Some(lang) = lang {
+            out.extend_from_slice(b"/Lang");
+            write_object(&mut out, &text_string(lang));
+        }
+        if let Some(alt) = &elem.attrs.alt {
+            out.extend_from_slice(b"/Alt");
+            write_object(&mut out, &text_string(alt));
+        }
+        let scope = elem.attrs.scope.map(|s| if s == Scope::Row { "Row" } else { "Column" });
+        let span = elem.attrs.col_span.filter(|&s| s > 1);
+        if scope.is_some() || span.is_some() {
+            out.extend_from_slice(b"/A<<");
+            if let Some(scope) = scope {
+                out.extend_from_slice(b"/Scope/");
+                out.extend_from_slice(scope.as_bytes());
+            }
+            if let Some(span) = span {
+                out.extend_from_slice(b"/ColSpan");
+                write_object(&mut out, &Object::Integer(span as i64));
+            }
+            out.extend_from_slice(b"/O/Table>>");
+        }
+        out.extend_from_slice(b">>");
+        out
     }
 }
 
