@@ -150,8 +150,6 @@ fn stages(dir: &Path) {
     println!("| PESC transcript.xml ({:.0} KB) | {:.3} | |", pesc_bytes as f64 / n / 1024.0, t_pesc / n);
     floor.print(n, t_pdf / n);
     status_stage(&assembler, &loaded.records, &rdfc, &created);
-    // Today's placement runs before the workers, so `build` assembles each learner a second time for it.
-    println!("| second assembly for placement (today's `build`) | {:.3} |", t_assemble / n);
     let _ = std::fs::remove_dir_all(&input);
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Pure: the caller reads and appends the files (`OUT/status/registry*.jsonl`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -97,14 +97,19 @@ pub struct Entry {
     pub history: Vec<(Change, String, String)>,
 }
 
-/// The replayed registry.
+/// The replayed registry. Its indexes are hash maps, only ever looked up (never iterated: the order of
+/// everything the registry hands out is the order of its entries).
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     entries: Vec<Entry>,
-    by_slot: BTreeMap<(String, u32), usize>,
-    by_key: BTreeMap<String, Vec<usize>>,
-    by_credential: BTreeMap<String, usize>,
-    by_learner: BTreeMap<String, Vec<usize>>,
+    /// Each list named by an entry, by name: its number in `taken`.
+    list_numbers: HashMap<String, usize>,
+    /// Per list number, how many of its indices are taken.
+    taken: Vec<usize>,
+    by_slot: HashMap<(usize, u32), usize>,
+    by_key: HashMap<String, Vec<usize>>,
+    by_credential: HashMap<String, usize>,
+    by_learner: HashMap<String, Vec<usize>>,
     /// Lines that were not events (a torn last line), skipped.
     pub skipped: usize,
 }
@@ -137,12 +142,20 @@ impl Registry {
     pub fn apply(&mut self, event: Event) {
         match event {
             Event::Issued { list, index, credential, learner, kind, key, fingerprint, issued, suspension_list } => {
-                let slot = (list.clone(), index);
-                if self.by_slot.contains_key(&slot) || self.by_credential.contains_key(&credential) {
+                let number = match self.list_numbers.get(&list) {
+                    Some(&n) => n,
+                    None => {
+                        self.taken.push(0);
+                        self.list_numbers.insert(list.clone(), self.taken.len() - 1);
+                        self.taken.len() - 1
+                    }
+                };
+                if self.by_slot.contains_key(&(number, index)) || self.by_credential.contains_key(&credential) {
                     return;
                 }
                 let at = self.entries.len();
-                self.by_slot.insert(slot, at);
+                self.by_slot.insert((number, index), at);
+                self.taken[number] += 1;
                 self.by_key.entry(key.clone()).or_default().push(at);
                 self.by_credential.insert(credential.clone(), at);
                 self.by_learner.entry(learner.clone()).or_default().push(at);
@@ -162,7 +175,9 @@ impl Registry {
                 });
             }
             Event::Status { list, index, change, at, reason } => {
-                let Some(&i) = self.by_slot.get(&(list, index)) else { return };
+                let Some(&i) = self.list_numbers.get(&list).and_then(|&n| self.by_slot.get(&(n, index))) else {
+                    return;
+                };
                 let entry = &mut self.entries[i];
                 match change {
                     Change::Revoked => entry.revoked = true,
@@ -202,12 +217,12 @@ impl Registry {
 
     /// Whether a list's index is taken (never reused, whatever its state).
     pub fn is_taken(&self, list: &str, index: u32) -> bool {
-        self.by_slot.contains_key(&(list.to_string(), index))
+        self.list_numbers.get(list).is_some_and(|&n| self.by_slot.contains_key(&(n, index)))
     }
 
     /// How many indices of `list` are taken.
     pub fn taken_in(&self, list: &str) -> usize {
-        self.by_slot.range((list.to_string(), 0)..=(list.to_string(), u32::MAX)).count()
+        self.list_numbers.get(list).map_or(0, |&n| self.taken[n])
     }
 
     /// Every list named in the registry (revocation and suspension), with the indices its bits set:

@@ -195,7 +195,9 @@ pub fn clr_fingerprint(clr_without_nested: &Value, nested: &[String]) -> String 
 }
 
 fn fingerprint_with(vc: &Value, nested: Option<&[String]>) -> String {
-    let mut h = Sha256::new();
+    // The walk writes its bytes into one buffer, hashed once: many small `update` calls cost more than the
+    // hashing itself (the bytes, hence every fingerprint in a registry, are as they always were).
+    let mut canon = Canon(Vec::with_capacity(4096));
     match vc {
         Value::Object(map) => {
             let issued = map.get("validFrom");
@@ -203,73 +205,98 @@ fn fingerprint_with(vc: &Value, nested: Option<&[String]>) -> String {
                 matches!(k, "id" | "validFrom" | "validUntil" | "proof" | "credentialStatus")
                     || (k == "awardedDate" && Some(v) == issued)
             };
-            let mut keys: Vec<&String> = map.iter().filter(|(k, v)| !dropped(k, v)).map(|(k, _)| k).collect();
-            keys.sort();
-            h.update(b"{");
-            h.update((keys.len() as u64).to_be_bytes());
-            for k in keys {
-                feed_str(&mut h, k);
-                match (k.as_str(), &map[k]) {
-                    ("credentialSubject", Value::Object(subject)) => feed_subject(&mut h, subject, nested),
-                    (_, v) => feed(&mut h, v),
+            // Members sorted with their values: looking a value up by its name again would hash the name.
+            let mut members: Vec<(&String, &Value)> = map.iter().filter(|(k, v)| !dropped(k, v)).collect();
+            members.sort_unstable_by_key(|(k, _)| *k);
+            canon.open(b"{", members.len());
+            for (k, v) in members {
+                canon.str(k);
+                match (k.as_str(), v) {
+                    ("credentialSubject", Value::Object(subject)) => canon.subject(subject, nested),
+                    (_, v) => canon.value(v),
                 }
             }
         }
-        other => feed(&mut h, other),
+        other => canon.value(other),
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(&canon.0))
 }
 
-/// A credential subject, its `verifiableCredential` (a CLR's) as the nested credentials' fingerprints.
-fn feed_subject(h: &mut Sha256, subject: &Map<String, Value>, nested: Option<&[String]>) {
-    let mut keys: Vec<&String> = subject.keys().collect();
-    keys.sort();
-    h.update(b"{");
-    h.update((keys.len() as u64).to_be_bytes());
-    for k in keys {
-        feed_str(h, k);
-        match (k.as_str(), &subject[k], nested) {
-            ("verifiableCredential", _, Some(fingerprints)) => {
-                feed(h, &Value::Array(fingerprints.iter().map(|f| Value::String(f.clone())).collect()));
+/// Lower-case hex of a digest.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// The canonical bytes of a claims walk: member names sorted, every value type-tagged and length-prefixed.
+struct Canon(Vec<u8>);
+
+impl Canon {
+    fn open(&mut self, tag: &[u8], len: usize) {
+        self.0.extend_from_slice(tag);
+        self.0.extend_from_slice(&(len as u64).to_be_bytes());
+    }
+
+    fn str(&mut self, s: &str) {
+        self.0.extend_from_slice(&(s.len() as u64).to_be_bytes());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    /// A credential subject, its `verifiableCredential` (a CLR's) as the nested credentials' fingerprints.
+    fn subject(&mut self, subject: &Map<String, Value>, nested: Option<&[String]>) {
+        let mut members: Vec<(&String, &Value)> = subject.iter().collect();
+        members.sort_unstable_by_key(|(k, _)| *k);
+        self.open(b"{", members.len());
+        for (k, v) in members {
+            self.str(k);
+            match (k.as_str(), v, nested) {
+                ("verifiableCredential", _, Some(fingerprints)) => self.fingerprints(fingerprints.iter()),
+                ("verifiableCredential", Value::Array(items), None) => {
+                    self.fingerprints(items.iter().map(claims_fingerprint));
+                }
+                (_, v, _) => self.value(v),
             }
-            ("verifiableCredential", Value::Array(items), None) => {
-                feed(h, &Value::Array(items.iter().map(|n| Value::String(claims_fingerprint(n))).collect()));
-            }
-            (_, v, _) => feed(h, v),
         }
     }
-}
 
-fn feed_str(h: &mut Sha256, s: &str) {
-    h.update((s.len() as u64).to_be_bytes());
-    h.update(s.as_bytes());
-}
+    /// An array of fingerprints, as an array of strings.
+    fn fingerprints<F: AsRef<str>>(&mut self, fingerprints: impl ExactSizeIterator<Item = F>) {
+        self.open(b"[", fingerprints.len());
+        for f in fingerprints {
+            self.0.push(b's');
+            self.str(f.as_ref());
+        }
+    }
 
-fn feed(h: &mut Sha256, v: &Value) {
-    match v {
-        Value::Null => h.update(b"n"),
-        Value::Bool(b) => h.update(if *b { b"t" } else { b"f" }),
-        Value::Number(n) => {
-            h.update(b"#");
-            feed_str(h, &n.to_string());
-        }
-        Value::String(s) => {
-            h.update(b"s");
-            feed_str(h, s);
-        }
-        Value::Array(items) => {
-            h.update(b"[");
-            h.update((items.len() as u64).to_be_bytes());
-            items.iter().for_each(|item| feed(h, item));
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            h.update(b"{");
-            h.update((keys.len() as u64).to_be_bytes());
-            for k in keys {
-                feed_str(h, k);
-                feed(h, &map[k]);
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.0.push(b'n'),
+            Value::Bool(b) => self.0.push(if *b { b't' } else { b'f' }),
+            Value::Number(n) => {
+                self.0.push(b'#');
+                self.str(&n.to_string());
+            }
+            Value::String(s) => {
+                self.0.push(b's');
+                self.str(s);
+            }
+            Value::Array(items) => {
+                self.open(b"[", items.len());
+                items.iter().for_each(|item| self.value(item));
+            }
+            Value::Object(map) => {
+                let mut members: Vec<(&String, &Value)> = map.iter().collect();
+                members.sort_unstable_by_key(|(k, _)| *k);
+                self.open(b"{", members.len());
+                for (k, v) in members {
+                    self.str(k);
+                    self.value(v);
+                }
             }
         }
     }

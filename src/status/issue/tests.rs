@@ -98,3 +98,19 @@ fn the_fingerprint_ignores_ids_dates_status_and_proofs_but_not_claims() {
     assert_eq!(claims_fingerprint(&a), claims_fingerprint(&b));
     assert_ne!(claims_fingerprint(&json!({"x": 1})), claims_fingerprint(&json!({"x": "1"})));
 }
+
+/// The fingerprint is kept in registries across runs and program versions: its bytes must never change,
+/// or every credential of an earlier run would be re-issued. Pinned on a document with every JSON type.
+#[test]
+fn the_fingerprint_of_a_fixed_document_never_changes() {
+    let vc = json!({
+        "id": "urn:a", "validFrom": DAY_1, "awardedDate": DAY_1, "type": ["VerifiableCredential", "X"],
+        "credentialSubject": {"result": [{"value": "A", "n": 3.5, "k": -2, "ok": true, "none": null}], "ë": "ü"},
+        "proof": {"proofValue": "z1"}
+    });
+    assert_eq!(claims_fingerprint(&vc), "e200705286e1224ec532b9fac9b4b6a09db4aa2d8a5749fac8bb3c09357e455c");
+    let mut clr = vc.clone();
+    clr["credentialSubject"]["verifiableCredential"] = json!([]);
+    let nested = [claims_fingerprint(&json!({"grade": "B"}))];
+    assert_eq!(clr_fingerprint(&clr, &nested), "15f819297f17930677467790d7670a6923e389284f08e48ace72a4e6b1eb9ffd");
+}
