@@ -402,7 +402,7 @@ impl Diagnostic {
     }
 }
 
-/// Where the lines of a text start, and how many characters precede every [`LineIndex::STRIDE`]-th byte, for
+/// Where the lines of a text start, and how many characters precede every `LineIndex::STRIDE`-th byte, for
 /// many offset → (line, column) look-ups in O(log lines + STRIDE) each, however long a line is (a minified JSON
 /// file is one line).
 #[derive(Debug, Clone)]

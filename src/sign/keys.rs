@@ -108,7 +108,7 @@ fn decode_multibase(text: &str) -> Result<Vec<u8>, KeyError> {
 }
 
 /// Decodes a multibase base58btc value (`z…`), e.g. a `proofValue`; `None` also when it is longer than any
-/// key or signature ([`MAX_BASE58_CHARS`]).
+/// key or signature (`MAX_BASE58_CHARS`).
 pub fn decode_base58btc(text: &str) -> Option<Vec<u8>> {
     decode_multibase(text).ok()
 }

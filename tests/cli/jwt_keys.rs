@@ -31,13 +31,7 @@ fn jwts_signed_with_p256_and_rsa_keys_verify_in_both_verifiers() {
         assert_eq!(doc["assertionMethod"][1], method["id"]);
 
         let dir = out.join("learners/N2025007");
-        let mut files = vec![dir.join("clr.jwt").to_string_lossy().into_owned()];
-        for entry in std::fs::read_dir(dir.join("credentials")).unwrap().flatten() {
-            let name = entry.path().to_string_lossy().into_owned();
-            if name.ends_with(".jwt") {
-                files.push(name);
-            }
-        }
+        let mut files = jwt_files(&dir);
         assert!(files.len() > 20);
         let header = header_of(&std::fs::read_to_string(&files[0]).unwrap());
         assert_eq!((header["alg"].as_str(), &header["kid"]), (Some(alg), &method["id"]));

@@ -137,6 +137,20 @@ fn files_in(dir: &Path, extension: &str) -> Vec<PathBuf> {
     files
 }
 
+/// A built learner's JWT-secured files: `clr.jwt`, then `credentials/*.jwt` in name order.
+fn jwt_files(learner_dir: &Path) -> Vec<String> {
+    let clr = learner_dir.join("clr.jwt");
+    std::iter::once(clr)
+        .chain(files_in(&learner_dir.join("credentials"), "jwt"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The arguments of `revoke OUT --learner L --at AT` with the test key and a fixed reason.
+fn revoke_args<'a>(out: &'a str, learner: &'a str, at: &'a str) -> [&'a str; 10] {
+    ["revoke", out, "--learner", learner, "--reason", "issued in error", "--key", test_key(), "--at", at]
+}
+
 #[test]
 fn reads_every_pesc_sample_of_the_standards() {
     let dir = root().join("../shared/standards/pesc/samples");

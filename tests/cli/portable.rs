@@ -140,13 +140,7 @@ fn jwt_secured_outputs_verify_in_both_verifiers() {
     for securing in ["both", "jwt"] {
         let (out, did) = portable_build(&format!("portable-{securing}"), &["--securing", securing]);
         let dir = out.join("learners/N2025007");
-        let mut files = vec![dir.join("clr.jwt").to_string_lossy().into_owned()];
-        for entry in std::fs::read_dir(dir.join("credentials")).unwrap().flatten() {
-            let name = entry.path().to_string_lossy().into_owned();
-            if name.ends_with(".jwt") {
-                files.push(name);
-            }
-        }
+        let files = jwt_files(&dir);
         assert!(files.len() > 20);
         let mut args = vec!["verify", "--did-doc", did.to_str().unwrap(), "--now", NOW];
         args.extend(files.iter().map(String::as_str));

@@ -169,18 +169,7 @@ fn build_publishes_a_site_that_names_no_learner_outside_their_page() {
     assert!(other_tokens.is_disjoint(&tokens), "a token did not depend on the secret");
 
     // Revoking updates the site in the same step: its list, and the page's record.
-    let revoke = run_ok(&[
-        "revoke",
-        o,
-        "--learner",
-        "N2025011",
-        "--reason",
-        "issued in error",
-        "--key",
-        test_key(),
-        "--at",
-        NOW,
-    ]);
+    let revoke = run_ok(&revoke_args(o, "N2025011", NOW));
     let updated = ": 1 page(s) of learner \"N2025011\", 1 status list(s), the DID document (3 file(s) written)";
     assert!(text(&revoke.stdout).contains(updated), "{}", text(&revoke.stdout));
     let after = tree(&site);

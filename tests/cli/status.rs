@@ -124,20 +124,7 @@ fn revoke_takes_back_one_learners_credentials_and_no_one_elses() {
         assert!(reference.lines().filter(|l| l.starts_with("FAIL")).count() == 0, "{reference}");
     }
     let o = out.to_str().unwrap();
-    let revoke = |learner: &str| {
-        xtranscript(&[
-            "revoke",
-            o,
-            "--learner",
-            learner,
-            "--reason",
-            "issued in error",
-            "--key",
-            test_key(),
-            "--at",
-            NOW,
-        ])
-    };
+    let revoke = |learner: &str| xtranscript(&revoke_args(o, learner, NOW));
     let run = revoke("N2025003");
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     assert!(text(&run.stdout).contains("signed "), "{}", text(&run.stdout));

@@ -2,10 +2,10 @@
 //! SVG image of its achievement, so the image carries what it shows.
 //!
 //! - PNG (§5.3.1): one uncompressed `iTXt` chunk, keyword `openbadgecredential`, whose text is the credential's
-//!   JSON or its compact JWS ([`png`]).
+//!   JSON or its compact JWS (`png`).
 //! - SVG (§5.3.2): `xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"` on the root and one
 //!   `<openbadges:credential>` element directly after the `<svg>` tag: the JSON in CDATA, or the compact JWS in
-//!   its `verify` attribute ([`svg`]).
+//!   its `verify` attribute (`svg`).
 //!
 //! [`bake`] refuses an image that already holds a credential (the spec lets the implementer choose: an error
 //! or an overwrite; a credential silently replaced would be worse than a refusal). [`unbake`] returns the
