@@ -22,6 +22,12 @@ use xtranscript::render::{self, Attachment, Templates, TranscriptView, Verificat
 /// Synthetic learners whose transcripts are rendered (in turn) for the synthetic row.
 const SYNTHETIC_LEARNERS: usize = 8;
 
+/// The fonts the samples and the synthetic input name (their CJK names), so that the bench renders on a
+/// machine without CJK fonts, as `build samples` does.
+fn sample_fonts() -> Vec<PathBuf> {
+    vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/fonts/wqy-microhei-subset.ttf")]
+}
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
@@ -81,7 +87,7 @@ fn pages(pdf: &[u8]) -> usize {
 
 fn main() {
     let start = Instant::now();
-    let (fonts, warnings) = load_fonts(&[], |p| std::fs::read(p)).expect("fonts load");
+    let (fonts, warnings) = load_fonts(&sample_fonts(), |p| std::fs::read(p)).expect("fonts load");
     println!("render: fonts loaded in {:.1} ms (fallbacks: {:?})", ms(start.elapsed()), fonts.fallbacks());
     for w in warnings {
         println!("render: note: {w}");

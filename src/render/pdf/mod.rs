@@ -8,6 +8,7 @@
 mod archive;
 pub mod attachment;
 mod blocks;
+mod content;
 mod deflate;
 mod images;
 mod lang;
@@ -33,6 +34,7 @@ use super::fonts::Fonts;
 use super::labels::Layout;
 use super::qr::qr_pixels;
 use super::view::TranscriptView;
+use content::{GlyphCodes, PageContent};
 use deflate::{Deflater, compress};
 use images::{gray_image, logo_xobject};
 use table::font_tag;
@@ -46,10 +48,10 @@ const SMALL: f32 = 7.5;
 const LEADING: f32 = 1.3;
 const QR_ID: &str = "QRCODE";
 const LOGO_ID: &str = "LOGO";
-/// Room for the operations of the first page, and beyond the previous page's count for the next one
-/// (its footer included).
-const FIRST_PAGE_OPS: usize = 1024;
-const PAGE_OPS_SLACK: usize = 64;
+/// Room for the content of the first page, and beyond the previous page's size for the next one (its
+/// footer included).
+const FIRST_PAGE_BYTES: usize = 64 * 1024;
+const PAGE_BYTES_SLACK: usize = 2048;
 /// Objects per object stream.
 const OBJECTS_PER_STREAM: usize = 1000;
 
@@ -94,7 +96,8 @@ pub fn pdf_with(
         width,
         height,
         pages: Vec::new(),
-        ops: Vec::with_capacity(FIRST_PAGE_OPS),
+        content: PageContent::with_capacity(FIRST_PAGE_BYTES),
+        glyphs: content::GlyphUse::default(),
         y: height - MARGIN_TOP,
         used: BTreeSet::new(),
         has_logo: view.institution.logo.is_some(),
@@ -124,6 +127,9 @@ pub fn pdf_with(
     for &face in &w.used {
         doc.resources.fonts.map.insert(FontId(font_tag(face)), PdfFont::new(fonts.faces[face].font.clone()));
     }
+    if w.used.iter().any(|&face| !w.glyphs.faces().any(|f| f == face)) {
+        return Err(RenderError::Pdf("a font was selected that shows no glyph".to_string()));
+    }
     let mut deflater = Deflater::take();
     let (side, pixels) = qr_pixels(&view.verification.url)?;
     doc.resources.xobjects.map.insert(XObjectId(QR_ID.to_string()), gray_image(side, &pixels, &mut deflater)?);
@@ -131,11 +137,13 @@ pub fn pdf_with(
         doc.resources.xobjects.map.insert(XObjectId(LOGO_ID.to_string()), logo_xobject(logo)?);
     }
     let page_count = w.pages.len();
-    doc.pages = w
-        .pages
-        .into_iter()
-        .map(|ops| {
+    // printpdf subsets the fonts and writes the page objects; the content is written here (see
+    // [`content`]). Its first page shows every glyph used, for the codes to be read back.
+    let showcase = w.glyphs.showcase(font_tag);
+    doc.pages = (0..page_count)
+        .map(|n| {
             let rect = Rect::from_wh(Pt(width), Pt(height));
+            let ops = if n == 0 { showcase.clone() } else { Vec::new() };
             PdfPage { media_box: rect.clone(), trim_box: rect.clone(), crop_box: rect, ops }
         })
         .collect();
@@ -160,6 +168,7 @@ pub fn pdf_with(
     prefs.set("DisplayDocTitle", Object::Boolean(true));
     catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     let page_ids: Vec<_> = lo.get_pages().into_values().collect();
+    set_contents(&mut lo, &page_ids, w.pages, &w.glyphs)?;
     let structure = w.tags.write(&mut lo, &page_ids, &view.language).map_err(|e| RenderError::Pdf(e.to_string()))?;
     let identification = archive::Identification {
         title: &title,
@@ -179,6 +188,36 @@ pub fn pdf_with(
         .ok_or_else(|| RenderError::Pdf("a stream could not be deflated".to_string()))?;
     deflater.keep();
     Ok(bytes)
+}
+
+/// Replaces each page's content (printpdf's: the glyph showcase on the first page, nothing on the
+/// others) with the page's own, its glyphs given the codes printpdf's showcase reveals.
+fn set_contents(
+    lo: &mut lopdf::Document,
+    page_ids: &[lopdf::ObjectId],
+    pages: Vec<PageContent>,
+    glyphs: &content::GlyphUse,
+) -> Result<(), RenderError> {
+    let unreadable = || RenderError::Pdf("printpdf's page content could not be read back".to_string());
+    let contents_of = |lo: &lopdf::Document, page: lopdf::ObjectId| {
+        lo.get_dictionary(page).ok().and_then(|d| d.get(b"Contents").ok()).and_then(|c| c.as_reference().ok())
+    };
+    if page_ids.len() != pages.len() {
+        return Err(unreadable());
+    }
+    let first = page_ids.first().and_then(|&p| contents_of(lo, p)).ok_or_else(unreadable)?;
+    let showcase = lo.get_object(first).and_then(Object::as_stream).map_err(|_| unreadable())?;
+    let showcase = showcase.decompressed_content().unwrap_or_else(|_| showcase.content.clone());
+    let codes = GlyphCodes::read(&showcase, glyphs, font_tag).ok_or_else(unreadable)?;
+    for (&page, content) in page_ids.iter().zip(pages) {
+        let bytes = content.finish(&codes).ok_or_else(unreadable)?;
+        let id = contents_of(lo, page).ok_or_else(unreadable)?;
+        match lo.get_object_mut(id) {
+            Ok(Object::Stream(stream)) => stream.set_content(bytes),
+            _ => return Err(unreadable()),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -380,7 +380,7 @@ impl Writer<'_> {
         // The last section that drew something before the verification block, and its first page.
         let mut before_verification: Option<(usize, usize)> = None;
         for (k, section) in self.layout.sections.iter().enumerate() {
-            let (pages, ops) = (self.pages.len(), self.ops.len());
+            let (pages, bytes) = (self.pages.len(), self.content.len());
             if self.break_before == Some(k) {
                 self.new_page()?;
             }
@@ -397,7 +397,7 @@ impl Writer<'_> {
                     continue;
                 }
             }
-            if (self.pages.len(), self.ops.len()) != (pages, ops) {
+            if (self.pages.len(), self.content.len()) != (pages, bytes) {
                 before_verification = Some((k, pages));
             }
         }

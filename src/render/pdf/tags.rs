@@ -3,8 +3,8 @@
 //! content to them, and artifacts for what is not content (running headers and footers, rules, bands,
 //! repeated table headers, specimen marks). [`Tags::write`] adds the tree to the finished document.
 
+use super::content::Mark;
 use lopdf::{Dictionary, Document, Object, ObjectId};
-use printpdf::{DictItem, Op};
 
 use super::archive::text_string;
 use super::save::{Raw, write_object, write_reference};
@@ -176,15 +176,14 @@ impl Tags {
 
     /// The operation opening a marked-content sequence for `target` (see [`Tags::target`]): with a new
     /// MCID in the element, or an artifact.
-    pub(super) fn begin(&mut self, target: Option<usize>) -> Op {
+    pub(super) fn begin(&mut self, target: Option<usize>) -> Mark {
         let Some(elem) = target else {
-            return Op::BeginMarkedContent { tag: "Artifact".to_string() };
+            return Mark::Artifact;
         };
         let mcid = self.page.len();
         self.page.push(elem);
         self.elems[elem].kids.push(Kid::Content(self.pages.len(), mcid));
-        let properties = DictItem::Dict { map: [("MCID".to_string(), DictItem::Int(mcid as i64))].into() };
-        Op::BeginMarkedContentWithProperties { tag: self.elems[elem].kind.name().to_string(), properties }
+        Mark::Content { kind: self.elems[elem].kind.name(), mcid }
     }
 
     /// A link annotation over `rect` on the current page, to `uri`, described by `contents`, in the
@@ -382,8 +381,8 @@ mod tests {
         assert_eq!(tags.target(false), None);
         tags.open(Kind::P, Attrs::default());
         assert_eq!(tags.target(false), Some(1));
-        assert!(matches!(tags.begin(Some(1)), Op::BeginMarkedContentWithProperties { .. }));
-        assert!(matches!(tags.begin(tags.target(true)), Op::BeginMarkedContent { .. }));
+        assert!(matches!(tags.begin(Some(1)), Mark::Content { mcid: 0, .. }));
+        assert_eq!(tags.begin(tags.target(true)), Mark::Artifact);
         tags.begin_artifact();
         tags.open(Kind::H2, Attrs::default());
         assert_eq!(tags.target(false), None);

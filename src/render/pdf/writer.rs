@@ -2,19 +2,18 @@
 
 use std::collections::BTreeSet;
 
-use printpdf::{
-    Codepoint, Color, FontId, Op, PdfFontHandle, Pt, Rect, TextItem, TextMatrix, XObjectId, XObjectTransform,
-};
+use printpdf::Color;
 
 use super::super::RenderError;
 use super::super::fonts::{Fonts, Style};
 use super::super::labels::Layout;
 use super::super::text::{Shaped, shape, wrap, wrap_list};
 use super::super::view::TranscriptView;
+use super::content::{GlyphUse, PageContent};
 use super::images::logo_size;
 use super::table::{Align, Table, font_tag, ink, muted, rule, specimen_red};
 use super::tags::{Attrs, Kind, Tags};
-use super::{BODY, LEADING, LOGO_ID, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_OPS_SLACK, SMALL};
+use super::{BODY, LEADING, LOGO_ID, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_BYTES_SLACK, SMALL};
 
 pub(super) struct Writer<'a> {
     pub(super) view: &'a TranscriptView,
@@ -23,8 +22,11 @@ pub(super) struct Writer<'a> {
     pub(super) accent: Color,
     pub(super) width: f32,
     pub(super) height: f32,
-    pub(super) pages: Vec<Vec<Op>>,
-    pub(super) ops: Vec<Op>,
+    pub(super) pages: Vec<PageContent>,
+    /// The current page's content.
+    pub(super) content: PageContent,
+    /// The glyphs shown, for the fonts' subsets.
+    pub(super) glyphs: GlyphUse,
     pub(super) y: f32,
     pub(super) used: BTreeSet<usize>,
     pub(super) has_logo: bool,
@@ -147,7 +149,7 @@ impl<'a> Writer<'a> {
     /// Draws shaped text: one text object, a font switch and a position per run.
     fn draw(&mut self, x: f32, y: f32, size: f32, color: &Color, shaped: &Shaped) {
         if !self.state.in_text {
-            self.ops.push(Op::StartTextSection);
+            self.content.begin_text();
             self.state.in_text = true;
         }
         // Lines of one element drawn one after the other share a marked-content sequence (one MCID).
@@ -155,7 +157,7 @@ impl<'a> Writer<'a> {
         if self.state.marked != Some(target) {
             self.end_marked();
             let mark = self.tags.begin(target);
-            self.ops.push(mark);
+            self.content.begin_mark(mark);
             self.state.marked = Some(target);
         } else if let Some(first) = shaped.runs.first().filter(|_| target.is_some())
             && self.fonts.faces[first.face].glyph(' ').is_some()
@@ -163,35 +165,38 @@ impl<'a> Writer<'a> {
             // The next line of the same element: an invisible space before it, so that its text does
             // not run into the previous line's when read in content order (a wrapped heading, a cell).
             self.set_font(first.face, size);
-            self.ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x), Pt(y)) });
-            self.ops.push(Op::ShowText { items: vec![TextItem::Text(" ".to_string())] });
+            self.content.text_position(x, y);
+            self.show(first.face, " ", None);
         }
         self.set_fill(color);
         let mut pen = x;
         for run in &shaped.runs {
             self.set_font(run.face, size);
-            self.ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(pen), Pt(y)) });
-            let items = match &run.logical {
-                None => vec![TextItem::Text(run.drawn.clone())],
-                Some(logical) => {
-                    let face = &self.fonts.faces[run.face];
-                    vec![TextItem::GlyphIds(
-                        run.drawn
-                            .chars()
-                            .zip(logical)
-                            .map(|(c, l)| Codepoint::with_cid(face.glyph(c).unwrap_or(0), 0.0, l.clone()))
-                            .collect(),
-                    )]
-                }
-            };
-            self.ops.push(Op::ShowText { items });
+            self.content.text_position(pen, y);
+            self.show(run.face, &run.drawn, run.logical.as_deref());
             pen += run.width * size / 1000.0;
         }
     }
 
+    /// Shows the glyphs of `drawn` in `face`; each stands for its character, or for its entry in `logical`
+    /// (the text in logical order, when the drawn characters are shaped forms).
+    fn show(&mut self, face: usize, drawn: &str, logical: Option<&[String]>) {
+        let font = &self.fonts.faces[face];
+        let glyphs = &mut self.glyphs;
+        let gids = drawn.chars().enumerate().map(|(i, c)| {
+            let gid = font.glyph(c).unwrap_or(0);
+            glyphs.note(face, gid, || match logical.and_then(|l| l.get(i)) {
+                Some(text) => text.clone(),
+                None => c.to_string(),
+            });
+            gid
+        });
+        self.content.glyphs(face, gids);
+    }
+
     fn set_font(&mut self, face: usize, size: f32) {
         if self.state.font != Some((face, size.to_bits())) {
-            self.ops.push(Op::SetFont { font: PdfFontHandle::External(FontId(font_tag(face))), size: Pt(size) });
+            self.content.font(&font_tag(face), size);
             self.state.font = Some((face, size.to_bits()));
             self.used.insert(face);
         }
@@ -200,7 +205,7 @@ impl<'a> Writer<'a> {
     /// Closes the text object's open marked-content sequence, if any.
     fn end_marked(&mut self) {
         if self.state.marked.take().is_some() {
-            self.ops.push(Op::EndMarkedContent);
+            self.content.end_mark();
         }
     }
 
@@ -208,14 +213,14 @@ impl<'a> Writer<'a> {
     fn end_text(&mut self) {
         if self.state.in_text {
             self.end_marked();
-            self.ops.push(Op::EndTextSection);
+            self.content.end_text();
             self.state.in_text = false;
         }
     }
 
     fn set_fill(&mut self, color: &Color) {
         if self.state.fill.as_ref() != Some(color) {
-            self.ops.push(Op::SetFillColor { col: color.clone() });
+            self.content.fill(color);
             self.state.fill = Some(color.clone());
         }
     }
@@ -223,10 +228,10 @@ impl<'a> Writer<'a> {
     /// Closes the current page's content and starts an empty one.
     pub(super) fn finish_page(&mut self) {
         self.end_text();
-        // The next page is sized like this one (operations are large: growing a page's list copies it).
-        let next = Vec::with_capacity(self.ops.len() + PAGE_OPS_SLACK);
-        let ops = std::mem::replace(&mut self.ops, next);
-        self.pages.push(ops);
+        // The next page is sized like this one, and room for its footer.
+        let next = PageContent::with_capacity(self.content.len() + PAGE_BYTES_SLACK);
+        let page = std::mem::replace(&mut self.content, next);
+        self.pages.push(page);
         self.tags.finish_page();
         self.state = StreamState::default();
     }
@@ -235,12 +240,10 @@ impl<'a> Writer<'a> {
     pub(super) fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, color: &Color) {
         self.end_text();
         let mark = self.tags.begin(None);
-        self.ops.push(mark);
+        self.content.begin_mark(mark);
         self.set_fill(color);
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect { mode: Some(printpdf::PaintMode::Fill), ..Rect::from_xywh(Pt(x), Pt(y), Pt(w), Pt(h)) },
-        });
-        self.ops.push(Op::EndMarkedContent);
+        self.content.fill_rect(x, y, w, h);
+        self.content.end_mark();
     }
 
     pub(super) fn hrule(&mut self, x: f32, w: f32, y: f32, thickness: f32, color: &Color) {
@@ -258,19 +261,9 @@ impl<'a> Writer<'a> {
     pub(super) fn image(&mut self, id: &str, x: f32, y: f32, w: f32, h: f32) {
         self.end_text();
         let mark = self.tags.begin(self.tags.target(false));
-        self.ops.push(mark);
-        self.ops.push(Op::UseXobject {
-            id: XObjectId(id.to_string()),
-            transform: XObjectTransform {
-                translate_x: Some(Pt(x)),
-                translate_y: Some(Pt(y)),
-                scale_x: Some(w),
-                scale_y: Some(h),
-                no_auto_scale: true,
-                ..XObjectTransform::default()
-            },
-        });
-        self.ops.push(Op::EndMarkedContent);
+        self.content.begin_mark(mark);
+        self.content.image(id, x, y, w, h);
+        self.content.end_mark();
     }
 
     // ---- pages ---------------------------------------------------------------------------
@@ -419,7 +412,7 @@ impl<'a> Writer<'a> {
         let third = self.content_width() / 3.0;
         for n in 0..count {
             let page = labels.page_of(n + 1, count);
-            let saved = std::mem::replace(&mut self.ops, std::mem::take(&mut self.pages[n]));
+            let saved = std::mem::replace(&mut self.content, std::mem::take(&mut self.pages[n]));
             self.state = StreamState::default();
             let y = MARGIN_BOTTOM - 26.0;
             self.hrule(self.left(), self.content_width(), y + 10.0, 0.5, &rule());
@@ -436,7 +429,7 @@ impl<'a> Writer<'a> {
             self.text_aligned((self.left() + 2.0 * third, third, Align::Right), y, SMALL, Style::Bold, &ink(), &page)?;
             self.specimen_marks()?;
             self.end_text();
-            self.pages[n] = std::mem::replace(&mut self.ops, saved);
+            self.pages[n] = std::mem::replace(&mut self.content, saved);
         }
         Ok(())
     }
