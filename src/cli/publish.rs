@@ -215,11 +215,12 @@ pub fn publish(
         pages.push(page(&bytes, sha256, &bits, &secret).with_context(|| format!("{}", out.join(&clr.path).display()))?);
     }
     // CLRs a rebuild superseded (revoked and re-issued): their QR codes still lead to a page, which says so.
-    let superseded = match only {
-        Some(id) => superseded_dirs(&out.join("superseded"), Some(&export::safe_dir_name(id))),
-        None => superseded_dirs(&out.join("superseded"), None),
-    };
-    for dir in superseded {
+    // Learners withdrawn from a later run (gone from a partial export) keep theirs too: their credentials were
+    // not revoked, and the page checks their status like any other.
+    let only_dir = only.map(export::safe_dir_name);
+    let mut earlier = superseded_dirs(&out.join("superseded"), only_dir.as_deref());
+    earlier.extend(withdrawn_dirs(&out.join("withdrawn"), only_dir.as_deref()));
+    for dir in earlier {
         let Ok(bytes) = files::read_limited(&dir.join("clr.json"), MAX_CREDENTIAL_BYTES) else { continue };
         let mut sha256 = BTreeMap::from([("clr.json".to_string(), export::hex_sha256(&bytes))]);
         if let Ok(pdf) = files::read_limited(&dir.join("transcript.pdf"), MAX_CREDENTIAL_BYTES) {
@@ -329,18 +330,24 @@ fn status_lists(out: &Path, base_url: Option<&str>) -> anyhow::Result<Lists> {
     Ok((lists, bits))
 }
 
+/// The directories in `dir` (none when it cannot be read).
+fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect()).unwrap_or_default()
+}
+
+/// Every `OUT/withdrawn/<learner>/` directory (the learner directory `learner` only, when given).
+fn withdrawn_dirs(root: &Path, learner: Option<&str>) -> Vec<PathBuf> {
+    let mut dirs = match learner {
+        Some(name) => vec![root.join(name)].into_iter().filter(|d| d.is_dir()).collect(),
+        None => subdirs(root),
+    };
+    dirs.sort();
+    dirs
+}
+
 /// Every `OUT/superseded/<learner>/<n>/` directory (of the learner directory `learner` only, when given).
 fn superseded_dirs(root: &Path, learner: Option<&str>) -> Vec<PathBuf> {
-    let read = |dir: &Path| -> Vec<PathBuf> {
-        std::fs::read_dir(dir)
-            .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
-            .unwrap_or_default()
-    };
-    let learners = match learner {
-        Some(name) => vec![root.join(name)],
-        None => read(root),
-    };
-    let mut dirs: Vec<PathBuf> = learners.iter().flat_map(|learner| read(learner)).collect();
+    let mut dirs: Vec<PathBuf> = withdrawn_dirs(root, learner).iter().flat_map(|learner| subdirs(learner)).collect();
     dirs.sort();
     dirs
 }

@@ -328,3 +328,39 @@ fn a_browser_checks_status_and_files_on_the_served_site() {
     assert!(shots.join("revoked.png").is_file());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_learner_withdrawn_from_a_later_run_keeps_their_page() {
+    let dir = temp_dir("site-withdrawn");
+    let input = site_input(&dir, Some("../site"));
+    let (out, site) = (dir.join("out"), dir.join("site"));
+    let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
+    run_ok(&["build", i, "--out", o, "--key", test_key(), "-q"]);
+    let url = printed_url(&out, "N2025002");
+    let token = url.rsplit('/').nth(1).unwrap().to_string();
+    // A partial export: N2025002 is not in it. Their transcript was not revoked, so its QR code must still lead
+    // to a page, which checks its status like any other.
+    for file in ["learners.csv", "course_records.csv", "awards.csv"] {
+        let path = input.join(file);
+        let kept: Vec<String> = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.contains("N2025002"))
+            .map(String::from)
+            .collect();
+        std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    }
+    let again = run_ok(&["build", i, "--out", o, "--key", test_key(), "-q"]);
+    assert!(text(&again.stderr).contains("published 28 verification page(s)"), "{}", text(&again.stderr));
+    assert!(out.join("withdrawn/N2025002/clr.json").is_file());
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("verify").join(&token).join("record.json")).unwrap()).unwrap();
+    assert_eq!(record["publishedStatus"], "valid");
+    // Revoking them updates their page.
+    let revoke = run_ok(&revoke_args(o, "N2025002", NOW));
+    assert!(text(&revoke.stdout).contains("1 page(s) of learner \"N2025002\""), "{}", text(&revoke.stdout));
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("verify").join(&token).join("record.json")).unwrap()).unwrap();
+    assert_eq!(record["publishedStatus"], "revoked");
+    let _ = std::fs::remove_dir_all(dir);
+}
