@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{build, copy_dir, root, temp_dir, test_key, text, tree, xtranscript};
+use super::{build, copy_dir, drop_learner, root, temp_dir, test_key, text, tree, xtranscript};
 
 fn manifest(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
@@ -166,16 +166,7 @@ fn learners_built_before_but_not_now_are_moved_to_withdrawn() {
     assert_eq!(build_from(&input, &out, &["-q"]).status.code(), Some(0));
     let first = outputs(&out);
     // N2025002 leaves the input; N2025003's records turn bad.
-    for file in ["learners.csv", "course_records.csv", "awards.csv"] {
-        let path = input.join(file);
-        let kept: Vec<String> = std::fs::read_to_string(&path)
-            .unwrap()
-            .lines()
-            .filter(|l| !l.contains("N2025002"))
-            .map(String::from)
-            .collect();
-        std::fs::write(&path, kept.join("\n") + "\n").unwrap();
-    }
+    drop_learner(&input, "N2025002");
     edit_line(&input.join("course_records.csv"), ",N2025003,", |l| l.replacen(",N2025003,", ",N2025003,,", 1));
     let run = build_from(&input, &out, &["-q"]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));

@@ -146,6 +146,17 @@ fn jwt_files(learner_dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Takes learner `id` out of the samples copy `input` (a partial export): their rows in learners.csv,
+/// course_records.csv and awards.csv.
+fn drop_learner(input: &Path, id: &str) {
+    for file in ["learners.csv", "course_records.csv", "awards.csv"] {
+        let path = input.join(file);
+        let kept: Vec<String> =
+            std::fs::read_to_string(&path).unwrap().lines().filter(|l| !l.contains(id)).map(String::from).collect();
+        std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    }
+}
+
 /// The arguments of `revoke OUT --learner L --at AT` with the test key and a fixed reason.
 fn revoke_args<'a>(out: &'a str, learner: &'a str, at: &'a str) -> [&'a str; 10] {
     ["revoke", out, "--learner", learner, "--reason", "issued in error", "--key", test_key(), "--at", at]
