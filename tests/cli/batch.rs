@@ -185,6 +185,22 @@ fn learners_built_before_but_not_now_are_moved_to_withdrawn() {
     assert!(!text(&again.stderr).contains("earlier run"), "{}", text(&again.stderr));
     assert!(manifest(&out.join("manifest.json")).get("withdrawn").is_none());
     assert!(out.join("withdrawn/N2025002/clr.json").is_file());
+    // Back in the export, then gone again: the newer copy is withdrawn, the older one kept in superseded/.
+    for file in ["learners.csv", "course_records.csv", "awards.csv"] {
+        std::fs::copy(root().join("samples").join(file), input.join(file)).unwrap();
+    }
+    std::fs::write(out.join("withdrawn/N2025002/earlier.txt"), "the first withdrawal").unwrap();
+    assert_eq!(build_from(&input, &out, &["-q"]).status.code(), Some(0));
+    assert!(out.join("learners/N2025002/clr.json").is_file());
+    drop_learner(&input, "N2025002");
+    assert_eq!(build_from(&input, &out, &["-q"]).status.code(), Some(0));
+    assert!(out.join("withdrawn/N2025002/clr.json").is_file());
+    assert!(!out.join("withdrawn/N2025002/earlier.txt").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("superseded/N2025002/1/earlier.txt")).unwrap(),
+        "the first withdrawal",
+        "the older copy was deleted"
+    );
     let _ = std::fs::remove_dir_all(input);
     let _ = std::fs::remove_dir_all(out);
 }

@@ -122,9 +122,28 @@ fn other_manifests(files: &RunFiles) -> anyhow::Result<Vec<Manifest>> {
     Ok(manifests)
 }
 
-/// Moves a withdrawn learner's directory from `OUT/learners/` to `OUT/withdrawn/` (replacing an older
-/// copy there), in one rename. A directory already gone is fine; a name that is not the learner's safe
-/// directory name (a hand-edited manifest) is not touched.
+/// Moves the directory `from` (a learner's files of an earlier issuance) to `OUT/superseded/<directory>/<n>/`
+/// (n = 1, 2, … in order), in one rename. A directory already gone is fine.
+pub fn move_to_superseded(out: &Path, from: &Path, directory: &str) -> anyhow::Result<()> {
+    if !from.is_dir() {
+        return Ok(());
+    }
+    let parent = out.join("superseded").join(directory);
+    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let taken = fs::read_dir(&parent)
+        .with_context(|| format!("reading {}", parent.display()))?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0);
+    let to = parent.join((taken + 1).to_string());
+    fs::rename(from, &to).with_context(|| format!("moving {} to {}", from.display(), to.display()))
+}
+
+/// Moves a withdrawn learner's directory from `OUT/learners/` to `OUT/withdrawn/`, in one rename; an older
+/// copy there (a learner withdrawn, back, and withdrawn again) moves to `OUT/superseded/` first: nothing is
+/// deleted. A directory already gone is fine; a name that is not the learner's safe directory name (a
+/// hand-edited manifest) is not touched.
 pub fn withdraw(out: &Path, learner: &Withdrawn) -> anyhow::Result<()> {
     if learner.directory != export::safe_dir_name(&learner.id) {
         return Ok(());
@@ -136,9 +155,7 @@ pub fn withdraw(out: &Path, learner: &Withdrawn) -> anyhow::Result<()> {
     let to_parent = out.join("withdrawn");
     fs::create_dir_all(&to_parent).with_context(|| format!("creating {}", to_parent.display()))?;
     let to = to_parent.join(&learner.directory);
-    if to.exists() {
-        fs::remove_dir_all(&to).with_context(|| format!("removing the older {}", to.display()))?;
-    }
+    move_to_superseded(out, &to, &learner.directory)?;
     fs::rename(&from, &to).with_context(|| format!("moving {} to {}", from.display(), to.display()))
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Mutex;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use serde_json::Value;
 use xtranscript::assemble::Assembled;
 use xtranscript::batch::Shard;
@@ -222,20 +222,7 @@ fn rename(value: &mut Value, renamed: &BTreeMap<String, String>) {
 }
 
 /// Moves a learner's files of an earlier issuance, some of which this run revokes, to
-/// `OUT/superseded/<directory>/<n>/` (n = 1, 2, … in order), in one rename: nothing is deleted.
+/// `OUT/superseded/<directory>/<n>/` (see [`super::state::move_to_superseded`]): nothing is deleted.
 fn supersede(out: &Path, directory: &str) -> anyhow::Result<()> {
-    let from = out.join("learners").join(directory);
-    if !from.is_dir() {
-        return Ok(());
-    }
-    let parent = out.join("superseded").join(directory);
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let taken = std::fs::read_dir(&parent)
-        .with_context(|| format!("reading {}", parent.display()))?
-        .flatten()
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
-        .max()
-        .unwrap_or(0);
-    let to = parent.join((taken + 1).to_string());
-    std::fs::rename(&from, &to).with_context(|| format!("moving {} to {}", from.display(), to.display()))
+    super::state::move_to_superseded(out, &out.join("learners").join(directory), directory)
 }
