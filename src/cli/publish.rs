@@ -19,7 +19,7 @@ use xtranscript::diag::{Code, Diagnostics, Origin};
 use xtranscript::export::site::{self, Record, SiteContent, SiteLayout, SiteSecret};
 use xtranscript::export::{self, Manifest};
 use xtranscript::ingest::{CONFIG_FILE, files};
-use xtranscript::sign::SecretKey;
+use xtranscript::sign::{SecretKey, jose};
 use xtranscript::status::Bitstring;
 use xtranscript::status::list::{list_content, read_list_json};
 
@@ -245,7 +245,9 @@ pub fn publish(
                     );
                 }
             }
-            let mut doc = serde_json::to_vec_pretty(&xtranscript::issuer::did_document(config, key)?)?;
+            let jwt_keys = manifest_jwt_keys(&manifest)?;
+            let doc = xtranscript::issuer::did_document_with_jwt_keys(config, key, &jwt_keys)?;
+            let mut doc = serde_json::to_vec_pretty(&doc)?;
             doc.push(b'\n');
             Some(doc)
         }
@@ -328,6 +330,18 @@ fn status_lists(out: &Path, base_url: Option<&str>) -> anyhow::Result<Lists> {
         lists.push((name, bytes));
     }
     Ok((lists, bits))
+}
+
+/// The JWT key the manifest records (`build --jwt-key`), for the DID document: its public JWK, which must be the
+/// key its `kid` names (`<did>#<RFC 7638 thumbprint>`).
+fn manifest_jwt_keys(manifest: &Manifest) -> anyhow::Result<Vec<jose::PublicKey>> {
+    let Some(entry) = &manifest.jwt_key else { return Ok(Vec::new()) };
+    let key = jose::key_from_jwk(&entry.public_jwk).map_err(|e| anyhow::anyhow!("the manifest's jwtKey: {e}"))?;
+    let did = entry.kid.split('#').next().unwrap_or_default();
+    if xtranscript::issuer::jwt_key_id(did, &key) != entry.kid || did != manifest.issuer {
+        bail!("the manifest's jwtKey is not the key {} names: build again before publishing", entry.kid);
+    }
+    Ok(vec![key])
 }
 
 /// The directories in `dir` (none when it cannot be read).

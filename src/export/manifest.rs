@@ -97,6 +97,22 @@ pub struct Manifest {
     /// Credentials this run revoked (their status list bit set), with why: claims the new data contradicts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revoked: Vec<crate::status::issue::Revocation>,
+    /// The key of the run's JWTs when it is not the Data Integrity key (`build --jwt-key`): `publish` lists it in
+    /// the DID document, which verifiers resolve the JWTs' `kid` in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt_key: Option<JwtKeyEntry>,
+}
+
+/// A JWT signing key, public part ([`Manifest::jwt_key`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JwtKeyEntry {
+    /// Its verification method, the JWTs' `kid`: `<did:web>#<RFC 7638 thumbprint>`.
+    pub kid: String,
+    /// The JWS algorithm (`ES256`, `RS256`, …).
+    pub alg: String,
+    /// The public key as a JWK (public members only).
+    pub public_jwk: serde_json::Value,
 }
 
 /// A learner whose earlier outputs no longer stand for the input ([`Manifest::withdrawn`]).
@@ -258,6 +274,7 @@ fn first_difference(a: &Manifest, b: &Manifest) -> Option<&'static str> {
         ("verificationMethod", a.verification_method == b.verification_method),
         ("cryptosuites", a.cryptosuites == b.cryptosuites),
         ("demoKey", a.demo_key == b.demo_key),
+        ("jwtKey", a.jwt_key == b.jwt_key),
         ("fingerprint", a.fingerprint == b.fingerprint),
         ("outputs", a.outputs == b.outputs),
         ("inputs", inputs_a == inputs_b),
@@ -279,6 +296,7 @@ mod tests {
             verification_method: "did:web:x#key-1".into(),
             cryptosuites: vec!["eddsa-rdfc-2022".into()],
             demo_key: false,
+            jwt_key: None,
             fingerprint: "f".into(),
             shard: Some(format!("{k}/{n}")),
             outputs: vec!["clr".into()],

@@ -16,8 +16,8 @@ use std::path::Path;
 
 pub use credentials::{credential_files, credential_kind};
 pub use manifest::{
-    Failure, FileEntry, LearnerEntry, Manifest, MergeError, Withdrawn, file_entry, file_entry_hashed, hex_sha256,
-    merge, parse_shard,
+    Failure, FileEntry, JwtKeyEntry, LearnerEntry, Manifest, MergeError, Withdrawn, file_entry, file_entry_hashed,
+    hex_sha256, merge, parse_shard,
 };
 pub use outputs::Output;
 

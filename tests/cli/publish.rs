@@ -355,3 +355,38 @@ fn a_learner_withdrawn_from_a_later_run_keeps_their_page() {
     assert_eq!(record["publishedStatus"], "revoked");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_published_did_document_names_the_key_of_the_jwts() {
+    let dir = temp_dir("site-jwt-key");
+    let input = site_input(&dir, Some("../site"));
+    let (out, site) = (dir.join("out"), dir.join("site"));
+    let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let key = root().join("tests/fixtures/test-jwt-p256.pem");
+    let jwt = ["--securing", "both", "--jwt-key", key.to_str().unwrap(), "--outputs", "clr"];
+    run_ok(&[&["build", i, "--out", o, "--key", test_key(), "-q"][..], &jwt[..]].concat());
+    // What `did-document --jwt-key` prints is what the site serves: verifiers resolve the JWTs' kid there.
+    let expected = run_ok(&["did-document", i, "--key", test_key(), "--jwt-key", key.to_str().unwrap()]);
+    let did = site.join(".well-known/did.json");
+    assert_eq!(std::fs::read(&did).unwrap(), expected.stdout);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["jwtKey"]["alg"], "ES256");
+    assert!(manifest["jwtKey"]["publicJwk"].get("d").is_none(), "no private member");
+    let clr = out.join("learners/N2025004/clr.jwt");
+    let v = run_ok(&["verify", "--did-doc", did.to_str().unwrap(), "--now", NOW, clr.to_str().unwrap()]);
+    assert!(text(&v.stdout).starts_with("OK"), "{}", text(&v.stdout));
+    // A manifest whose key is not the one its kid names is refused, not published.
+    let other = dir.join("other.pem");
+    run_ok(&["keygen", "--alg", "p256", "--out", other.to_str().unwrap()]);
+    let doc = run_ok(&["did-document", i, "--key", test_key(), "--jwt-key", other.to_str().unwrap()]);
+    let doc: serde_json::Value = serde_json::from_slice(&doc.stdout).unwrap();
+    let mut forged = manifest.clone();
+    forged["jwtKey"]["publicJwk"] = doc["verificationMethod"][1]["publicKeyJwk"].clone();
+    assert_ne!(forged["jwtKey"], manifest["jwtKey"]);
+    std::fs::write(out.join("manifest.json"), serde_json::to_vec_pretty(&forged).unwrap()).unwrap();
+    let refused = xtranscript(&["publish", o, "--key", test_key()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains("jwtKey"), "{}", text(&refused.stderr));
+    let _ = std::fs::remove_dir_all(dir);
+}

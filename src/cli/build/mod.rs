@@ -318,6 +318,17 @@ struct RunState {
 }
 
 impl RunState {
+    /// The manifest's record of the JWT key, when the run signed JWTs with one of their own (`--jwt-key`).
+    fn jwt_key_entry(&self, args: &BuildArgs) -> Option<export::JwtKeyEntry> {
+        let own =
+            args.jwt_key.is_some() && args.securing != Securing::Di && self.jwt.kid != self.signer.verification_method;
+        own.then(|| export::JwtKeyEntry {
+            kid: self.jwt.kid.clone(),
+            alg: self.jwt.key.alg().name().to_string(),
+            public_jwk: self.jwt.key.public_jwk(),
+        })
+    }
+
     /// Sets the run up; `Ok(None)` when the fonts, logo, templates or key cannot be used (said in `diags`).
     fn start(
         args: &BuildArgs,
@@ -467,6 +478,7 @@ impl RunState {
         }
         report_withdrawn(&withdrawn, &args.out);
         let revoked = self.status.as_ref().map(|s| s.finish(&self.signer, &self.issued_at.to_string())).transpose()?;
+        let jwt_key = self.jwt_key_entry(args);
         let manifest = Manifest {
             generator: format!("xtranscript {}", env!("CARGO_PKG_VERSION")),
             issued_at: self.issued_at,
@@ -482,6 +494,7 @@ impl RunState {
             failures,
             withdrawn,
             revoked: revoked.unwrap_or_default(),
+            jwt_key,
         };
         export::write_atomic(&self.files.manifest, &manifest.to_bytes())
             .with_context(|| format!("writing {}", self.files.manifest.display()))?;
