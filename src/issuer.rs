@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use thiserror::Error;
 
-use crate::config::Config;
+use crate::config::{Config, RetiredKey};
 use crate::sign::jose::{self, JwtKey, PublicKey};
 use crate::sign::{self, SecretKey, Suite};
 
@@ -179,11 +179,17 @@ pub fn did_document_with_jwt_keys(
     jwt_keys: &[PublicKey],
 ) -> Result<Value, IssuerError> {
     let mut doc = ed25519_did_document(config, current)?;
-    if jwt_keys.is_empty() {
+    let mut keys = retired_jwt_keys(config)?;
+    for key in jwt_keys {
+        if !keys.iter().any(|k| jose::thumbprint(k) == jose::thumbprint(key)) {
+            keys.push(key.clone());
+        }
+    }
+    if keys.is_empty() {
         return Ok(doc);
     }
     let did = doc["id"].as_str().unwrap_or_default().to_string();
-    for key in jwt_keys {
+    for key in &keys {
         let id = jwt_key_id(&did, key);
         let method = match key {
             PublicKey::Ed25519(k) => json!({ "id": id, "type": "Multikey", "controller": did,
@@ -212,9 +218,9 @@ fn ed25519_did_document(config: &Config, current: &SecretKey) -> Result<Value, I
     }
     let mut keys = vec![(key_id(config).to_string(), sign::public_key_multibase(&current.public_key()))];
     for retired in &config.institution.retired_keys {
-        sign::public_key_from_multibase(&retired.public_key)
-            .map_err(|e| IssuerError::BadRetiredKey { id: retired.id.clone(), reason: e.to_string() })?;
-        keys.push((retired.id.clone(), retired.public_key.clone()));
+        if let (None, Some(public)) = (retired_key(retired)?, &retired.public_key) {
+            keys.push((retired.id.clone(), public.clone()));
+        }
     }
     let methods: Vec<Value> = keys
         .iter()
@@ -227,6 +233,39 @@ fn ed25519_did_document(config: &Config, current: &SecretKey) -> Result<Value, I
         "verificationMethod": methods,
         "assertionMethod": ids,
     }))
+}
+
+/// The retired JWT keys of `config` (`retired_keys` with `public_key_jwk`).
+fn retired_jwt_keys(config: &Config) -> Result<Vec<PublicKey>, IssuerError> {
+    let mut keys = Vec::new();
+    for retired in &config.institution.retired_keys {
+        keys.extend(retired_key(retired)?);
+    }
+    Ok(keys)
+}
+
+/// Checks a `retired_keys` entry: an Ed25519 Multikey that decodes (`Ok(None)`), or a usable JWK whose RFC 7638
+/// thumbprint is its `id`, as the `kid` of the JWTs it signed names it (`Ok(Some(key))`).
+fn retired_key(retired: &RetiredKey) -> Result<Option<PublicKey>, IssuerError> {
+    let bad = |reason: String| IssuerError::BadRetiredKey { id: retired.id.clone(), reason };
+    match (&retired.public_key, &retired.public_key_jwk) {
+        (Some(public), None) => sign::public_key_from_multibase(public).map(|_| None).map_err(|e| bad(e.to_string())),
+        (None, Some(jwk)) => {
+            let key = jose::key_from_jwk(jwk).map_err(|e| bad(e.to_string()))?;
+            let thumbprint = jose::thumbprint(&key);
+            if thumbprint != retired.id {
+                return Err(bad(format!("a JWT key's id is its JWK thumbprint, {thumbprint}")));
+            }
+            Ok(Some(key))
+        }
+        _ => Err(bad("give public_key (an Ed25519 key) or public_key_jwk (a JWT key), one of them".into())),
+    }
+}
+
+/// What `did-document` and `publish` would refuse in `retired_keys`: each entry's problem, with its id.
+pub fn retired_key_problems(config: &Config) -> Vec<(String, IssuerError)> {
+    let retired = &config.institution.retired_keys;
+    retired.iter().filter_map(|r| retired_key(r).err().map(|e| (r.id.clone(), e))).collect()
 }
 
 /// The keys a DID document lists, by verification method id (for verifying did:web proofs).

@@ -105,6 +105,7 @@ fn check_build(
         }
     }
     check_site(dir, config, diags);
+    check_retired_keys(dir, config, diags);
     setup::badge_images(dir, &input.records, diags);
     let dirs = batch::directories(&input.records, &mut Default::default());
     for (_, diagnostic) in dirs.refused {
@@ -120,6 +121,24 @@ fn check_build(
         for d in render_all(config, input, graph, &rendering, &todo) {
             diags.push(d);
         }
+    }
+}
+
+/// The `retired_keys` that the DID document (`did-document`, and `publish` or `build` with `[site] dir`) would
+/// refuse (XT0606).
+fn check_retired_keys(dir: &Path, config: &Config, diags: &mut Diagnostics) {
+    let problems = xtranscript::issuer::retired_key_problems(config);
+    if problems.is_empty() {
+        return;
+    }
+    let path = dir.join(xtranscript::ingest::CONFIG_FILE);
+    let text = xtranscript::ingest::files::read_limited(&path, xtranscript::ingest::files::MAX_SETTINGS_BYTES)
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    for (id, problem) in problems {
+        diags
+            .error(xtranscript::diag::Code::BadKey, xtranscript::config::locate(&text, &path, &id), problem.to_string())
+            .help("give an Ed25519 key's public_key (z6Mk…), or a JWT key's public_key_jwk with its RFC 7638 thumbprint as id (`keygen --alg p256|rsa` prints both)");
     }
 }
 

@@ -98,14 +98,19 @@ pub struct Institution {
     pub logo: Option<PathBuf>,
 }
 
-/// A key the issuer used before, still listed in its DID document.
+/// A key the issuer used before, still listed in its DID document: an Ed25519 key (`public_key`) or a JWT key
+/// (`public_key_jwk`, `build --jwt-key`), exactly one of the two.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetiredKey {
-    /// Its fragment, e.g. `key-1`.
+    /// Its fragment: e.g. `key-1`; for a JWT key its RFC 7638 thumbprint, the fragment of its JWTs' `kid`.
     pub id: String,
-    /// Its public key, Multikey multibase (`z6Mk…`).
-    pub public_key: String,
+    /// An Ed25519 key: its public key, Multikey multibase (`z6Mk…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    /// A JWT key: its public JWK (`keygen --alg p256|rsa` prints it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_jwk: Option<serde_json::Value>,
 }
 
 /// A postal address (OB 3.0 Address).

@@ -115,3 +115,48 @@ fn keygen_writes_private_pkcs8_pem_keys_for_each_algorithm() {
     assert_eq!(small.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_retired_jwt_key_stays_in_the_did_document_so_its_jwts_keep_verifying() {
+    let out = temp_dir("jwt-key-retired");
+    let built = build(&out, &["--securing", "jwt", "--jwt-key", P256_KEY, "--outputs", "clr"]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    let old = xtranscript(&["did-document", "samples", "--key", test_key(), "--jwt-key", P256_KEY]);
+    let old: serde_json::Value = serde_json::from_slice(&old.stdout).unwrap();
+    let (id, jwk) = (&old["verificationMethod"][1]["id"], &old["verificationMethod"][1]["publicKeyJwk"]);
+    let thumbprint = id.as_str().unwrap().rsplit('#').next().unwrap();
+    // The JWT key moves to RSA; the P-256 key is listed as retired, by its thumbprint and public JWK.
+    let input = out.join("input");
+    copy_dir(&root().join("samples"), &input);
+    let toml_path = input.join("institution.toml");
+    let toml = std::fs::read_to_string(&toml_path).unwrap();
+    let entry = |id: &str| {
+        let members: Vec<String> = jwk.as_object().unwrap().iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        format!("retired_keys = [{{ id = \"{id}\", public_key_jwk = {{ {} }} }}]\ndid = ", members.join(", "))
+    };
+    std::fs::write(&toml_path, toml.replacen("did = ", &entry(thumbprint), 1)).unwrap();
+    let i = input.to_str().unwrap();
+    let doc = xtranscript(&["did-document", i, "--key", test_key(), "--jwt-key", RSA_KEY]);
+    assert_eq!(doc.status.code(), Some(0), "{}", text(&doc.stderr));
+    let did = out.join("did.json");
+    std::fs::write(&did, &doc.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&doc.stdout).unwrap();
+    let methods = doc["verificationMethod"].as_array().unwrap();
+    assert_eq!(methods.len(), 3, "the Ed25519 key, the retired P-256 key and the RSA key");
+    assert_eq!((&methods[1]["id"], &methods[1]["publicKeyJwk"]), (id, jwk));
+    assert_eq!(doc["assertionMethod"][1], *id);
+    let clr = out.join("learners/N2025001/clr.jwt").to_string_lossy().into_owned();
+    let v = xtranscript(&["verify", "--did-doc", did.to_str().unwrap(), "--now", NOW, &clr]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v.stdout));
+    // An id that is not the key's thumbprint would name no JWT's kid: refused.
+    std::fs::write(&toml_path, toml.replacen("did = ", &entry("key-9"), 1)).unwrap();
+    let bad = xtranscript(&["did-document", i, "--key", test_key()]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+    assert!(text(&bad.stderr).contains(&format!("JWK thumbprint, {thumbprint}")), "{}", text(&bad.stderr));
+    // `check` says so first, at the line.
+    let check = xtranscript(&["check", i]);
+    let stderr = text(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("institution.toml:9:25: XT0606: error: retired key \"key-9\""), "{stderr}");
+    let _ = std::fs::remove_dir_all(out);
+}
