@@ -172,9 +172,7 @@ impl PageContent {
             let digits = self.bytes.get_mut(run.start..run.start + 4 * run.count)?;
             for slot in digits.chunks_exact_mut(4) {
                 let gid = read_hex4(slot)?;
-                let mut code = Vec::with_capacity(4);
-                write_hex4(&mut code, codes.code(run.face, gid)?);
-                slot.copy_from_slice(&code);
+                slot.copy_from_slice(&hex4(codes.code(run.face, gid)?));
             }
         }
         Some(self.bytes)
@@ -205,8 +203,12 @@ fn write_real(out: &mut Vec<u8>, v: f32) {
     }
 }
 
+fn hex4(v: u16) -> [u8; 4] {
+    [12, 8, 4, 0].map(|shift| HEX[usize::from((v >> shift) & 0xF)])
+}
+
 fn write_hex4(out: &mut Vec<u8>, v: u16) {
-    out.extend([12, 8, 4, 0].map(|shift| HEX[usize::from((v >> shift) & 0xF)]));
+    out.extend(hex4(v));
 }
 
 fn read_hex4(digits: &[u8]) -> Option<u16> {
