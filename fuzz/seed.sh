@@ -5,7 +5,7 @@
 # JWTs, status lists). Run from the repository root: fuzz/seed.sh
 set -eu
 c=fuzz/corpus
-targets="csv_tables pesc_xml case_json opensalt_csv verify_credential verify_file status_list rdfc"
+targets="csv_tables pesc_xml case_json opensalt_csv verify_credential verify_file status_list rdfc pdf_text"
 for t in $targets; do mkdir -p "$c/$t"; done
 std=../shared/standards
 rv=../shared/tools/refverify/fixtures
@@ -56,4 +56,9 @@ if [ -x "$bin" ]; then
   rm -rf "$out"
 fi
 head -c 320 /dev/urandom > "$c/rdfc/seed-random"
+# pdf_text: `name NEWLINE course title`, from the samples' learners (every script they hold) and courses.
+title=$(tail -n +2 samples/courses.csv | head -1 | cut -d, -f4)
+tail -n +2 samples/learners.csv | cut -d, -f2,3 | tr , ' ' | while read -r name; do
+  printf '%s\n%s' "$name" "$title" > "$c/pdf_text/$(printf %s "$name" | cksum | cut -d' ' -f1)"
+done
 echo "seeded $(find $c -type f | wc -l) files under $c"
