@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::model::Timestamp;
 
@@ -26,13 +25,7 @@ pub fn file_entry(path: &str, bytes: &[u8]) -> FileEntry {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for b in Sha256::digest(bytes) {
-        hex.push(char::from(HEX[usize::from(b >> 4)]));
-        hex.push(char::from(HEX[usize::from(b & 0xF)]));
-    }
-    hex
+    crate::sign::hex_sha256(bytes)
 }
 
 /// The entry of `bytes` at `path`, whose lower-case hex SHA-256 is already known.

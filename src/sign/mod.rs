@@ -60,7 +60,7 @@ pub use keys::{
     public_key_from_did_key, public_key_from_multibase, public_key_multibase, resolve_did_key,
 };
 pub use rdf::{Literal, Quad, Term, to_nquads};
-pub use rdfc::canonicalize as rdfc_canonicalize;
+pub use rdfc::{canonicalize as rdfc_canonicalize, hex_sha256};
 pub use verify::{MAX_PROOF_VALUE_CHARS, ProofCheck, VerifyFailure, embedded_credentials, verify, verify_proofs};
 
 use proof::Canonicalization;

@@ -647,13 +647,11 @@ fn next_permutation(items: &mut [u32]) -> bool {
     true
 }
 
-#[cfg(test)]
 /// Lowercase hex SHA-256, the hash RDFC-1.0 uses by default (§4.1 "hash algorithm").
 pub fn hex_sha256(data: &[u8]) -> String {
     hex(&Sha256::digest(data))
 }
 
-#[cfg(test)]
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);

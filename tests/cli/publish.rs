@@ -329,6 +329,12 @@ fn a_browser_checks_status_and_files_on_the_served_site() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The status a page of the site publishes (its record.json's `publishedStatus`).
+fn published_status(site: &Path, token: &str) -> serde_json::Value {
+    let record = std::fs::read(site.join("verify").join(token).join("record.json")).unwrap();
+    serde_json::from_slice::<serde_json::Value>(&record).unwrap()["publishedStatus"].clone()
+}
+
 #[test]
 fn a_learner_withdrawn_from_a_later_run_keeps_their_page() {
     let dir = temp_dir("site-withdrawn");
@@ -344,15 +350,11 @@ fn a_learner_withdrawn_from_a_later_run_keeps_their_page() {
     let again = run_ok(&["build", i, "--out", o, "--key", test_key(), "-q"]);
     assert!(text(&again.stderr).contains("published 28 verification page(s)"), "{}", text(&again.stderr));
     assert!(out.join("withdrawn/N2025002/clr.json").is_file());
-    let record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(site.join("verify").join(&token).join("record.json")).unwrap()).unwrap();
-    assert_eq!(record["publishedStatus"], "valid");
+    assert_eq!(published_status(&site, &token), "valid");
     // Revoking them updates their page.
     let revoke = run_ok(&revoke_args(o, "N2025002", NOW));
     assert!(text(&revoke.stdout).contains("1 page(s) of learner \"N2025002\""), "{}", text(&revoke.stdout));
-    let record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(site.join("verify").join(&token).join("record.json")).unwrap()).unwrap();
-    assert_eq!(record["publishedStatus"], "revoked");
+    assert_eq!(published_status(&site, &token), "revoked");
     let _ = std::fs::remove_dir_all(dir);
 }
 

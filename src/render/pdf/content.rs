@@ -15,7 +15,7 @@ use lopdf::Object;
 use lopdf::content::Content;
 use printpdf::{Codepoint, Color, FontId, Op, PdfFontHandle, Pt, TextItem};
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+use super::save::{hex_digits, push_usize};
 
 /// Where a marked-content sequence belongs: an artifact, or an element's content with its MCID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +77,7 @@ impl PageContent {
                 self.bytes.push(b'/');
                 self.bytes.extend_from_slice(kind.as_bytes());
                 self.bytes.extend_from_slice(b" <</MCID ");
-                self.bytes.extend_from_slice(itoa::Buffer::new().format(mcid).as_bytes());
+                push_usize(&mut self.bytes, mcid);
                 self.op(">> BDC");
             }
         }
@@ -187,7 +187,7 @@ fn write_real(out: &mut Vec<u8>, v: f32) {
         out.push(b'-');
     }
     let abs = scaled.unsigned_abs();
-    out.extend_from_slice(itoa::Buffer::new().format(abs / 10_000).as_bytes());
+    push_usize(out, (abs / 10_000) as usize);
     let mut frac = abs % 10_000;
     if frac != 0 {
         out.push(b'.');
@@ -204,7 +204,8 @@ fn write_real(out: &mut Vec<u8>, v: f32) {
 }
 
 fn hex4(v: u16) -> [u8; 4] {
-    [12, 8, 4, 0].map(|shift| HEX[usize::from((v >> shift) & 0xF)])
+    let ([a, b], [c, d]) = (hex_digits((v >> 8) as u8), hex_digits(v as u8));
+    [a, b, c, d]
 }
 
 fn write_hex4(out: &mut Vec<u8>, v: u16) {

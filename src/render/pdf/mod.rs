@@ -1,6 +1,6 @@
 //! The PDF transcript: a small flow layout (pages, tables with repeated headers,
-//! wrapped cells) drawn with printpdf operations, then finished in lopdf's document model for what
-//! printpdf does not set: the structure tree (PDF/UA-1, [`tags`]; its elements serialized directly),
+//! wrapped cells) written as content-stream bytes ([`content`]); printpdf subsets and embeds the fonts and
+//! makes the page objects, then the document is finished in lopdf's model for what printpdf does not set: the structure tree (PDF/UA-1, [`tags`]; its elements serialized directly),
 //! the XMP metadata, output intent and embedded files (PDF/A-3b, [`archive`]), the document language,
 //! and a deterministic file identifier; [`save`] writes the file. [`attachment`] reads the embedded
 //! credential back.
@@ -139,11 +139,11 @@ pub fn pdf_with(
     let page_count = w.pages.len();
     // printpdf subsets the fonts and writes the page objects; the content is written here (see
     // [`content`]). Its first page shows every glyph used, for the codes to be read back.
-    let showcase = w.glyphs.showcase(font_tag);
+    let mut showcase = Some(w.glyphs.showcase(font_tag));
     doc.pages = (0..page_count)
-        .map(|n| {
+        .map(|_| {
             let rect = Rect::from_wh(Pt(width), Pt(height));
-            let ops = if n == 0 { showcase.clone() } else { Vec::new() };
+            let ops = showcase.take().unwrap_or_default();
             PdfPage { media_box: rect.clone(), trim_box: rect.clone(), crop_box: rect, ops }
         })
         .collect();

@@ -289,12 +289,14 @@ fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'>');
 }
 
-fn hex_digits(b: u8) -> [u8; 2] {
+/// The two upper-case hex digits of a byte.
+pub(super) fn hex_digits(b: u8) -> [u8; 2] {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]]
 }
 
-fn push_usize(out: &mut Vec<u8>, n: usize) {
+/// A non-negative integer in decimal.
+pub(super) fn push_usize(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 

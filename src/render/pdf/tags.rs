@@ -3,10 +3,10 @@
 //! content to them, and artifacts for what is not content (running headers and footers, rules, bands,
 //! repeated table headers, specimen marks). [`Tags::write`] adds the tree to the finished document.
 
-use super::content::Mark;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::archive::text_string;
+use super::content::Mark;
 use super::save::{Raw, write_object, write_reference};
 
 /// A standard structure type (ISO 32000-1 14.8.4), so that no role map is needed (14289-1 7.1).

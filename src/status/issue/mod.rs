@@ -219,18 +219,7 @@ fn fingerprint_with(vc: &Value, nested: Option<&[String]>) -> String {
         }
         other => canon.value(other),
     }
-    hex(&Sha256::digest(&canon.0))
-}
-
-/// Lower-case hex of a digest.
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    out
+    crate::sign::hex_sha256(&canon.0)
 }
 
 /// The canonical bytes of a claims walk: member names sorted, every value type-tagged and length-prefixed.
